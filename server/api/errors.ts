@@ -1,0 +1,57 @@
+// API errors as data: the one table from error code to HTTP status, and the error body every failure uses.
+import type { Issue } from '../engine.js';
+
+/** Every error code the API answers with, and its HTTP status. */
+export const ERROR_STATUS = {
+  malformed_json: 400, // the body is not JSON
+  invalid_request: 400, // params, query or body do not match the route's schema (wrong types, unknown fields)
+  unauthenticated: 401, // no bearer token, or an unknown or revoked one
+  forbidden: 403, // the token's role is below the route's
+  not_found: 404, // unknown route or id
+  no_version_in_force: 404, // no published version is in force at the date asked
+  etag_mismatch: 409, // If-Match names a revision that is no longer current
+  already_exists: 409, // an id that is taken
+  published_immutable: 409, // published versions never change
+  payload_too_large: 413, // body above the limit, or a batch above its cell limit
+  unsupported_media_type: 415, // a body that is not application/json
+  invalid_rule_set: 422, // the rule set does not pass schema or semantic checks
+  invalid_dossier: 422, // the dossier does not pass the rule set's checks
+  invalid_interpretation: 422, // interpretation switches that do not exist
+  golden_failed: 422, // golden cases fail, so the draft cannot be published
+  not_failing: 422, // re-baselining a case that passes or does not exist
+  identity_changed: 422, // a draft edit changes id, status, version, basedOn or changelog
+  evaluation_failed: 422, // the engine rejected the input
+  precondition_required: 428, // a draft edit without If-Match
+  internal: 500, // a bug; never caused by input
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** An error the API answers with; thrown inside handlers and turned into `{error:{code,message,issues?}}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: Issue[],
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  body(): { error: { code: ErrorCode; message: string; issues?: Issue[] } & Record<string, unknown> } {
+    return { error: { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}), ...(this.details ?? {}) } };
+  }
+}
+
+/** Converts zod issues to API issues with JSON paths. */
+export function zodIssues(issues: readonly { code: string; path: PropertyKey[]; message: string; keys?: string[] }[], prefix: (string | number)[] = []): Issue[] {
+  return issues.map((i) => ({
+    code: i.code === 'unrecognized_keys' ? 'unknown_field' : i.code,
+    path: [...prefix, ...i.path.map((p) => (typeof p === 'number' ? p : String(p)))],
+    message: i.keys ? `${i.message}: ${i.keys.join(', ')}` : i.message,
+  }));
+}

@@ -1,0 +1,48 @@
+// The route table's entry type: one object per endpoint drives routing, role checks, request validation and the OpenAPI document.
+import type { z } from 'zod';
+import type { Actor, Role } from '../store/repository.js';
+import type { ErrorCode } from './errors.js';
+import type { Services } from '../services.js';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Send `body` as this content type instead of JSON. */
+  contentType?: string;
+}
+
+export interface RouteContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  actor: Actor;
+  ifMatch: string | null;
+  services: Services;
+}
+
+export interface RouteDef<P = any, Q = any, B = any> {
+  method: Method;
+  /** Express-style path, e.g. /api/drafts/:id. */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  /** Least role allowed; null: public. */
+  role: Role | null;
+  params?: z.ZodType<P, any>;
+  query?: z.ZodType<Q, any>;
+  body?: z.ZodType<B, any>;
+  /** Headers the route reads, for the document. */
+  requestHeaders?: { name: string; required: boolean; description: string }[];
+  response: { status: number; schema?: z.ZodType; description: string; contentType?: string; etag?: boolean };
+  errors: ErrorCode[];
+  handler(ctx: RouteContext<P, Q, B>): Promise<Reply> | Reply;
+}
+
+/** Declares a route with its types inferred from its schemas. */
+export function route<P = Record<string, never>, Q = Record<string, never>, B = undefined>(def: RouteDef<P, Q, B>): RouteDef<P, Q, B> {
+  return def;
+}

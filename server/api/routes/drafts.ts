@@ -1,0 +1,433 @@
+// Routes for drafts: derive from a version, edit with ETag/If-Match, validate, golden cases (run, re-baseline), publish, delete.
+import { z } from 'zod';
+import canonicalize from 'canonicalize';
+import { route, type RouteDef } from '../route.js';
+import { ApiError } from '../errors.js';
+import * as S from '../schemas.js';
+import type { StoredDraft, StoreState, StoredVersion } from '../../store/repository.js';
+import { nextId } from '../../store/repository.js';
+import { appendAudit } from '../../audit.js';
+import { sha256 } from '../../auth.js';
+import type { Services } from '../../services.js';
+import type { GoldenCase, Issue, RuleSet } from '../../engine.js';
+import { versionSummary } from './ruleSets.js';
+import { rebaselineCase } from '../../golden.js';
+
+const HISTORY_KEPT = 10;
+const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag of the draft revision the edit is based on' };
+const IF_MATCH_OPTIONAL = { ...IF_MATCH, required: false };
+
+export const draftEtag = (d: StoredDraft): string => `"${d.id}.r${d.revision}"`;
+
+function draftSummary(d: StoredDraft): z.infer<typeof S.DraftSummary> {
+  return {
+    id: d.id,
+    ruleSetId: d.ruleSetId,
+    basedOn: d.basedOn,
+    revision: d.revision,
+    etag: draftEtag(d),
+    createdAt: d.createdAt,
+    createdBy: d.createdBy,
+    updatedAt: d.updatedAt,
+    updatedBy: d.updatedBy,
+    goldenCases: d.golden.length,
+  };
+}
+
+const detail = (d: StoredDraft) => ({ body: { ...draftSummary(d), document: d.document }, headers: { ETag: draftEtag(d) } });
+
+function findDraft(state: Readonly<StoreState>, id: string): StoredDraft {
+  const d = state.drafts.find((x) => x.id === id);
+  if (!d) throw new ApiError('not_found', `No draft ${id}`);
+  return d;
+}
+
+function nextVersion(state: Readonly<StoreState>, ruleSetId: string): number {
+  return Math.max(0, ...state.versions.filter((v) => v.ruleSetId === ruleSetId).map((v) => v.version)) + 1;
+}
+
+/** Refuses a stale If-Match with 409 and the changes made since the writer's revision. */
+function checkIfMatch(services: Services, d: StoredDraft, ifMatch: string | null, required: boolean): void {
+  if (ifMatch === null) {
+    if (required) throw new ApiError('precondition_required', 'Send If-Match with the ETag of the draft you edited');
+    return;
+  }
+  if (ifMatch === '*' || ifMatch === draftEtag(d)) return;
+  const m = /^"([^"]+)\.r([0-9]+)"$/.exec(ifMatch);
+  const theirs = m && m[1] === d.id ? d.history.find((h) => h.revision === Number(m[2])) : undefined;
+  const changes = theirs ? services.engine.diffRuleSets(theirs.document as RuleSet, d.document) : null;
+  throw new ApiError('etag_mismatch', `The draft changed since ${ifMatch}: it is now revision ${d.revision}`, undefined, {
+    current: { etag: draftEtag(d), revision: d.revision, updatedAt: d.updatedAt, updatedBy: d.updatedBy },
+    changes,
+  });
+}
+
+/** Fields the server manages: an edit must leave them as they are. */
+function identityIssues(before: RuleSet, after: RuleSet): Issue[] {
+  const issues: Issue[] = [];
+  for (const key of ['id', 'status', 'version', 'basedOn', 'changelog'] as const) {
+    if (canonicalize(before[key]) !== canonicalize(after[key])) {
+      issues.push({ code: 'server_managed_field', path: ['document', key], message: `${key} is set by the server (it was ${JSON.stringify(before[key])})` });
+    }
+  }
+  return issues;
+}
+
+function validation(services: Services, doc: unknown): z.infer<typeof S.ValidationResponse> {
+  const checked = services.checkRuleSet(doc);
+  const issues = [...checked.issues];
+  if (checked.ruleSet && !issues.some((i) => i.severity !== 'warning')) {
+    const compiled = services.engine.compileRuleSet(checked.ruleSet);
+    if (!compiled.ok) issues.push(...compiled.issues);
+  }
+  const errors = issues.filter((i) => i.severity !== 'warning').length;
+  return { valid: errors === 0, errors, warnings: issues.length - errors, issues };
+}
+
+async function runGolden(services: Services, document: RuleSet, cases: GoldenCase[]) {
+  return services.engine.runGoldenCases(services.compileDocument(document), cases);
+}
+
+export const draftRoutes = (): RouteDef[] => [
+  route({
+    method: 'get',
+    path: '/api/drafts',
+    tag: 'Drafts',
+    summary: 'List drafts',
+    role: 'viewer',
+    query: S.DraftListQuery,
+    response: { status: 200, schema: z.array(S.DraftSummary), description: 'Drafts' },
+    errors: ['invalid_request'],
+    handler: ({ query, services }) =>
+      services.repo.read((s) => ({ body: s.drafts.filter((d) => !query.ruleSetId || d.ruleSetId === query.ruleSetId).map(draftSummary) })),
+  }),
+  route({
+    method: 'post',
+    path: '/api/drafts',
+    tag: 'Drafts',
+    summary: 'Create a draft from a published version',
+    description: 'The draft starts as a copy of the version and of its golden cases.',
+    role: 'editor',
+    body: S.CreateDraftBody,
+    response: { status: 201, schema: S.DraftDetail, description: 'The new draft', etag: true },
+    errors: ['invalid_request', 'not_found', 'no_version_in_force'],
+    handler: async ({ body, actor, services }) => {
+      const d = await services.repo.transact((s) => {
+        const base = services.resolveRef(s, body.from);
+        const now = services.now();
+        const document: RuleSet = {
+          ...structuredClone(base.document),
+          status: 'draft',
+          version: nextVersion(s, base.ruleSetId),
+          basedOn: { id: base.ruleSetId, version: base.version },
+        };
+        const draft: StoredDraft = {
+          id: nextId(s, 'draft'),
+          ruleSetId: base.ruleSetId,
+          basedOn: { id: base.ruleSetId, version: base.version },
+          revision: 1,
+          document,
+          golden: structuredClone(base.golden),
+          createdAt: now,
+          createdBy: services.actorName(actor),
+          updatedAt: now,
+          updatedBy: services.actorName(actor),
+          history: [],
+        };
+        s.drafts.push(draft);
+        appendAudit(s, now, {
+          actor: services.actorName(actor),
+          action: 'draft.create',
+          target: draft.id,
+          before: base.contentHash,
+          after: services.engine.ruleSetHash(document),
+          details: { from: `${base.ruleSetId}@${base.version}` },
+        });
+        return draft;
+      });
+      return { status: 201, ...detail(d), headers: { ETag: draftEtag(d), Location: `/api/drafts/${d.id}` } };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/drafts/:id',
+    tag: 'Drafts',
+    summary: 'Fetch a draft',
+    role: 'viewer',
+    params: S.IdParam,
+    query: S.EmptyQuery,
+    response: { status: 200, schema: S.DraftDetail, description: 'The draft; its ETag goes in If-Match when editing', etag: true },
+    errors: ['not_found'],
+    handler: ({ params, services }) => services.repo.read((s) => detail(findDraft(s, params.id))),
+  }),
+  route({
+    method: 'put',
+    path: '/api/drafts/:id',
+    tag: 'Drafts',
+    summary: 'Replace the draft document',
+    description:
+      'Optimistic concurrency: If-Match must carry the current ETag; a stale one gets 409 with `current` and `changes` (what changed since that revision). ' +
+      'The document must match the rule-set schema; semantic problems are allowed and reported by validate. id, status, version, basedOn and changelog are set by the server.',
+    role: 'editor',
+    params: S.IdParam,
+    body: S.PutDraftBody,
+    requestHeaders: [IF_MATCH],
+    response: { status: 200, schema: S.DraftDetail, description: 'The draft at its new revision', etag: true },
+    errors: ['invalid_request', 'not_found', 'precondition_required', 'etag_mismatch', 'identity_changed'],
+    handler: async ({ params, body, ifMatch, actor, services }) => {
+      const d = await services.repo.transact((s) => {
+        const d = findDraft(s, params.id);
+        checkIfMatch(services, d, ifMatch, true);
+        const issues = identityIssues(d.document, body.document);
+        if (issues.length) throw new ApiError('identity_changed', 'The edit changes fields the server manages', issues);
+        const now = services.now();
+        const before = services.engine.ruleSetHash(d.document);
+        d.history.push({ revision: d.revision, at: d.updatedAt, by: d.updatedBy, document: d.document });
+        if (d.history.length > HISTORY_KEPT) d.history.splice(0, d.history.length - HISTORY_KEPT);
+        d.document = body.document;
+        d.revision += 1;
+        d.updatedAt = now;
+        d.updatedBy = services.actorName(actor);
+        appendAudit(s, now, {
+          actor: d.updatedBy,
+          action: 'draft.update',
+          target: d.id,
+          before,
+          after: services.engine.ruleSetHash(d.document),
+          details: { revision: d.revision },
+        });
+        return d;
+      });
+      return detail(d);
+    },
+  }),
+  route({
+    method: 'delete',
+    path: '/api/drafts/:id',
+    tag: 'Drafts',
+    summary: 'Delete a draft',
+    role: 'editor',
+    params: S.IdParam,
+    requestHeaders: [IF_MATCH_OPTIONAL],
+    response: { status: 204, description: 'Deleted' },
+    errors: ['not_found', 'etag_mismatch'],
+    handler: async ({ params, ifMatch, actor, services }) => {
+      await services.repo.transact((s) => {
+        const d = findDraft(s, params.id);
+        checkIfMatch(services, d, ifMatch, false);
+        s.drafts = s.drafts.filter((x) => x !== d);
+        appendAudit(s, services.now(), {
+          actor: services.actorName(actor),
+          action: 'draft.delete',
+          target: d.id,
+          before: services.engine.ruleSetHash(d.document),
+          after: null,
+        });
+      });
+      return { status: 204 };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/drafts/:id/validate',
+    tag: 'Drafts',
+    summary: 'Validate a draft (schema and semantic issues with JSON paths)',
+    role: 'viewer',
+    params: S.IdParam,
+    response: { status: 200, schema: S.ValidationResponse, description: 'Issues; valid when none is an error' },
+    errors: ['not_found'],
+    handler: async ({ params, services }) => {
+      const doc = await services.repo.read((s) => findDraft(s, params.id).document);
+      return { body: validation(services, doc) };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/drafts/:id/golden',
+    tag: 'Drafts',
+    summary: "A draft's golden cases",
+    role: 'viewer',
+    params: S.IdParam,
+    query: S.EmptyQuery,
+    response: { status: 200, schema: S.GoldenCasesResponse, description: 'Golden cases' },
+    errors: ['not_found'],
+    handler: ({ params, services }) => services.repo.read((s) => ({ body: { cases: findDraft(s, params.id).golden } })),
+  }),
+  route({
+    method: 'put',
+    path: '/api/drafts/:id/golden',
+    tag: 'Drafts',
+    summary: "Replace a draft's golden cases",
+    role: 'editor',
+    params: S.IdParam,
+    body: S.PutGoldenBody,
+    requestHeaders: [IF_MATCH],
+    response: { status: 200, schema: S.DraftSummary, description: 'The draft at its new revision', etag: true },
+    errors: ['invalid_request', 'not_found', 'precondition_required', 'etag_mismatch'],
+    handler: async ({ params, body, ifMatch, actor, services }) => {
+      const d = await services.repo.transact((s) => {
+        const d = findDraft(s, params.id);
+        checkIfMatch(services, d, ifMatch, true);
+        const now = services.now();
+        const before = goldenHash(services, d.golden);
+        d.history.push({ revision: d.revision, at: d.updatedAt, by: d.updatedBy, document: d.document });
+        if (d.history.length > HISTORY_KEPT) d.history.splice(0, d.history.length - HISTORY_KEPT);
+        d.golden = body.cases;
+        d.revision += 1;
+        d.updatedAt = now;
+        d.updatedBy = services.actorName(actor);
+        appendAudit(s, now, { actor: d.updatedBy, action: 'draft.golden.replace', target: d.id, before, after: goldenHash(services, d.golden) });
+        return d;
+      });
+      return { body: draftSummary(d), headers: { ETag: draftEtag(d) } };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/drafts/:id/golden/run',
+    tag: 'Drafts',
+    summary: "Run a draft's golden cases",
+    role: 'viewer',
+    params: S.IdParam,
+    response: { status: 200, schema: S.GoldenRunResponse, description: 'Per-case results' },
+    errors: ['not_found', 'invalid_rule_set'],
+    handler: async ({ params, services }) => {
+      const d = await services.repo.read((s) => findDraft(s, params.id));
+      return { body: await runGolden(services, d.document, d.golden) };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/drafts/:id/golden/rebaseline',
+    tag: 'Drafts',
+    summary: 'Re-baseline named failing golden cases',
+    description:
+      "Each named case must currently fail; its expected outcome becomes the current result (only the fields it already checked). Recorded in the audit log with the reason. There is no 're-baseline all'.",
+    role: 'editor',
+    params: S.IdParam,
+    body: S.RebaselineBody,
+    requestHeaders: [IF_MATCH_OPTIONAL],
+    response: { status: 200, schema: S.RebaselineResponse, description: 'The draft at its new revision', etag: true },
+    errors: ['invalid_request', 'not_found', 'not_failing', 'etag_mismatch', 'invalid_rule_set'],
+    handler: async ({ params, body, ifMatch, actor, services }) => {
+      const snapshot = await services.repo.read((s) => findDraft(s, params.id));
+      checkIfMatch(services, snapshot, ifMatch, false);
+      const run = await runGolden(services, snapshot.document, snapshot.golden);
+      const issues: Issue[] = [];
+      const replaced = new Map<string, GoldenCase>();
+      body.caseIds.forEach((id, i) => {
+        const c = snapshot.golden.find((x) => x.id === id);
+        const r = run.results.find((x) => x.id === id);
+        if (!c || !r) issues.push({ code: 'unknown_case', path: ['caseIds', i], message: `No golden case ${id}` });
+        else if (r.ok) issues.push({ code: 'case_passes', path: ['caseIds', i], message: `Case ${id} passes; nothing to re-baseline` });
+        else {
+          const next = rebaselineCase(c, r.actual);
+          if (!next.ok) issues.push({ code: 'cannot_rebaseline', path: ['caseIds', i], message: next.message });
+          else replaced.set(id, next.case);
+        }
+      });
+      if (issues.length) throw new ApiError('not_failing', 'Only failing golden cases can be re-baselined', issues);
+      const d = await services.repo.transact((s) => {
+        const d = findDraft(s, params.id);
+        // The run above used this revision; a concurrent edit means the results may be stale.
+        if (d.revision !== snapshot.revision) checkIfMatch(services, d, draftEtag(snapshot), true);
+        const now = services.now();
+        const before = goldenHash(services, d.golden);
+        d.history.push({ revision: d.revision, at: d.updatedAt, by: d.updatedBy, document: d.document });
+        if (d.history.length > HISTORY_KEPT) d.history.splice(0, d.history.length - HISTORY_KEPT);
+        d.golden = d.golden.map((c) => replaced.get(c.id) ?? c);
+        d.revision += 1;
+        d.updatedAt = now;
+        d.updatedBy = services.actorName(actor);
+        appendAudit(s, now, {
+          actor: d.updatedBy,
+          action: 'draft.golden.rebaseline',
+          target: d.id,
+          before,
+          after: goldenHash(services, d.golden),
+          details: { cases: body.caseIds, reason: body.reason },
+        });
+        return d;
+      });
+      return { body: { draft: draftSummary(d), rebaselined: body.caseIds }, headers: { ETag: draftEtag(d) } };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/drafts/:id/publish',
+    tag: 'Drafts',
+    summary: 'Publish a draft as the next version',
+    description:
+      'Only when the draft validates and all its golden cases pass (else 422 with the issues or failing cases). ' +
+      'The version number is the highest published one plus one; the changelog entry is appended; the content hash identifies the result. The draft is removed.',
+    role: 'editor',
+    params: S.IdParam,
+    body: S.PublishBody,
+    requestHeaders: [IF_MATCH_OPTIONAL],
+    response: { status: 201, schema: S.VersionSummary, description: 'The published version', etag: true },
+    errors: ['invalid_request', 'not_found', 'invalid_rule_set', 'golden_failed', 'etag_mismatch'],
+    handler: async ({ params, body, ifMatch, actor, services }) => {
+      const snapshot = await services.repo.read((s) => findDraft(s, params.id));
+      checkIfMatch(services, snapshot, ifMatch, false);
+      const check = validation(services, snapshot.document);
+      if (!check.valid) throw new ApiError('invalid_rule_set', 'The draft does not validate', check.issues);
+      const run = await runGolden(services, snapshot.document, snapshot.golden);
+      if (run.failed > 0) {
+        throw new ApiError(
+          'golden_failed',
+          `${run.failed} golden case(s) fail; fix the draft or re-baseline them deliberately`,
+          run.results
+            .map((r, i) => ({ r, i }))
+            .filter(({ r }) => !r.ok)
+            .map(({ r, i }) => ({ code: 'golden_case_failed', path: ['golden', i], message: `${r.id}: ${r.problems.join('; ')}` })),
+        );
+      }
+      const v = await services.repo.transact((s) => {
+        const d = findDraft(s, params.id);
+        if (d.revision !== snapshot.revision) checkIfMatch(services, d, draftEtag(snapshot), true);
+        const now = services.now();
+        const version = nextVersion(s, d.ruleSetId);
+        const author = body.author ?? actor.name;
+        const document: RuleSet = {
+          ...d.document,
+          status: 'published',
+          version,
+          basedOn: d.basedOn,
+          changelog: [...d.document.changelog, { version, date: now.slice(0, 10), author, note: body.changelog }],
+        };
+        const contentHash = services.engine.ruleSetHash(document);
+        const stored: StoredVersion = {
+          ruleSetId: d.ruleSetId,
+          version,
+          contentHash,
+          document,
+          golden: d.golden,
+          publishedAt: now,
+          publishedBy: services.actorName(actor),
+          source: 'api',
+        };
+        s.versions.push(stored);
+        s.drafts = s.drafts.filter((x) => x.id !== d.id);
+        const base = s.versions.find((x) => x.ruleSetId === d.basedOn.id && x.version === d.basedOn.version);
+        appendAudit(s, now, {
+          actor: services.actorName(actor),
+          action: 'version.publish',
+          target: `${d.ruleSetId}@${version}`,
+          before: base?.contentHash ?? null,
+          after: contentHash,
+          details: { draft: d.id, basedOn: `${d.basedOn.id}@${d.basedOn.version}`, changelog: body.changelog },
+        });
+        return stored;
+      });
+      return {
+        status: 201,
+        body: versionSummary(v),
+        headers: { ETag: `"${v.contentHash}"`, Location: `/api/rulesets/${v.ruleSetId}/versions/${v.version}` },
+      };
+    },
+  }),
+];
+
+function goldenHash(_services: Services, cases: GoldenCase[]): string {
+  return sha256(canonicalize(cases) ?? '');
+}

@@ -1,0 +1,249 @@
+// Routes for evaluations (stored as decision-log records, replayable), batch re-scoring across versions, and cohort evaluation for a period.
+import { z } from 'zod';
+import canonicalize from 'canonicalize';
+import { route, type RouteDef } from '../route.js';
+import { ApiError } from '../errors.js';
+import * as S from '../schemas.js';
+import type { StoredEvaluation, StoreState } from '../../store/repository.js';
+import { nextId } from '../../store/repository.js';
+import { factOf, type Services } from '../../services.js';
+import type { Dossier, Evaluation } from '../../engine.js';
+import { dossierFromRequest, filterDossiers } from './dossiers.js';
+
+function summary(e: StoredEvaluation): z.infer<typeof S.EvaluationSummary> {
+  const { result, inlineDossier: _inline, now: _now, ...rest } = e;
+  return {
+    ...rest,
+    outcome: { status: result.outcome.status, title: result.outcome.title?.id ?? null, total: result.outcome.total.value },
+  };
+}
+
+function findEvaluation(state: Readonly<StoreState>, id: string): StoredEvaluation {
+  const e = state.evaluations.find((x) => x.id === id);
+  if (!e) throw new ApiError('not_found', `No evaluation ${id}`);
+  return e;
+}
+
+/** JSON paths where two values differ (at most `limit`). */
+export function differences(a: unknown, b: unknown, path = '$', out: string[] = [], limit = 50): string[] {
+  if (out.length >= limit) return out;
+  if (a === b) return out;
+  if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of keys) differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${path}[${k}]` : `${path}.${k}`, out, limit);
+    return out;
+  }
+  if (canonicalize(a) !== canonicalize(b)) out.push(path);
+  return out;
+}
+
+async function evaluateWith(services: Services, compiled: ReturnType<Services['compiled']>, dossier: Dossier, now: string): Promise<Evaluation> {
+  const out = await compiled.evaluate(dossier, { now });
+  if (!out.ok) throw new ApiError('invalid_dossier', 'The dossier cannot be evaluated under this rule set', out.issues);
+  return out.evaluation;
+}
+
+type Cell = z.infer<typeof S.BatchCell>;
+
+export const evaluationRoutes = (): RouteDef[] => [
+  route({
+    method: 'post',
+    path: '/api/evaluations',
+    tag: 'Evaluations',
+    summary: 'Evaluate a stored or inline dossier under a published version',
+    description: 'Stored as an evaluation record (decision log): rule set id, version, content hash, dossier id, revision and hash, engine version, result.',
+    role: 'analyst',
+    body: S.EvaluateBody,
+    response: { status: 201, schema: S.EvaluationRecord, description: 'The evaluation record' },
+    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_dossier', 'invalid_interpretation'],
+    handler: async ({ body, actor, services }) => {
+      const v = await services.repo.read((s) => services.resolveRef(s, body.ruleSet));
+      const src = await dossierFromRequest(services, body);
+      const interpretations = body.interpretations ?? {};
+      const compiled = services.compiled(v, interpretations);
+      const now = services.now();
+      const result = await evaluateWith(services, compiled, src.dossier, now);
+      const record = await services.repo.transact((s) => {
+        const rec: StoredEvaluation = {
+          id: nextId(s, 'ev'),
+          createdAt: now,
+          createdBy: services.actorName(actor),
+          ruleSetId: v.ruleSetId,
+          version: v.version,
+          contentHash: v.contentHash,
+          interpretations,
+          dossierId: src.dossierId,
+          dossierRevision: src.revision,
+          dossierHash: src.hash,
+          inlineDossier: src.dossierId === null ? src.dossier : null,
+          engineVersion: services.engine.ENGINE_VERSION,
+          now,
+          result,
+        };
+        s.evaluations.push(rec);
+        return rec;
+      });
+      const { inlineDossier: _i, ...out } = record;
+      return { status: 201, body: out, headers: { Location: `/api/evaluations/${record.id}` } };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/evaluations',
+    tag: 'Evaluations',
+    summary: 'List evaluation records',
+    role: 'viewer',
+    query: S.EvaluationListQuery,
+    response: { status: 200, schema: z.array(S.EvaluationSummary), description: 'Records without their results' },
+    errors: ['invalid_request'],
+    handler: ({ query, services }) =>
+      services.repo.read((s) => ({
+        body: s.evaluations
+          .filter((e) => (query.dossierId === undefined || e.dossierId === query.dossierId) && (query.ruleSetId === undefined || e.ruleSetId === query.ruleSetId) && (query.version === undefined || e.version === query.version))
+          .map(summary),
+      })),
+  }),
+  route({
+    method: 'get',
+    path: '/api/evaluations/:id',
+    tag: 'Evaluations',
+    summary: 'Fetch an evaluation record',
+    role: 'viewer',
+    params: S.IdParam,
+    query: S.EmptyQuery,
+    response: { status: 200, schema: S.EvaluationRecord, description: 'The record and its full result' },
+    errors: ['not_found'],
+    handler: ({ params, services }) =>
+      services.repo.read((s) => {
+        const { inlineDossier: _i, ...out } = findEvaluation(s, params.id);
+        return { body: out };
+      }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/evaluations/:id/replay',
+    tag: 'Evaluations',
+    summary: 'Replay an evaluation: re-run it and confirm the same result',
+    description: 'Uses the recorded version (checked by content hash), dossier revision, interpretations and evaluation time. Nothing is stored.',
+    role: 'analyst',
+    params: S.IdParam,
+    response: { status: 200, schema: S.ReplayResponse, description: 'Whether the replay reproduced the result' },
+    errors: ['not_found'],
+    handler: async ({ params, services }) => {
+      const { rec, v, dossier } = await services.repo.read((s) => {
+        const rec = findEvaluation(s, params.id);
+        const v = services.resolveRef(s, `${rec.ruleSetId}@${rec.version}`);
+        const dossier = rec.inlineDossier ?? services.dossierRevision({ ...s, dossiers: s.dossiers.map((d) => ({ ...d, deleted: false })) }, rec.dossierId!, rec.dossierRevision!).rev.dossier;
+        return { rec, v, dossier };
+      });
+      const diffs: string[] = [];
+      if (v.contentHash !== rec.contentHash) diffs.push('$.provenance.contentHash');
+      const replayed = await evaluateWith(services, services.compiled(v, rec.interpretations), dossier, rec.now);
+      differences(rec.result, replayed, '$', diffs);
+      return { body: { id: rec.id, same: diffs.length === 0, engineVersion: { recorded: rec.engineVersion, current: services.engine.ENGINE_VERSION }, differences: diffs } };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/batch',
+    tag: 'Evaluations',
+    summary: 'Re-score many dossiers under several versions (or interpretation switches)',
+    description:
+      'Rows are dossiers, columns are versions. Each cell has the verdict, title, total and rank by total in its column; `changed` marks cells whose outcome (status or title) differs from the first column. Nothing is stored.',
+    role: 'analyst',
+    body: S.BatchBody,
+    response: { status: 200, schema: S.BatchResponse, description: 'The matrix' },
+    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_interpretation', 'payload_too_large'],
+    handler: async ({ body, services }) => {
+      const { columns, rows } = await services.repo.read((s) => {
+        const columns = body.versions.map((c) => ({ spec: c, version: services.resolveRef(s, c.ruleSet) }));
+        const rows: { dossierId: string | null; revision: number | null; dossier: Dossier }[] = [];
+        for (const pick of body.dossiers ?? []) {
+          const id = typeof pick === 'string' ? pick : pick.id;
+          const { rev } = services.dossierRevision(s, id, typeof pick === 'string' ? undefined : pick.revision);
+          rows.push({ dossierId: id, revision: rev.revision, dossier: rev.dossier });
+        }
+        if (body.filter) for (const d of filterDossiers(s, body.filter)) rows.push({ dossierId: d.id, revision: d.revisions.at(-1)!.revision, dossier: d.revisions.at(-1)!.dossier });
+        for (const d of body.inline ?? []) rows.push({ dossierId: null, revision: null, dossier: d });
+        return { columns, rows };
+      });
+      if (rows.length === 0) throw new ApiError('invalid_request', 'No dossiers: give dossiers, filter or inline', [{ code: 'empty', path: ['body', 'dossiers'], message: 'no dossiers selected' }]);
+      const limit = services.deps.batchCellLimit ?? 5000;
+      if (rows.length * columns.length > limit) throw new ApiError('payload_too_large', `${rows.length}×${columns.length} cells exceed the limit of ${limit}`);
+      const matrix: Cell[][] = rows.map(() => []);
+      columns.forEach(({ spec, version }) => {
+        const compiled = services.compiled(version, spec.interpretations ?? {});
+        rows.forEach((row, r) => {
+          const checked = compiled.checkDossier(row.dossier);
+          if (!checked.ok) {
+            matrix[r].push({ ok: false, status: null, passed: null, title: null, titleRank: null, total: null, rank: null, changed: false, issues: checked.issues });
+            return;
+          }
+          const fast = compiled.evaluateFast(checked.dossier);
+          const tier = version.document.outcomes.find((o) => o.id === fast.title);
+          matrix[r].push({ ok: true, status: fast.status, passed: fast.passed, title: fast.title, titleRank: tier?.rank ?? null, total: fast.total, rank: null, changed: false });
+        });
+        const col = matrix.map((cells) => cells.at(-1)!);
+        const totals = col.filter((c) => c.total !== null).map((c) => c.total!).sort((a, b) => b - a);
+        for (const c of col) if (c.total !== null) c.rank = totals.indexOf(c.total) + 1;
+      });
+      for (const cells of matrix) {
+        const first = cells[0];
+        for (const c of cells.slice(1)) c.changed = c.ok !== first.ok || c.status !== first.status || c.title !== first.title;
+      }
+      const outRows = rows.map((row, r) => ({
+        dossierId: row.dossierId,
+        revision: row.revision,
+        name: ((n) => (typeof n === 'string' ? n : null))(factOf(row.dossier, 'cityName')),
+        changed: matrix[r].some((c) => c.changed),
+        cells: matrix[r],
+      }));
+      return {
+        body: {
+          columns: columns.map(({ spec, version }) => ({
+            label: spec.label ?? spec.ruleSet + (spec.interpretations && Object.keys(spec.interpretations).length ? ' ' + canonicalize(spec.interpretations) : ''),
+            ruleSetId: version.ruleSetId,
+            version: version.version,
+            contentHash: version.contentHash,
+            interpretations: spec.interpretations ?? {},
+          })),
+          rows: outRows,
+          changedDossiers: outRows.filter((r) => r.changed).map((r, i) => r.dossierId ?? `inline-${i}`),
+        },
+      };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/cohort',
+    tag: 'Evaluations',
+    summary: 'Cohort evaluation for a period: cap and promotion/demotion applied',
+    description: "All stored dossiers of the period are evaluated together; the result lists titles after the cohort rules and each member's change against the title held before.",
+    role: 'analyst',
+    body: S.CohortBody,
+    response: { status: 200, schema: S.CohortResponse, description: 'The cohort result' },
+    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_interpretation', 'invalid_dossier'],
+    handler: async ({ body, services }) => {
+      const { v, dossiers } = await services.repo.read((s) => ({ v: services.resolveRef(s, body.ruleSet), dossiers: filterDossiers(s, { period: body.period }) }));
+      if (dossiers.length === 0) throw new ApiError('not_found', `No dossiers for period ${body.period}`);
+      const compiled = services.compiled(v, body.interpretations ?? {});
+      const out = await services.engine.evaluateCohort(
+        compiled,
+        dossiers.map((d) => d.revisions.at(-1)!.dossier),
+        { mode: body.mode, now: services.now() },
+      );
+      if (!out.ok) throw new ApiError('invalid_dossier', 'The cohort cannot be evaluated', out.issues);
+      const { evaluations, ...rest } = out.result;
+      return {
+        body: {
+          ruleSetId: v.ruleSetId,
+          version: v.version,
+          contentHash: v.contentHash,
+          period: body.period,
+          dossiers: dossiers.map((d) => ({ id: d.id, revision: d.revisions.at(-1)!.revision })),
+          result: body.includeEvaluations ? out.result : rest,
+        },
+      };
+    },
+  }),
+];

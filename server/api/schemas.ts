@@ -1,0 +1,326 @@
+// Request and response zod schemas of the API, built from the engine's schemas; the OpenAPI document and request validation both come from them.
+import { z } from 'zod';
+import { RuleSet } from '../../engine/schema/ruleSet.js';
+import { Dossier } from '../../engine/schema/dossier.js';
+import { Evaluation, CohortResult, FastResult } from '../../engine/schema/evaluation.js';
+import { GoldenCase } from '../../engine/schema/golden.js';
+import { I18nText, Issue } from '../../engine/schema/common.js';
+
+export { RuleSet, Dossier, Evaluation, CohortResult, FastResult, GoldenCase, I18nText, Issue };
+
+const Slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a kebab-case id');
+const IsoDate = z.iso.date();
+const PositiveIntText = z.string().regex(/^[1-9][0-9]{0,8}$/, 'a positive integer').transform(Number);
+
+/** `ruleSetId@version` or `ruleSetId@YYYY-MM-DD` (the version in force on that day). */
+export const RuleSetRef = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*@([1-9][0-9]{0,8}|[0-9]{4}-[0-9]{2}-[0-9]{2})$/, 'ruleSetId@version or ruleSetId@YYYY-MM-DD')
+  .describe('A published version: "sfc-2017@1", or the version in force at a date: "sfc-2017@2024-06-30"');
+
+export const Interpretations = z
+  .record(z.string().max(200), z.string().max(200))
+  .describe('Interpretation switches: interpretation id → option id');
+
+export const ErrorBody = z
+  .object({
+    error: z
+      .object({ code: z.string(), message: z.string(), issues: z.array(Issue).optional() })
+      .catchall(z.unknown()),
+  })
+  .describe('Every error: a code (see the table in the description), a message, and the issues found');
+
+// ---- params and queries
+
+export const IdParam = z.object({ id: z.string().min(1).max(200) }).strict();
+export const VersionParams = z.object({ id: Slug, version: PositiveIntText }).strict();
+export const RevisionParams = z.object({ id: z.string().min(1).max(200), revision: PositiveIntText }).strict();
+export const RuleSetIdParam = z.object({ id: Slug }).strict();
+export const EmptyQuery = z.object({}).strict();
+export const InForceQuery = z.object({ date: IsoDate }).strict();
+export const DiffQuery = z
+  .object({
+    from: z.string().regex(/^([1-9][0-9]{0,8}|draft-[0-9]+)$/, 'a version number or a draft id'),
+    to: z.string().regex(/^([1-9][0-9]{0,8}|draft-[0-9]+)$/, 'a version number or a draft id'),
+  })
+  .strict();
+export const DraftListQuery = z.object({ ruleSetId: Slug.optional() }).strict();
+export const DossierFilter = z
+  .object({
+    period: z.string().regex(/^[0-9]{4}$/, 'a year').transform(Number).optional(),
+    type: z.string().max(100).optional(),
+    province: z.string().max(100).optional(),
+  })
+  .strict();
+export const EvaluationListQuery = z
+  .object({ dossierId: z.string().max(200).optional(), ruleSetId: Slug.optional(), version: PositiveIntText.optional() })
+  .strict();
+export const AuditQuery = z
+  .object({
+    target: z.string().max(200).optional(),
+    action: z.string().max(100).optional(),
+    after: z.string().regex(/^[0-9]{1,9}$/).transform(Number).optional().describe('Only entries with a larger seq'),
+    limit: z.string().regex(/^[0-9]{1,4}$/).transform(Number).optional(),
+  })
+  .strict();
+
+// ---- rule sets and versions
+
+export const VersionSummary = z
+  .object({
+    ref: z.string().describe('ruleSetId@version'),
+    ruleSetId: z.string(),
+    version: z.number().int(),
+    status: z.literal('published'),
+    title: I18nText,
+    effectiveFrom: z.string(),
+    effectiveTo: z.string().nullable(),
+    basedOn: z.object({ id: z.string(), version: z.number().int() }).nullable(),
+    author: z.string(),
+    publishedAt: z.string(),
+    changelog: z.object({ version: z.number().int(), date: z.string(), author: z.string().optional(), note: I18nText }).nullable(),
+    contentHash: z.string(),
+    goldenCases: z.number().int(),
+  })
+  .strict();
+
+export const RuleSetSummary = z
+  .object({
+    id: z.string(),
+    title: I18nText,
+    latestVersion: z.number().int(),
+    versions: z.array(z.number().int()),
+    drafts: z.array(z.string()),
+  })
+  .strict();
+
+export const VersionDetail = VersionSummary.extend({ document: RuleSet });
+
+export const ChangeItem = z
+  .object({ kind: z.string(), id: z.string(), path: z.unknown(), before: z.unknown(), after: z.unknown(), text: I18nText })
+  .catchall(z.unknown())
+  .describe('One semantic change between two versions');
+
+export const DiffResponse = z.object({ from: z.string(), to: z.string(), changes: z.array(ChangeItem) }).strict();
+
+// ---- drafts
+
+export const CreateDraftBody = z.object({ from: RuleSetRef.describe('Version the draft starts from') }).strict();
+export const PutDraftBody = z.object({ document: RuleSet.describe('The whole rule-set document') }).strict();
+export const PublishBody = z
+  .object({
+    changelog: I18nText.describe('What changed and why (required)'),
+    author: z.string().min(1).max(200).optional().describe('Author named in the changelog; default: the token name'),
+  })
+  .strict();
+export const PutGoldenBody = z.object({ cases: z.array(GoldenCase) }).strict();
+export const RebaselineBody = z
+  .object({
+    caseIds: z.array(z.string().min(1).max(200)).min(1).max(500).describe('Failing cases whose expected outcome becomes the current result'),
+    reason: z.string().min(1).max(2000).describe('Why the new outcome is right (kept in the audit log)'),
+  })
+  .strict();
+
+export const DraftSummary = z
+  .object({
+    id: z.string(),
+    ruleSetId: z.string(),
+    basedOn: z.object({ id: z.string(), version: z.number().int() }),
+    revision: z.number().int(),
+    etag: z.string(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    updatedAt: z.string(),
+    updatedBy: z.string(),
+    goldenCases: z.number().int(),
+  })
+  .strict();
+export const DraftDetail = DraftSummary.extend({ document: RuleSet });
+
+export const ValidationResponse = z
+  .object({ valid: z.boolean(), errors: z.number().int(), warnings: z.number().int(), issues: z.array(Issue) })
+  .strict();
+
+export const GoldenRunResponse = z
+  .object({
+    passed: z.number().int(),
+    failed: z.number().int(),
+    results: z.array(z.object({ id: z.string(), ok: z.boolean(), problems: z.array(z.string()), actual: z.unknown() }).strict()),
+  })
+  .strict();
+export const GoldenCasesResponse = z.object({ cases: z.array(GoldenCase) }).strict();
+export const RebaselineResponse = z.object({ draft: DraftSummary, rebaselined: z.array(z.string()) }).strict();
+
+// ---- dossiers
+
+export const CreateDossierBody = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/).optional().describe('Store id; default `${cityId}-${period}`'),
+    dossier: Dossier,
+  })
+  .strict();
+export const PutDossierBody = z.object({ dossier: Dossier }).strict();
+
+export const DossierSummary = z
+  .object({
+    id: z.string(),
+    revision: z.number().int(),
+    hash: z.string(),
+    cityName: z.string().nullable(),
+    province: z.string().nullable(),
+    period: z.number().nullable(),
+    type: z.string().nullable(),
+    updatedAt: z.string(),
+    updatedBy: z.string(),
+  })
+  .strict();
+export const DossierDetail = DossierSummary.extend({ dossier: Dossier });
+export const RevisionSummary = z.object({ revision: z.number().int(), hash: z.string(), at: z.string(), by: z.string() }).strict();
+
+/** Where a dossier comes from: the store (id and optional revision, default latest) or inline. */
+const DossierSource = {
+  dossierId: z.string().min(1).max(200).optional(),
+  revision: z.number().int().positive().optional(),
+  dossier: Dossier.optional().describe('An inline dossier (instead of dossierId)'),
+};
+
+export const ValidateDossierBody = z.object({ ruleSet: RuleSetRef, ...DossierSource }).strict();
+export const DossierValidationResponse = ValidationResponse;
+
+// ---- evaluations
+
+export const EvaluateBody = z
+  .object({ ruleSet: RuleSetRef, interpretations: Interpretations.optional(), ...DossierSource })
+  .strict();
+
+export const EvaluationSummary = z
+  .object({
+    id: z.string(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    ruleSetId: z.string(),
+    version: z.number().int(),
+    contentHash: z.string(),
+    interpretations: z.record(z.string(), z.string()),
+    dossierId: z.string().nullable(),
+    dossierRevision: z.number().int().nullable(),
+    dossierHash: z.string(),
+    engineVersion: z.string(),
+    outcome: z.object({ status: z.string(), title: z.string().nullable(), total: z.number().nullable() }).strict(),
+  })
+  .strict();
+export const EvaluationRecord = EvaluationSummary.extend({ now: z.string(), result: Evaluation });
+export const ReplayResponse = z
+  .object({
+    id: z.string(),
+    same: z.boolean(),
+    engineVersion: z.object({ recorded: z.string(), current: z.string() }).strict(),
+    differences: z.array(z.string()).describe('JSON paths where the replayed result differs'),
+  })
+  .strict();
+
+// ---- batch and cohort
+
+const DossierPick = z.union([
+  z.string().min(1).max(200),
+  z.object({ id: z.string().min(1).max(200), revision: z.number().int().positive().optional() }).strict(),
+]);
+
+export const BatchBody = z
+  .object({
+    dossiers: z.array(DossierPick).max(500).optional().describe('Stored dossiers (id, or id and revision)'),
+    filter: z.object({ period: z.number().int().optional(), type: z.string().max(100).optional(), province: z.string().max(100).optional() }).strict().optional().describe('Or every stored dossier matching the filter'),
+    inline: z.array(Dossier).max(100).optional().describe('Inline dossiers, added to the rows'),
+    versions: z
+      .array(
+        z
+          .object({
+            ruleSet: RuleSetRef,
+            interpretations: Interpretations.optional(),
+            label: z.string().min(1).max(100).optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(10)
+      .describe('Columns: versions, or one version under several interpretation switches'),
+  })
+  .strict();
+
+export const BatchCell = z
+  .object({
+    ok: z.boolean(),
+    status: z.string().nullable(),
+    passed: z.boolean().nullable(),
+    title: z.string().nullable(),
+    titleRank: z.number().int().nullable().describe('Rank of the outcome tier (0: none)'),
+    total: z.number().nullable(),
+    rank: z.number().int().nullable().describe('Position by total within the column (1: highest)'),
+    changed: z.boolean().describe('Outcome differs from the first column'),
+    issues: z.array(Issue).optional(),
+  })
+  .strict();
+
+export const BatchResponse = z
+  .object({
+    columns: z.array(
+      z.object({ label: z.string(), ruleSetId: z.string(), version: z.number().int(), contentHash: z.string(), interpretations: z.record(z.string(), z.string()) }).strict(),
+    ),
+    rows: z.array(
+      z
+        .object({ dossierId: z.string().nullable(), revision: z.number().int().nullable(), name: z.string().nullable(), changed: z.boolean(), cells: z.array(BatchCell) })
+        .strict(),
+    ),
+    changedDossiers: z.array(z.string()).describe('Rows whose outcome differs between columns'),
+  })
+  .strict();
+
+export const CohortBody = z
+  .object({
+    ruleSet: RuleSetRef,
+    period: z.number().int().min(1900).max(2200),
+    mode: z.enum(['award', 'dynamic']).optional(),
+    interpretations: Interpretations.optional(),
+    includeEvaluations: z.boolean().optional(),
+  })
+  .strict();
+export const CohortResponse = z
+  .object({
+    ruleSetId: z.string(),
+    version: z.number().int(),
+    contentHash: z.string(),
+    period: z.number().int(),
+    dossiers: z.array(z.object({ id: z.string(), revision: z.number().int() }).strict()),
+    result: CohortResult.partial({ evaluations: true }),
+  })
+  .strict();
+
+// ---- tokens, audit, meta
+
+export const RoleEnum = z.enum(['viewer', 'analyst', 'editor', 'admin']);
+export const CreateTokenBody = z.object({ name: z.string().min(1).max(100), role: RoleEnum }).strict();
+export const TokenSummary = z
+  .object({ id: z.string(), name: z.string(), role: RoleEnum, createdAt: z.string(), createdBy: z.string(), revokedAt: z.string().nullable() })
+  .strict();
+export const CreatedToken = TokenSummary.extend({ token: z.string().describe('The bearer token; shown once, stored only as a hash') });
+
+export const AuditEntrySchema = z
+  .object({
+    seq: z.number().int(),
+    at: z.string(),
+    actor: z.string(),
+    action: z.string(),
+    target: z.string(),
+    before: z.string().nullable(),
+    after: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()).optional(),
+    prevHash: z.string().nullable(),
+    hash: z.string(),
+  })
+  .strict();
+export const AuditResponse = z
+  .object({ entries: z.array(AuditEntrySchema), intact: z.boolean().describe('The hash chain of the whole log verifies') })
+  .strict();
+
+export const Health = z.object({ ok: z.literal(true), engineVersion: z.string() }).strict();
+export const WhoAmI = z.object({ tokenId: z.string(), name: z.string(), role: RoleEnum }).strict();

@@ -1,0 +1,168 @@
+// Builds the Express app from its dependencies without listening: route table, auth, request validation and the error mapping.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { ApiError, zodIssues } from './api/errors.js';
+import type { RouteDef } from './api/route.js';
+import { route } from './api/route.js';
+import * as S from './api/schemas.js';
+import { buildOpenApi } from './api/openapi.js';
+import { renderDocsPage } from './api/docsPage.js';
+import { ruleSetRoutes } from './api/routes/ruleSets.js';
+import { draftRoutes } from './api/routes/drafts.js';
+import { dossierRoutes } from './api/routes/dossiers.js';
+import { evaluationRoutes } from './api/routes/evaluations.js';
+import { adminRoutes } from './api/routes/admin.js';
+import { createServices, type AppDeps } from './services.js';
+import { findToken, roleAllows } from './auth.js';
+import type { Actor } from './store/repository.js';
+
+export type { AppDeps };
+
+const API_VERSION = '0.1.0';
+
+/** Every route of the API, in the order they are matched. */
+export function apiRoutes(): RouteDef[] {
+  return [...ruleSetRoutes(), ...draftRoutes(), ...dossierRoutes(), ...evaluationRoutes(), ...adminRoutes()];
+}
+
+const LANDING = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Mingcheng 名城</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}</style></head>
+<body><h1>Mingcheng 名城</h1><p>Rules-as-data engine for the China Software Famous City evaluation.</p>
+<p>The editor is not built yet. The API is here: <a href="/api/docs">API reference</a> · <a href="/api/openapi.json">openapi.json</a></p></body></html>`;
+
+/** The Express application; it does not listen (tests drive it with supertest). */
+export function createApp(deps: AppDeps): express.Express {
+  const services = createServices(deps);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  const table = apiRoutes();
+  let openapi: Record<string, unknown> | null = null;
+  let docsHtml: string | null = null;
+  const openApiDoc = () => (openapi ??= buildOpenApi(table, { version: API_VERSION, engineVersion: deps.engine.ENGINE_VERSION }));
+  const meta: RouteDef[] = [
+    route({
+      method: 'get',
+      path: '/api/health',
+      tag: 'Meta',
+      summary: 'Liveness and engine version',
+      role: null,
+      query: S.EmptyQuery,
+      response: { status: 200, schema: S.Health, description: 'Up' },
+      errors: [],
+      handler: () => ({ body: { ok: true, engineVersion: deps.engine.ENGINE_VERSION } }),
+    }),
+    route({
+      method: 'get',
+      path: '/api/openapi.json',
+      tag: 'Meta',
+      summary: 'This OpenAPI 3.1 document, generated from the route table and its zod schemas',
+      role: null,
+      query: S.EmptyQuery,
+      response: { status: 200, description: 'OpenAPI document' },
+      errors: [],
+      handler: () => ({ body: openApiDoc() }),
+    }),
+    route({
+      method: 'get',
+      path: '/api/docs',
+      tag: 'Meta',
+      summary: 'The API reference page, generated from the OpenAPI document',
+      role: null,
+      query: S.EmptyQuery,
+      response: { status: 200, description: 'HTML page', contentType: 'text/html' },
+      errors: [],
+      handler: () => ({ body: (docsHtml ??= renderDocsPage(openApiDoc())), contentType: 'text/html; charset=utf-8' }),
+    }),
+  ];
+  table.unshift(...meta);
+
+  // A body must be JSON: refuse other media types before parsing.
+  app.use('/api', (req: Request, _res: Response, next: NextFunction) => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (hasBody && !req.is('application/json')) return next(new ApiError('unsupported_media_type', 'Send the body as application/json'));
+    next();
+  });
+  app.use('/api', express.json({ limit: deps.bodyLimit ?? '2mb', strict: true, type: 'application/json' }));
+
+  for (const r of table) {
+    app[r.method](r.path, async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const actor = r.role ? await authenticate(req, r.role) : ({ tokenId: 'public', name: 'public', role: 'viewer' } as Actor);
+        const params = parse(r.params ?? z.object({}).strict(), req.params, 'params');
+        const query = parse(r.query ?? z.object({}).strict(), req.query, 'query');
+        const rawBody = req.body === undefined || (isEmptyObject(req.body) && !r.body) ? undefined : req.body;
+        const body = r.body ? parse(r.body, rawBody, 'body') : parse(z.undefined({ error: 'this endpoint takes no body' }), rawBody, 'body');
+        const ifMatchHeader = req.headers['if-match'];
+        const reply = await r.handler({ params, query, body, actor, ifMatch: typeof ifMatchHeader === 'string' ? ifMatchHeader.trim() : null, services });
+        for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+        res.status(reply.status ?? r.response.status);
+        if (reply.body === undefined) res.end();
+        else if (reply.contentType) res.type(reply.contentType).send(reply.body);
+        else res.json(reply.body);
+      } catch (err) {
+        next(err);
+      }
+    });
+  }
+
+  async function authenticate(req: Request, needs: NonNullable<RouteDef['role']>): Promise<Actor> {
+    const header = req.headers.authorization;
+    const m = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!m) throw new ApiError('unauthenticated', 'Send Authorization: Bearer <token>');
+    const token = await deps.repo.read((s) => findToken(s, m[1]));
+    if (!token) throw new ApiError('unauthenticated', 'Unknown or revoked token');
+    if (!roleAllows(token.role, needs)) throw new ApiError('forbidden', `This needs the ${needs} role; the token has ${token.role}`);
+    return { tokenId: token.id, name: token.name, role: token.role };
+  }
+
+  app.use('/api', (_req: Request, _res: Response, next: NextFunction) => next(new ApiError('not_found', 'No such endpoint; see /api/docs')));
+
+  const dist = deps.editorDist;
+  if (dist && existsSync(path.join(dist, 'index.html'))) {
+    app.use(express.static(dist));
+    app.get('/{*rest}', (_req: Request, res: Response) => res.sendFile(path.join(dist, 'index.html')));
+  } else {
+    app.get('/', (_req: Request, res: Response) => res.type('html').send(LANDING));
+  }
+  app.use((_req: Request, _res: Response, next: NextFunction) => next(new ApiError('not_found', 'Not found; the API is under /api')));
+
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const e = toApiError(err);
+    if (e.code === 'internal') (deps.logError ?? console.error)(err);
+    res.status(e.status).json(e.body());
+  });
+  return app;
+}
+
+function isEmptyObject(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+}
+
+function parse<T>(schema: z.ZodType<T, any>, value: unknown, where: 'params' | 'query' | 'body'): T {
+  const out = schema.safeParse(value);
+  if (!out.success) throw new ApiError('invalid_request', `The request ${where} does not match the schema`, zodIssues(out.error.issues, [where]));
+  return out.data;
+}
+
+/** Maps anything thrown to an API error; body-parser and routing errors become 4xx, the rest is a bug (500). */
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as { type?: string; status?: number; statusCode?: number; message?: string };
+  switch (e?.type) {
+    case 'entity.parse.failed':
+      return new ApiError('malformed_json', `The body is not valid JSON: ${e.message}`);
+    case 'entity.too.large':
+      return new ApiError('payload_too_large', 'The body is too large');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiError('unsupported_media_type', e.message ?? 'Unsupported encoding');
+  }
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return new ApiError('invalid_request', e.message ?? 'Bad request');
+  return new ApiError('internal', 'Internal error');
+}

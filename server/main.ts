@@ -1,0 +1,49 @@
+// Starts the server: opens the store in DATA_DIR, seeds it from rules/, prints the first admin token once, listens on PORT.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as engine from '../engine/index.js';
+import { createApp } from './app.js';
+import { openLowdbRepository } from './store/lowdbRepository.js';
+import { loadClauseIds, seedStore } from './seed.js';
+import type { EngineApi } from './engine.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const port = Number(process.env.PORT ?? 8080);
+const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
+const rulesDir = path.resolve(process.env.RULES_DIR ?? path.join(root, 'rules'));
+const editorDist = path.join(root, 'editor', 'dist');
+
+const repo = await openLowdbRepository(dataDir);
+const clauses = await loadClauseIds(rulesDir);
+const clauseIds = (policy: string) => clauses.get(policy) ?? [];
+const eng = engine as unknown as EngineApi;
+const seeded = await seedStore(repo, eng, { rulesDir, clauseIds, now: new Date().toISOString() });
+for (const w of seeded.warnings) console.warn(`seed: ${w}`);
+if (seeded.imported.length) console.log(`seed: published versions imported: ${seeded.imported.join(', ')}`);
+if (seeded.samples.length) console.log(`seed: sample dossiers: ${seeded.samples.join(', ')}`);
+
+const app = createApp({ repo, engine: eng, clauseIds, editorDist });
+const server = app.listen(port, () => {
+  const url = `http://localhost:${port}`;
+  console.log(`Mingcheng server on ${url} (store ${dataDir}); API reference ${url}/api/docs`);
+  if (seeded.adminToken) {
+    console.log(
+      [
+        '',
+        'First start: an admin token was created. It is shown only now; keep it:',
+        '',
+        `  ${seeded.adminToken}`,
+        '',
+        'Create tokens for others (roles: viewer, analyst, editor, admin):',
+        `  curl -s -X POST ${url}/api/tokens -H "Authorization: Bearer <admin token>" -H "Content-Type: application/json" -d '{"name":"alice","role":"editor"}'`,
+        '',
+      ].join('\n'),
+    );
+  }
+});
+
+function shutdown(): void {
+  server.close(() => void repo.close().then(() => process.exit(0)));
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
