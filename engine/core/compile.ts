@@ -1,0 +1,201 @@
+// Compiles a rule-set version once: parameters resolved, expressions and conditions compiled, the dossier schema built; pure.
+import type { Engine } from 'json-rules-engine';
+import type { z } from 'zod';
+import type { Issue } from '../schema/common.js';
+import type { Condition } from '../schema/condition.js';
+import type {
+  BonusItem,
+  DerivedFact,
+  FactDef,
+  Formula,
+  IndicatorItem,
+  NumOrParamT,
+  Outcome,
+  ParameterValue,
+  RuleSet,
+  Stage,
+} from './types.js';
+import { buildJreEngine, compileCondition, type CompiledCondition } from './conditions.js';
+import { Dec, dec, type Dec as DecT } from './decimal.js';
+import { compileExpr, type CompiledExpr } from './expr.js';
+import { dossierSchema } from './dossier.js';
+import { ruleSetHash } from './hash.js';
+
+export interface CompiledDerived {
+  def: DerivedFact;
+  fn: CompiledExpr;
+}
+
+export interface CompiledRuleSetCore {
+  ruleSet: RuleSet;
+  contentHash: string;
+  params: Map<string, ParameterValue>;
+  facts: Map<string, FactDef>;
+  derived: CompiledDerived[];
+  derivedById: Map<string, CompiledDerived>;
+  outcomes: Map<string, Outcome>;
+  conditions: Map<string, CompiledCondition>;
+  /** Every fact and derived id, in the order json-rules-engine receives them. */
+  factIds: string[];
+  schema: z.ZodType;
+  expressions: Map<string, CompiledExpr>;
+  jre(): Engine;
+  num(x: NumOrParamT): DecT;
+  str(x: string | { param: string }): string;
+  bool(x: boolean | { param: string }): boolean;
+  numOrNull(x: NumOrParamT | null | undefined): DecT | null;
+}
+
+/** Topological order of derived facts; a cycle is reported, never looped on. */
+function orderDerived(defs: DerivedFact[], deps: Map<string, Set<string>>): { order: DerivedFact[]; cycle: string[] | null } {
+  const byId = new Map(defs.map((d) => [d.id, d]));
+  const state = new Map<string, 1 | 2>();
+  const order: DerivedFact[] = [];
+  let cycle: string[] | null = null;
+  const visit = (id: string, stack: string[]) => {
+    if (cycle) return;
+    const s = state.get(id);
+    if (s === 2) return;
+    if (s === 1) {
+      cycle = [...stack.slice(stack.indexOf(id)), id];
+      return;
+    }
+    state.set(id, 1);
+    for (const d of deps.get(id) ?? []) if (byId.has(d)) visit(d, [...stack, id]);
+    state.set(id, 2);
+    order.push(byId.get(id)!);
+  };
+  for (const d of defs) visit(d.id, []);
+  return { order, cycle };
+}
+
+/** Compiles a schema-valid rule set; problems that make it impossible to run are returned as issues. */
+export function compileCore(ruleSet: RuleSet): { ok: true; core: CompiledRuleSetCore } | { ok: false; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const params = new Map<string, ParameterValue>(ruleSet.parameters.map((p) => [p.id, p.value]));
+  const facts = new Map(ruleSet.facts.map((f) => [f.id, f]));
+  const derivedIds = new Set(ruleSet.derived.map((d) => d.id));
+  const tables = new Map(ruleSet.referenceData.map((t) => [t.id, t]));
+
+  const param = (id: string): ParameterValue => {
+    if (!params.has(id)) throw new UnknownParam(id);
+    return params.get(id)!;
+  };
+  const num = (x: NumOrParamT): DecT => {
+    const v = typeof x === 'number' ? x : param(x.param);
+    if (typeof v !== 'number') throw new UnknownParam(typeof x === 'number' ? String(x) : x.param, 'a number');
+    return dec(v);
+  };
+  const numOrNull = (x: NumOrParamT | null | undefined): DecT | null => {
+    if (x === null || x === undefined) return null;
+    if (typeof x === 'object' && param(x.param) === null) return null;
+    return num(x);
+  };
+  const str = (x: string | { param: string }): string => {
+    const v = typeof x === 'string' ? x : param(x.param);
+    if (typeof v !== 'string') throw new UnknownParam(typeof x === 'string' ? x : x.param, 'text');
+    return v;
+  };
+  const bool = (x: boolean | { param: string }): boolean => {
+    const v = typeof x === 'boolean' ? x : param(x.param);
+    if (typeof v !== 'boolean') throw new UnknownParam(typeof x === 'boolean' ? String(x) : x.param, 'true or false');
+    return v;
+  };
+
+  const scope = {
+    hasFact: (id: string) => facts.has(id) || derivedIds.has(id),
+    hasParam: (id: string) => params.has(id),
+    hasTable: (id: string, field?: string) => {
+      const t = tables.get(id);
+      return !!t && (field === undefined || t.fields.some((f) => f.id === field));
+    },
+  };
+
+  const expressions = new Map<string, CompiledExpr>();
+  const deps = new Map<string, Set<string>>();
+  const compiledDerived = new Map<string, CompiledExpr>();
+  ruleSet.derived.forEach((d, i) => {
+    const r = compileExpr(d.expr, scope);
+    for (const e of r.issues) issues.push({ code: e.code, path: ['derived', i, 'expr'], message: `derived "${d.id}": ${e.message}` });
+    if (r.fn) compiledDerived.set(d.id, r.fn);
+    deps.set(d.id, r.facts);
+  });
+  const { order, cycle } = orderDerived(ruleSet.derived, deps);
+  if (cycle) issues.push({ code: 'derived_cycle', path: ['derived'], message: `derived values depend on each other in a cycle: ${(cycle as string[]).join(' → ')}` });
+
+  const conditions = new Map<string, CompiledCondition>();
+  const addCond = (key: string, c: Condition | undefined, path: (string | number)[]) => {
+    if (!c) return;
+    try {
+      conditions.set(key, compileCondition(key, c, (id) => param(id)));
+    } catch (e) {
+      if (e instanceof UnknownParam) issues.push({ code: 'unknown_parameter', path, message: e.message });
+      else throw e;
+    }
+  };
+
+  ruleSet.stages.forEach((s: Stage, si) => {
+    addCond(`${s.id}#applies`, s.appliesWhen, ['stages', si, 'appliesWhen']);
+    if (s.kind === 'checks') {
+      s.items.forEach((it, ii) => {
+        addCond(it.id, it.condition, ['stages', si, 'items', ii, 'condition']);
+        addCond(`${it.id}#applies`, it.appliesWhen, ['stages', si, 'items', ii, 'appliesWhen']);
+      });
+    } else if (s.kind === 'score') {
+      s.items.forEach((ind: IndicatorItem, ii) =>
+        ind.requirements.forEach((r, ri) => {
+          addCond(r.id, r.condition, ['stages', si, 'items', ii, 'requirements', ri, 'condition']);
+          addCond(`${r.id}#applies`, r.appliesWhen, ['stages', si, 'items', ii, 'requirements', ri, 'appliesWhen']);
+        }),
+      );
+    } else if (s.kind === 'bonus') {
+      s.items.forEach((b: BonusItem, bi) => {
+        addCond(`${b.id}#applies`, b.appliesWhen, ['stages', si, 'items', bi, 'appliesWhen']);
+        const f: Formula = b.formula;
+        if (f.kind === 'threshold') addCond(b.id, f.condition, ['stages', si, 'items', bi, 'formula', 'condition']);
+        if (f.kind === 'expression') {
+          const r = compileExpr(f.expr, scope);
+          for (const e of r.issues) issues.push({ code: e.code, path: ['stages', si, 'items', bi, 'formula', 'expr'], message: `${b.id}: ${e.message}` });
+          if (r.fn) expressions.set(b.id, r.fn);
+        }
+      });
+    } else if (s.kind === 'outcome') {
+      s.rules.forEach((r, ri) => addCond(`${r.id}#when`, r.when, ['stages', si, 'rules', ri, 'when']));
+    }
+  });
+
+  if (issues.length) return { ok: false, issues };
+
+  const derived = order.map((def) => ({ def, fn: compiledDerived.get(def.id)! }));
+  let engine: Engine | null = null;
+  const core: CompiledRuleSetCore = {
+    ruleSet,
+    contentHash: ruleSetHash(ruleSet),
+    params,
+    facts,
+    derived,
+    derivedById: new Map(derived.map((d) => [d.def.id, d])),
+    outcomes: new Map(ruleSet.outcomes.map((o) => [o.id, o])),
+    conditions,
+    factIds: [...facts.keys(), ...derivedIds],
+    schema: dossierSchema(ruleSet),
+    expressions,
+    jre: () => (engine ??= buildJreEngine([...conditions.values()])),
+    num,
+    numOrNull,
+    str,
+    bool,
+  };
+  return { ok: true, core };
+}
+
+export class UnknownParam extends Error {
+  constructor(
+    readonly id: string,
+    readonly expected?: string,
+  ) {
+    super(expected ? `parameter "${id}" must be ${expected}` : `unknown parameter "${id}"`);
+  }
+}
+
+export { Dec };

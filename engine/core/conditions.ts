@@ -1,0 +1,191 @@
+// Conditions in json-rules-engine format: compiled once to closures for the fast path, run by json-rules-engine for the explained path; both three-valued.
+import { Engine } from 'json-rules-engine';
+import type { Condition, ConditionValue, LeafCondition } from '../schema/condition.js';
+import { isLeaf } from '../schema/condition.js';
+import type { ConditionTrace } from '../schema/evaluation.js';
+
+/** Fact values of one evaluation: raw dossier values and derived numbers; a missing fact is absent (undefined). */
+export type Values = Record<string, unknown>;
+
+export type Tri = boolean | null;
+
+export interface CompiledCondition {
+  key: string;
+  source: Condition;
+  /** The condition in json-rules-engine's own format, parameters resolved to literals. */
+  jre: Record<string, unknown>;
+  fast: (v: Values) => Tri;
+  facts: string[];
+}
+
+type ParamLookup = (id: string) => unknown;
+
+const NUMERIC = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']);
+
+// Same semantics as json-rules-engine's default operators, so both paths agree on every present value.
+function numberLike(a: unknown): boolean {
+  return Number.parseFloat(a as string).toString() !== 'NaN';
+}
+const OPS: Record<string, (a: any, b: any) => boolean> = {
+  equal: (a, b) => a === b,
+  notEqual: (a, b) => a !== b,
+  in: (a, b) => Array.isArray(b) && b.indexOf(a) > -1,
+  notIn: (a, b) => Array.isArray(b) && b.indexOf(a) === -1,
+  lessThan: (a, b) => numberLike(a) && a < b,
+  lessThanInclusive: (a, b) => numberLike(a) && a <= b,
+  greaterThan: (a, b) => numberLike(a) && a > b,
+  greaterThanInclusive: (a, b) => numberLike(a) && a >= b,
+};
+
+function resolveValue(v: ConditionValue, param: ParamLookup): { literal?: unknown; fact?: string } {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    if ('fact' in v) return { fact: v.fact };
+    if ('param' in v) return { literal: param(v.param) };
+  }
+  return { literal: v };
+}
+
+/** Compiles a condition tree: a closure with Kleene three-valued logic, and json-rules-engine's JSON. */
+export function compileCondition(key: string, c: Condition, param: ParamLookup): CompiledCondition {
+  const facts = new Set<string>();
+  function jre(n: Condition): Record<string, unknown> {
+    if (isLeaf(n)) {
+      const r = resolveValue(n.value, param);
+      return { fact: n.fact, operator: n.operator, value: r.fact !== undefined ? { fact: r.fact } : r.literal };
+    }
+    if ('all' in n) return { all: n.all.map(jre) };
+    if ('any' in n) return { any: n.any.map(jre) };
+    return { not: jre(n.not) };
+  }
+  function fast(n: Condition): (v: Values) => Tri {
+    if (isLeaf(n)) {
+      facts.add(n.fact);
+      const fact = n.fact;
+      const op = OPS[n.operator];
+      const r = resolveValue(n.value, param);
+      if (r.fact !== undefined) {
+        const other = r.fact;
+        facts.add(other);
+        return (v) => {
+          const a = v[fact];
+          const b = v[other];
+          if (a === undefined || b === undefined) return null;
+          return op(a, b);
+        };
+      }
+      const lit = r.literal;
+      return (v) => {
+        const a = v[fact];
+        return a === undefined ? null : op(a, lit);
+      };
+    }
+    if ('all' in n) {
+      const subs = n.all.map(fast);
+      return (v) => {
+        let unknown = false;
+        for (const s of subs) {
+          const r = s(v);
+          if (r === false) return false;
+          if (r === null) unknown = true;
+        }
+        return unknown ? null : true;
+      };
+    }
+    if ('any' in n) {
+      const subs = n.any.map(fast);
+      return (v) => {
+        let unknown = false;
+        for (const s of subs) {
+          const r = s(v);
+          if (r === true) return true;
+          if (r === null) unknown = true;
+        }
+        return unknown ? null : false;
+      };
+    }
+    const sub = fast(n.not);
+    return (v) => {
+      const r = sub(v);
+      return r === null ? null : !r;
+    };
+  }
+  const root = jre(c);
+  const wrapped = isLeaf(c) ? { all: [root] } : root;
+  return { key, source: c, jre: wrapped, fast: fast(c), facts: [...facts] };
+}
+
+/** Builds one json-rules-engine Engine holding every condition of a rule set, one rule each. */
+export function buildJreEngine(conds: CompiledCondition[]): Engine {
+  const engine = new Engine([], { allowUndefinedFacts: false, replaceFactsInEventParams: false });
+  for (const c of conds) {
+    engine.addRule({ name: c.key, conditions: c.jre as any, event: { type: c.key } });
+  }
+  return engine;
+}
+
+/** Runs json-rules-engine once over all conditions; missing facts are given as null and refolded to "undecided". */
+export async function runJre(engine: Engine, factIds: string[], values: Values): Promise<Map<string, any>> {
+  const facts: Record<string, unknown> = {};
+  for (const id of factIds) facts[id] = values[id] === undefined ? null : values[id];
+  const out = await engine.run(facts);
+  const byKey = new Map<string, any>();
+  for (const r of [...out.results, ...out.failureResults]) byKey.set((r as any).name, (r as any).conditions);
+  return byKey;
+}
+
+/** Folds json-rules-engine's per-leaf results into a three-valued trace, marking leaves whose facts are missing. */
+export function traceFromJre(
+  source: Condition,
+  jreTree: any,
+  values: Values,
+  missingOf: (fact: string) => string[],
+  param: ParamLookup,
+): ConditionTrace {
+  const src = isLeaf(source) ? { all: [source] } : source;
+  const t = fold(src, jreTree);
+  return isLeaf(source) ? t.children![0] : t;
+
+  function fold(n: Condition, j: any): ConditionTrace {
+    if (isLeaf(n)) return leaf(n, j);
+    if ('all' in n) {
+      const children = n.all.map((c, i) => fold(c, j.all[i]));
+      const result = children.some((c) => c.result === false) ? false : children.some((c) => c.result === null) ? null : true;
+      return { op: 'all', result, children, ...(n.label ? { label: n.label } : {}) };
+    }
+    if ('any' in n) {
+      const children = n.any.map((c, i) => fold(c, j.any[i]));
+      const result = children.some((c) => c.result === true) ? true : children.some((c) => c.result === null) ? null : false;
+      return { op: 'any', result, children, ...(n.label ? { label: n.label } : {}) };
+    }
+    const child = fold(n.not, j.not);
+    return { op: 'not', result: child.result === null ? null : !child.result, children: [child] };
+  }
+
+  function leaf(n: LeafCondition, j: any): ConditionTrace {
+    const r = resolveValue(n.value, param);
+    const missing: string[] = [];
+    if (values[n.fact] === undefined) missing.push(...missingOf(n.fact));
+    if (r.fact !== undefined && values[r.fact] === undefined) missing.push(...missingOf(r.fact));
+    const compareTo =
+      r.fact !== undefined
+        ? { value: values[r.fact] ?? null, source: 'fact' as const, ref: r.fact }
+        : typeof n.value === 'object' && n.value !== null && !Array.isArray(n.value) && 'param' in n.value
+          ? { value: r.literal, source: 'param' as const, ref: n.value.param }
+          : { value: r.literal, source: 'literal' as const };
+    const decided = missing.length === 0 && values[n.fact] !== undefined && (r.fact === undefined || values[r.fact] !== undefined);
+    return {
+      op: 'leaf',
+      result: decided ? Boolean(j?.result) : null,
+      fact: n.fact,
+      operator: n.operator,
+      factValue: values[n.fact] ?? null,
+      compareTo,
+      ...(missing.length ? { missing: [...new Set(missing)] } : {}),
+      ...(n.label ? { label: n.label } : {}),
+    };
+  }
+}
+
+export function isNumericOperator(op: string): boolean {
+  return NUMERIC.has(op);
+}

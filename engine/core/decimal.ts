@@ -1,0 +1,35 @@
+// The one module that does arithmetic on scores: exact decimals (decimal.js), one rounding rule per rule set; pure.
+import Decimal from 'decimal.js';
+
+/** Decimal constructor used for every score and derived figure: 34 significant digits, never binary floating point. */
+export const Dec = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -20, toExpPos: 30 });
+export type Dec = Decimal;
+
+export const ZERO = new Dec(0);
+
+const ROUNDING = { halfUp: Decimal.ROUND_HALF_UP, halfEven: Decimal.ROUND_HALF_EVEN, down: Decimal.ROUND_DOWN } as const;
+export type RoundingName = keyof typeof ROUNDING;
+
+/** Rounds to the rule set's scale with its rounding rule. */
+export function roundTo(x: Dec, scale: number, rounding: RoundingName): Dec {
+  return x.toDecimalPlaces(scale, ROUNDING[rounding]);
+}
+
+/** Converts a JSON number to a decimal through its shortest decimal text, so 0.1 stays 0.1. */
+export function dec(n: number | string | Dec): Dec {
+  return n instanceof Dec ? n : new Dec(n);
+}
+
+/** Sum of decimals. */
+export function sum(xs: Dec[]): Dec {
+  let s = ZERO;
+  for (const x of xs) s = s.plus(x);
+  return s;
+}
+
+/** Shortest readable text of a decimal, e.g. "1", "0.5", "99.95". */
+export function fmt(x: Dec | number | null | undefined): string {
+  if (x === null || x === undefined) return '—';
+  const d = dec(x);
+  return d.toString();
+}

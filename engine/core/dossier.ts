@@ -1,0 +1,179 @@
+// Checks a dossier against the facts a rule set declares (a zod schema generated from them) and flattens it to fact values.
+import { z } from 'zod';
+import { Dossier, Evidence, WrappedValue } from '../schema/dossier.js';
+import type { Issue } from '../schema/common.js';
+import type { FactDef, RuleSet } from '../schema/ruleSet.js';
+
+export interface PreparedDossier {
+  /** Fact values by id; absent facts are missing. */
+  values: Record<string, unknown>;
+  evidence: Record<string, { evidence?: z.infer<typeof Evidence>; source?: string; illustrative?: boolean }>;
+  subject: { id: string; name: string; type: string; period: number };
+  dossier: Dossier;
+}
+
+type Tree = { [k: string]: Tree | FactDef };
+
+function isDef(x: Tree | FactDef): x is FactDef {
+  return typeof (x as FactDef).type === 'string' && typeof (x as FactDef).id === 'string' && (x as any).label !== undefined;
+}
+
+function allowedAwards(d: NonNullable<FactDef['discretionary']>): string {
+  return `${d.allowZero ? '0, or ' : ''}${d.min}–${d.max} in steps of ${d.step}`;
+}
+
+function leafSchema(f: FactDef): z.ZodType {
+  let s: z.ZodType;
+  switch (f.type) {
+    case 'number':
+    case 'integer': {
+      let n = z.number();
+      if (f.type === 'integer') n = n.int();
+      if (f.min !== undefined) n = n.min(f.min);
+      if (f.max !== undefined) n = n.max(f.max);
+      s = n;
+      const d = f.discretionary;
+      if (d) {
+        s = n.refine(
+          (x) => (d.allowZero && x === 0) || (x >= d.min && x <= d.max && Number.isInteger((x - d.min) / d.step)),
+          { message: `not an allowed award: use ${allowedAwards(d)}`, params: { code: 'invalid_award' } },
+        );
+      }
+      break;
+    }
+    case 'boolean':
+      s = z.boolean();
+      break;
+    case 'string':
+      s = z.string().min(1);
+      break;
+    case 'enum':
+      s = z.enum((f.values ?? []).map((v) => v.id) as [string, ...string[]]);
+      break;
+    case 'list': {
+      const shape: Record<string, z.ZodType> = {};
+      for (const it of f.item ?? []) {
+        let t: z.ZodType =
+          it.type === 'string' ? z.string().min(1) : it.type === 'boolean' ? z.boolean() : it.type === 'integer' ? z.number().int() : z.number();
+        if (it.min !== undefined && (it.type === 'number' || it.type === 'integer')) t = (t as z.ZodNumber).min(it.min);
+        shape[it.id] = it.required === false ? t.optional() : t;
+      }
+      s = z.array(z.object(shape).strict());
+      break;
+    }
+  }
+  return s.describe(`${f.label.zh} / ${f.label.en}${f.unit ? ` (${f.unit})` : ''}`);
+}
+
+/** The zod schema of a dossier's facts under a rule set: nested objects for dotted ids, each value bare or wrapped with evidence. */
+export function factsSchema(facts: FactDef[]): z.ZodType {
+  const tree: Tree = {};
+  for (const f of facts) {
+    const parts = f.id.split('.');
+    let node = tree;
+    for (const p of parts.slice(0, -1)) {
+      const next = node[p];
+      if (!next || isDef(next)) node[p] = {};
+      node = node[p] as Tree;
+    }
+    node[parts[parts.length - 1]] = f;
+  }
+  function build(t: Tree): z.ZodType {
+    const shape: Record<string, z.ZodType> = {};
+    for (const [k, v] of Object.entries(t)) {
+      if (isDef(v)) {
+        const leaf = leafSchema(v);
+        const wrapped = WrappedValue.extend({ value: leaf });
+        const both = z.union([leaf, wrapped]).describe(leaf.description ?? v.id);
+        shape[k] = v.required ? both : both.optional();
+      } else {
+        shape[k] = build(v).optional();
+      }
+    }
+    return z.object(shape).strict();
+  }
+  return build(tree);
+}
+
+/** The zod schema of a whole dossier under a rule set. */
+export function dossierSchema(ruleSet: RuleSet): z.ZodType {
+  return Dossier.extend({ facts: factsSchema(ruleSet.facts) });
+}
+
+function issueFromZod(i: z.core.$ZodIssue, input: unknown): Issue[] {
+  const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)) as (string | number)[];
+  const where = path.join('.') || '(dossier)';
+  if (i.code === 'invalid_union') {
+    // Report the branch the author meant: the wrapped form when they wrote {value: ...}, else the bare value.
+    const at = path.reduce<any>((o, k) => (o == null ? o : o[k]), input);
+    const wrappedMeant = at !== null && typeof at === 'object' && !Array.isArray(at) && 'value' in at;
+    const branches = (i as any).errors as z.core.$ZodIssue[][];
+    const chosen = branches[wrappedMeant && branches.length > 1 ? 1 : 0] ?? [];
+    return chosen.flatMap((sub) => issueFromZod({ ...sub, path: [...i.path, ...sub.path] } as z.core.$ZodIssue, input));
+  }
+  if (i.code === 'unrecognized_keys') {
+    return i.keys.map((k) => ({
+      code: path.length <= 1 && path[0] !== 'facts' ? 'unknown_field' : 'unknown_fact',
+      path: [...path, k],
+      message: `${[...path, k].join('.')}: "${k}" is not a ${path[0] === 'facts' ? 'fact declared by this rule set' : 'known field'}`,
+    }));
+  }
+  const atPath = path.reduce<any>((o, k) => (o == null ? undefined : o[k]), input);
+  if (i.code === 'invalid_type' && atPath === undefined) {
+    return [{ code: 'missing_required_fact', path, message: `${where}: required, but absent` }];
+  }
+  if (i.code === 'invalid_type') {
+    return [{ code: 'invalid_type', path, message: `${where}: ${JSON.stringify(atPath)} is not valid here (${i.message})` }];
+  }
+  if (i.code === 'custom') {
+    const code = ((i as any).params?.code as string) ?? 'invalid_value';
+    const at = path.reduce<any>((o, k) => (o == null ? o : o[k]), input);
+    const v = at !== null && typeof at === 'object' && 'value' in at ? at.value : at;
+    return [{ code, path, message: `${where}: ${JSON.stringify(v)} is ${i.message}` }];
+  }
+  const code = i.code === 'too_small' || i.code === 'too_big' ? 'out_of_range' : i.code;
+  return [{ code, path, message: `${where}: ${i.message}` }];
+}
+
+/** Checks a dossier and flattens its facts; every problem is an issue with its JSON path. */
+export function prepareDossier(ruleSet: RuleSet, schema: z.ZodType, input: unknown): { ok: true; dossier: PreparedDossier } | { ok: false; issues: Issue[] } {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    return { ok: false, issues: [{ code: 'invalid_type', path: [], message: 'a dossier must be a JSON object with a "facts" object' }] };
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.flatMap((i) => issueFromZod(i, input));
+    const seen = new Set<string>();
+    return { ok: false, issues: issues.filter((x) => (seen.has(x.code + x.path.join('.')) ? false : (seen.add(x.code + x.path.join('.')), true))) };
+  }
+  const dossier = parsed.data as Dossier;
+  const values: Record<string, unknown> = {};
+  const evidence: PreparedDossier['evidence'] = {};
+  for (const f of ruleSet.facts) {
+    let v: any = dossier.facts;
+    for (const p of f.id.split('.')) v = v == null ? undefined : v[p];
+    if (v === undefined) continue;
+    if (f.type !== 'list' && v !== null && typeof v === 'object') {
+      const { value, ...rest } = v;
+      values[f.id] = value;
+      evidence[f.id] = rest;
+    } else {
+      values[f.id] = v;
+    }
+  }
+  const s = ruleSet.subject;
+  return {
+    ok: true,
+    dossier: {
+      values,
+      evidence,
+      dossier,
+      subject: {
+        id: String(values[s.idFact]),
+        name: String(values[s.nameFact]),
+        type: String(values[s.typeFact]),
+        period: Number(values[s.periodFact]),
+      },
+    },
+  };
+}

@@ -1,0 +1,548 @@
+// Evaluates one prepared dossier under a compiled rule set: the fast path (outcome and scores) and the fully explained path share this code.
+import type { I18nText } from '../schema/common.js';
+import type {
+  BonusResult,
+  CheckResult,
+  ConditionTrace,
+  Evaluation,
+  FastResult,
+  IndicatorResult,
+  Opinion,
+  Score,
+  Shortfall,
+  StageResult,
+  Status,
+} from '../schema/evaluation.js';
+import type { BonusItem, BonusStage, ChecksStage, OutcomeStage, ScoreStage } from './types.js';
+import type { CompiledRuleSetCore } from './compile.js';
+import { traceFromJre, type Tri, type Values } from './conditions.js';
+import { Dec, ZERO, dec, fmt, roundTo, type Dec as DecT } from './decimal.js';
+import type { PreparedDossier } from './dossier.js';
+import { Undecided, type ExprEnv, type Value } from './expr.js';
+import { describeTrace, factLabeler, join, shortfallText, shortfallsOf, t, type Labeler } from './text.js';
+
+/** A score known exactly or within bounds; hi null means unbounded. */
+interface Range {
+  lo: DecT;
+  hi: DecT | null;
+}
+const exact = (x: DecT): Range => ({ lo: x, hi: x });
+const decided = (r: Range): boolean => r.hi !== null && r.lo.eq(r.hi);
+const add = (a: Range, b: Range): Range => ({ lo: a.lo.plus(b.lo), hi: a.hi === null || b.hi === null ? null : a.hi.plus(b.hi) });
+const capRange = (r: Range, cap: DecT | null): Range =>
+  cap === null ? r : { lo: Dec.min(r.lo, cap), hi: r.hi === null ? cap : Dec.min(r.hi, cap) };
+function toScore(r: Range): Score {
+  const d = decided(r);
+  return { value: d ? r.lo.toNumber() : null, exact: d ? r.lo.toString() : null, lo: r.lo.toNumber(), hi: r.hi === null ? null : r.hi.toNumber() };
+}
+const triStatus = (x: Tri): Status => (x === null ? 'undecided' : x ? 'passed' : 'failed');
+
+export interface EvalContext {
+  values: Values;
+  derived: Map<string, Value>;
+  missingOf(fact: string): string[];
+}
+
+/** Computes derived values (exact decimals) and the fact map conditions read. */
+export function prepareValues(core: CompiledRuleSetCore, d: PreparedDossier): EvalContext {
+  const values: Values = Object.assign({}, d.values);
+  const derived = new Map<string, Value>();
+  const decCache = new Map<string, Value>();
+  const tables = core.ruleSet.referenceData;
+  const env: ExprEnv = {
+    fact(id) {
+      const dv = derived.get(id);
+      if (dv !== undefined) return dv;
+      if (core.derivedById.has(id)) return new Undecided([id]);
+      const c = decCache.get(id);
+      if (c !== undefined) return c;
+      const raw = d.values[id];
+      let v: Value;
+      if (raw === undefined) v = new Undecided([id]);
+      else if (typeof raw === 'number') v = dec(raw);
+      else if (typeof raw === 'boolean' || typeof raw === 'string') v = raw;
+      else v = new Undecided([], [`${id} is a list`]);
+      decCache.set(id, v);
+      return v;
+    },
+    param(id) {
+      const p = core.params.get(id);
+      if (p === null || p === undefined) return new Undecided([], [`parameter ${id} has no value`]);
+      return typeof p === 'number' ? dec(p) : p;
+    },
+    ref(tableId, key, field) {
+      if (key instanceof Undecided) return key;
+      const tb = tables.find((x) => x.id === tableId);
+      const keyNum = key instanceof Dec ? key.toNumber() : key;
+      const row = tb?.rows.find((r) => r[tb.key] === keyNum);
+      const v = row?.[field];
+      if (typeof v === 'number') return dec(v);
+      if (typeof v === 'string') return v;
+      return new Undecided([`ref:${tableId}.${field}@${String(keyNum)}`]);
+    },
+  };
+  for (const { def, fn } of core.derived) {
+    const v = fn(env);
+    derived.set(def.id, v);
+    if (v instanceof Dec) values[def.id] = v.toNumber();
+    else if (typeof v === 'boolean' || typeof v === 'string') values[def.id] = v;
+  }
+  return {
+    values,
+    derived,
+    missingOf(fact) {
+      const v = derived.get(fact);
+      if (v instanceof Undecided) return v.facts.length ? v.facts : v.reasons.map((r) => `(${r})`);
+      return values[fact] === undefined ? [fact] : [];
+    },
+  };
+}
+
+type Resolve = (key: string) => { result: Tri; trace: ConditionTrace | null };
+
+export interface RunOutput {
+  fast: FastResult;
+  full?: Omit<Evaluation, 'provenance'>;
+}
+
+/** Runs every stage; with `explain`, also builds traces, words, opinions, gaps and the missing-fact list. */
+export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: EvalContext, explain: boolean, jreResults?: Map<string, any>): RunOutput {
+  const rs = core.ruleSet;
+  const { scale, rounding } = rs.numeric;
+  const extraLabels = new Map(rs.derived.map((x) => [x.id, { label: x.label, unit: x.unit }]));
+  const labeler: Labeler = factLabeler(core.facts, extraLabels);
+  const param = (id: string) => core.params.get(id);
+
+  const resolve: Resolve = (key) => {
+    const c = core.conditions.get(key)!;
+    if (!explain || !jreResults) return { result: c.fast(ctx.values), trace: null };
+    const tr = traceFromJre(c.source, jreResults.get(key), ctx.values, (f) => ctx.missingOf(f), param);
+    return { result: tr.result, trace: tr };
+  };
+  const applies = (key: string, has: boolean): Tri => (has ? resolve(`${key}#applies`).result : true);
+
+  const missing = new Map<string, Set<string>>();
+  const noteMissing = (facts: string[] | undefined, by: string) => {
+    if (!explain || !facts) return;
+    for (const f of facts) {
+      if (!missing.has(f)) missing.set(f, new Set());
+      missing.get(f)!.add(by);
+    }
+  };
+  const traceMissing = (tr: ConditionTrace | null): string[] => {
+    if (!tr) return [];
+    if (tr.op === 'leaf') return tr.missing ?? [];
+    return (tr.children ?? []).flatMap(traceMissing);
+  };
+
+  const stageStatus: Record<string, Status> = {};
+  // Stages an enabled fallback outcome rule requires are shown in full even where they do not apply to the subject's type.
+  const shownAnyway = new Set(
+    rs.stages.flatMap((s) => (s.kind === 'outcome' ? s.rules.filter((r) => r.fallback && core.bool(r.enabled as boolean | { param: string })).flatMap((r) => r.requires) : [])),
+  );
+  const vetoStatus = new Map<string, Status>();
+  const stages: StageResult[] = [];
+  const warnings: Evaluation['warnings'] = [];
+  const opinions: Opinion[] = [];
+  const failedChecks = new Map<string, { itemId: string; cites: string[]; label: I18nText; shortfalls: Shortfall[] }[]>();
+  let base: Range = exact(ZERO);
+  let bonus: Range = exact(ZERO);
+  let indicative = false;
+
+  for (const stage of rs.stages) {
+    if (stage.kind === 'checks') runChecks(stage);
+    else if (stage.kind === 'score') runScore(stage);
+    else if (stage.kind === 'bonus') runBonus(stage);
+  }
+  const total = add(base, bonus);
+  const outcomeStage = rs.stages.find((s): s is OutcomeStage => s.kind === 'outcome');
+  const verdict = outcomeStage ? runOutcome(outcomeStage, total) : { outcome: null, status: 'undecided' as const, passMark: null, ruleId: null, primaryRequires: [] as string[] };
+
+  const fast: FastResult = {
+    status: verdict.status,
+    passed: verdict.status === 'undecided' ? null : verdict.status === 'passed',
+    title: verdict.outcome,
+    base: decided(base) ? base.lo.toNumber() : null,
+    bonus: decided(bonus) ? bonus.lo.toNumber() : null,
+    total: decided(total) ? total.lo.toNumber() : null,
+    passMark: verdict.passMark === null ? null : verdict.passMark.toNumber(),
+    stages: stageStatus,
+  };
+  if (!explain) return { fast };
+
+  // Gap to pass and improvement opinions (M5.2) for a subject that has not passed.
+  let gapToPass: Evaluation['gapToPass'] = null;
+  if (verdict.status !== 'passed') {
+    const checks = verdict.primaryRequires.flatMap((sid) => failedChecks.get(sid) ?? []);
+    const pointsNeeded = verdict.passMark !== null && decided(total) && total.lo.lt(verdict.passMark) ? verdict.passMark.minus(total.lo) : null;
+    const parts: I18nText[] = checks.map((c) =>
+      c.shortfalls.length ? join([c.label, ...c.shortfalls.map(shortfallText)], '：', ': ') : join([c.label, t('未满足', 'not met')], '：', ': '),
+    );
+    if (pointsNeeded) parts.push(t(`总分还差 ${fmt(pointsNeeded)} 分`, `${fmt(pointsNeeded)} more points needed on the total`));
+    gapToPass = {
+      checks,
+      pointsNeeded: pointsNeeded === null ? (decided(total) ? 0 : null) : pointsNeeded.toNumber(),
+      text: parts.length ? join(parts) : t('尚有事实缺失，无法判定差距', 'Facts are missing; the gap cannot be decided'),
+    };
+    for (const c of checks) opinions.unshift({ itemId: c.itemId, cites: c.cites, text: c.shortfalls.length ? join([c.label, ...c.shortfalls.map(shortfallText)], '：', ': ') : join([c.label, t('未满足', 'not met')], '：', ': '), shortfalls: c.shortfalls });
+    if (pointsNeeded && outcomeStage) {
+      opinions.push({
+        itemId: verdict.ruleId ?? outcomeStage.id,
+        cites: outcomeStage.cites,
+        text: t(`总分 ${fmt(total.lo)} 分，达标分数 ${fmt(verdict.passMark)} 分，还差 ${fmt(pointsNeeded)} 分`, `Total ${fmt(total.lo)} against a pass mark of ${fmt(verdict.passMark)}: ${fmt(pointsNeeded)} points short`),
+        shortfalls: [],
+      });
+    }
+  } else {
+    opinions.length = 0;
+  }
+
+  const full: Omit<Evaluation, 'provenance'> = {
+    subject: d.subject,
+    outcome: {
+      status: verdict.status,
+      passed: fast.passed,
+      title: verdict.outcome && verdict.status === 'passed' ? { id: verdict.outcome, label: core.outcomes.get(verdict.outcome)!.label, rank: core.outcomes.get(verdict.outcome)!.rank } : null,
+      stages: stageStatus,
+      baseScore: toScore(base),
+      bonus: toScore(bonus),
+      total: toScore(total),
+      passMark: fast.passMark,
+      indicative,
+      ruleId: verdict.ruleId,
+    },
+    stages,
+    derived: core.derived.map(({ def }) => {
+      const v = ctx.derived.get(def.id);
+      return {
+        id: def.id,
+        label: def.label,
+        value: v instanceof Dec ? v.toNumber() : null,
+        ...(def.unit ? { unit: def.unit } : {}),
+        missing: v instanceof Undecided ? (v.facts.length ? v.facts : v.reasons) : [],
+        cites: def.cites,
+      };
+    }),
+    improvementOpinions: opinions,
+    gapToPass,
+    missingFacts: [...missing.entries()].map(([fact, by]) => ({
+      fact,
+      label: fact.startsWith('ref:') ? t(`参考数据 ${fact.slice(4)}`, `reference data ${fact.slice(4)}`) : labeler(fact).label,
+      neededBy: [...by],
+    })),
+    warnings,
+  };
+  return { fast, full };
+
+  function runChecks(stage: ChecksStage) {
+    const ap = applies(stage.id, !!stage.appliesWhen);
+    const items: CheckResult[] = [];
+    let veto: Status = 'passed';
+    const failed: { itemId: string; cites: string[]; label: I18nText; shortfalls: Shortfall[] }[] = [];
+    for (const it of stage.items) {
+      const itAp = applies(it.id, !!it.appliesWhen);
+      const severity = core.str(it.severity as string | { param: string }) as 'veto' | 'advisory';
+      const { result, trace } = itAp === false ? { result: null, trace: null } : resolve(it.id);
+      const status: Status = itAp === false ? 'not-applicable' : itAp === null ? 'undecided' : triStatus(result);
+      const shown: Status = ap === false && !shownAnyway.has(stage.id) ? 'not-applicable' : status;
+      if (severity === 'veto') {
+        if (status === 'failed') veto = 'failed';
+        else if (status === 'undecided' && veto !== 'failed') veto = 'undecided';
+      }
+      if (explain) {
+        const shortfalls = trace ? shortfallsOf(trace, labeler) : [];
+        const miss = shown === 'not-applicable' ? [] : traceMissing(trace);
+        noteMissing(miss, it.id);
+        if (status === 'failed') {
+          if (severity === 'veto') failed.push({ itemId: it.id, cites: it.cites, label: it.label, shortfalls });
+          else if (ap !== false)
+            warnings.push({ itemId: it.id, cites: it.cites, text: join([t('提示（不否决）', 'Advisory (not a veto)'), it.label, ...shortfalls.map(shortfallText)], '：', ': ') });
+        }
+        items.push({
+          id: it.id,
+          label: it.label,
+          cites: it.cites,
+          status: shown,
+          severity,
+          trace: shown === 'not-applicable' ? null : trace,
+          shortfalls,
+          missing: miss,
+          text: trace && shown !== 'not-applicable' ? describeTrace(trace, labeler) : t('不适用', 'not applicable'),
+        });
+      }
+    }
+    vetoStatus.set(stage.id, veto);
+    const status: Status = ap === false ? 'not-applicable' : ap === null ? 'undecided' : veto;
+    stageStatus[stage.id] = status;
+    failedChecks.set(stage.id, failed);
+    if (explain) stages.push({ kind: 'checks', id: stage.id, label: stage.label, cites: stage.cites, status, items });
+  }
+
+  function runScore(stage: ScoreStage) {
+    let sum: Range = exact(ZERO);
+    let anyIndicative = false;
+    const items: IndicatorResult[] = [];
+    for (const ind of stage.items) {
+      const max = core.num(ind.max);
+      const reqs = ind.requirements.map((r) => {
+        const ap = applies(r.id, !!r.appliesWhen);
+        const { result, trace } = ap === false ? { result: null, trace: null } : resolve(r.id);
+        return { r, ap, result, trace };
+      });
+      const given = ind.scoreFact ? d.values[ind.scoreFact] : undefined;
+      let pts: Range;
+      let basis: 'evaluators' | 'indicative';
+      if (typeof given === 'number') {
+        basis = 'evaluators';
+        pts = exact(Dec.min(Dec.max(dec(given), ZERO), max));
+      } else {
+        basis = 'indicative';
+        anyIndicative = true;
+        const counted = reqs.filter((x) => x.ap !== false);
+        const n = counted.length;
+        const met = counted.filter((x) => x.ap === true && x.result === true).length;
+        const open = counted.filter((x) => x.ap === null || x.result === null).length;
+        pts = n === 0 ? { lo: ZERO, hi: max } : { lo: roundTo(max.times(met).div(n), scale, rounding), hi: roundTo(max.times(met + open).div(n), scale, rounding) };
+      }
+      sum = add(sum, pts);
+      if (explain) {
+        const reqResults = reqs.map(({ r, ap, result, trace }) => {
+          const status: Status = ap === false ? 'not-applicable' : ap === null ? 'undecided' : triStatus(result);
+          const shortfalls = trace ? shortfallsOf(trace, labeler) : [];
+          const miss = traceMissing(trace);
+          if (basis === 'indicative') noteMissing(miss, r.id);
+          if (status === 'failed') opinions.push({ itemId: r.id, cites: r.cites, text: join([ind.label, r.label, ...shortfalls.map(shortfallText)], '：', ': '), shortfalls });
+          return { id: r.id, label: r.label, cites: r.cites, status, trace, shortfalls, missing: miss, text: trace ? describeTrace(trace, labeler) : t('不适用', 'not applicable') };
+        });
+        if (basis === 'indicative' && ind.scoreFact) noteMissing([ind.scoreFact], ind.id);
+        const counted = reqResults.filter((x) => x.status !== 'not-applicable');
+        const met = counted.filter((x) => x.status === 'passed').length;
+        const text =
+          basis === 'evaluators'
+            ? t(`专家评分 ${fmt(dec(given as number))} 分（满分 ${fmt(max)}）；备注要求满足 ${met}/${counted.length}`, `Evaluators' score ${fmt(dec(given as number))} of ${fmt(max)}; remark requirements met ${met}/${counted.length}`)
+            : decided(pts)
+              ? t(`参考分：${fmt(max)} × ${met}/${counted.length} = ${fmt(pts.lo)} 分（无专家评分）`, `Indicative: ${fmt(max)} × ${met}/${counted.length} = ${fmt(pts.lo)} (no evaluators' score)`)
+              : t(`参考分：${fmt(pts.lo)}–${fmt(pts.hi)} 分（部分要求无法判定）`, `Indicative: ${fmt(pts.lo)}–${fmt(pts.hi)} (some requirements undecided)`);
+        items.push({ id: ind.id, label: ind.label, cites: ind.cites, max: max.toNumber(), points: toScore(pts), basis, requirements: reqResults, text });
+      }
+    }
+    indicative = indicative || anyIndicative;
+    base = add(base, sum);
+    const status: Status = decided(sum) ? 'passed' : 'undecided';
+    stageStatus[stage.id] = status;
+    if (explain) stages.push({ kind: 'score', id: stage.id, label: stage.label, cites: stage.cites, status, base: core.num(stage.base).toNumber(), points: toScore(sum), indicative: anyIndicative, items });
+  }
+
+  function runBonus(stage: BonusStage) {
+    let sum: Range = exact(ZERO);
+    const items: BonusResult[] = [];
+    for (const b of stage.items) {
+      const ap = applies(b.id, !!b.appliesWhen);
+      const cap = core.numOrNull(b.cap ?? null);
+      let r: { range: Range; text: I18nText | null; missing: string[] };
+      if (ap === false) r = { range: exact(ZERO), text: t('不适用', 'not applicable'), missing: [] };
+      else r = formula(b);
+      const capped = capRange(r.range, cap);
+      if (ap === null) capped.lo = ZERO;
+      sum = add(sum, capped);
+      if (explain) {
+        noteMissing(r.missing, b.id);
+        let text = r.text ?? t('', '');
+        if (cap !== null && decided(r.range) && r.range.lo.gt(cap)) text = join([text, t(`封顶 ${fmt(cap)} 分`, `capped at ${fmt(cap)}`)], '，', ', ');
+        items.push({
+          id: b.id,
+          label: b.label,
+          cites: b.cites,
+          status: ap === false ? 'not-applicable' : decided(capped) ? 'passed' : 'undecided',
+          points: toScore(capped),
+          cap: cap === null ? null : cap.toNumber(),
+          missing: r.missing,
+          text,
+        });
+      }
+    }
+    const cap = core.numOrNull(stage.cap ?? null);
+    const total = capRange(sum, cap);
+    bonus = add(bonus, total);
+    const status: Status = decided(total) ? 'passed' : 'undecided';
+    stageStatus[stage.id] = status;
+    if (explain) {
+      const over = cap !== null && decided(sum) && sum.lo.gt(cap);
+      stages.push({
+        kind: 'bonus',
+        id: stage.id,
+        label: stage.label,
+        cites: stage.cites,
+        status,
+        points: toScore(total),
+        cap: cap === null ? null : cap.toNumber(),
+        items,
+        text: over ? t(`加分合计 ${fmt(sum.lo)}，封顶 ${fmt(cap)} 分`, `Bonus sum ${fmt(sum.lo)}, capped at ${fmt(cap)}`) : t(`加分合计 ${decided(total) ? fmt(total.lo) : `${fmt(total.lo)}–${total.hi ? fmt(total.hi) : '∞'}`}`, `Bonus total ${decided(total) ? fmt(total.lo) : `${fmt(total.lo)}–${total.hi ? fmt(total.hi) : '∞'}`}`),
+      });
+    }
+  }
+
+  function formula(b: BonusItem): { range: Range; text: I18nText | null; missing: string[] } {
+    const f = b.formula;
+    switch (f.kind) {
+      case 'steps': {
+        const raw = d.values[f.input] ?? ctx.values[f.input];
+        const cap = core.numOrNull(b.cap ?? null);
+        if (typeof raw !== 'number') return { range: { lo: ZERO, hi: cap }, text: explain ? t(`缺少 ${labeler(f.input).label.zh}`, `${labeler(f.input).label.en} missing`) : null, missing: ctx.missingOf(f.input) };
+        const x = dec(raw);
+        const baseV = core.num(f.base);
+        const step = core.num(f.step);
+        const pps = core.num(f.pointsPerStep);
+        const mode = core.str(f.rounding);
+        const excess = x.minus(baseV);
+        if (excess.lte(0)) {
+          return { range: exact(ZERO), text: explain ? t(`${fmt(x)} 未超过基准 ${fmt(baseV)} → 0 分`, `${fmt(x)} is not above the base ${fmt(baseV)} → 0`) : null, missing: [] };
+        }
+        const steps = mode === 'floor' ? excess.div(step).floor() : excess.div(step);
+        const pts = roundTo(steps.times(pps), scale, rounding);
+        const text = explain
+          ? mode === 'floor'
+            ? t(`${fmt(x)} − ${fmt(baseV)} = ${fmt(excess)} → ${fmt(steps)} 个整步（每步 ${fmt(step)}）→ ${fmt(pts)} 分`, `${fmt(x)} − ${fmt(baseV)} = ${fmt(excess)} → ${fmt(steps)} whole steps of ${fmt(step)} → ${fmt(pts)}`)
+            : t(`${fmt(x)} − ${fmt(baseV)} = ${fmt(excess)} → ${fmt(excess)} ÷ ${fmt(step)} × ${fmt(pps)} = ${fmt(pts)} 分（按比例）`, `${fmt(x)} − ${fmt(baseV)} = ${fmt(excess)} → ${fmt(excess)} ÷ ${fmt(step)} × ${fmt(pps)} = ${fmt(pts)} (pro rata)`)
+          : null;
+        return { range: exact(pts), text, missing: [] };
+      }
+      case 'threshold': {
+        const pts = core.num(f.points);
+        const { result, trace } = resolve(b.id);
+        const text = explain && trace ? join([describeTrace(trace, labeler), t(`→ ${result === null ? '?' : result ? fmt(pts) : '0'} 分`, `→ ${result === null ? '?' : result ? fmt(pts) : '0'}`)], ' ', ' ') : null;
+        return { range: result === null ? { lo: ZERO, hi: pts } : exact(result ? pts : ZERO), text, missing: traceMissing(trace) };
+      }
+      case 'perItemTiers': {
+        const list = d.values[f.list];
+        if (!Array.isArray(list)) return { range: { lo: ZERO, hi: null }, text: explain ? t(`缺少 ${labeler(f.list).label.zh}`, `${labeler(f.list).label.en} missing`) : null, missing: [f.list] };
+        const tiers = f.tiers.map((x) => ({ over: core.num(x.over), points: core.num(x.points), inclusive: x.inclusive })).sort((a, c) => a.over.cmp(c.over));
+        const mode = core.str(f.mode);
+        const ext = f.extension && core.bool(f.extension.enabled) ? { above: core.num(f.extension.above), step: core.num(f.extension.step), pps: core.num(f.extension.pointsPerStep) } : null;
+        let total = ZERO;
+        const lines: I18nText[] = [];
+        for (const item of list as Record<string, unknown>[]) {
+          const v = dec(item[f.field] as number);
+          const passed = tiers.filter((x) => (x.inclusive ? v.gte(x.over) : v.gt(x.over)));
+          let pts = passed.length === 0 ? ZERO : mode === 'cumulative' ? passed.reduce((s, x) => s.plus(x.points), ZERO) : passed[passed.length - 1].points;
+          let how = passed.length === 0 ? t('未达任何档次', 'below every tier') : mode === 'cumulative' ? t(`累加 ${passed.length} 档`, `${passed.length} tiers cumulated`) : t(`最高档 > ${fmt(passed[passed.length - 1].over)}`, `highest tier > ${fmt(passed[passed.length - 1].over)}`);
+          if (ext && v.gt(ext.above)) {
+            const e = v.div(ext.step).floor().times(ext.pps);
+            const top = passed.length ? passed[passed.length - 1].points : ZERO;
+            if (e.gt(top)) {
+              pts = pts.minus(top).plus(e);
+              how = t(`以此类推：每满 ${fmt(ext.step)} 得 ${fmt(ext.pps)} 分 → ${fmt(e)}`, `extended: ${fmt(ext.pps)} per full ${fmt(ext.step)} → ${fmt(e)}`);
+            }
+          }
+          total = total.plus(pts);
+          if (explain) {
+            const name = f.nameField ? String(item[f.nameField]) : '';
+            lines.push(t(`${name} ${fmt(v)}：${how.zh} → ${fmt(pts)} 分`, `${name} ${fmt(v)}: ${how.en} → ${fmt(pts)}`));
+          }
+        }
+        const text = explain ? (lines.length ? join([...lines, t(`合计 ${fmt(total)} 分`, `total ${fmt(total)}`)]) : t('无符合条件的企业 → 0 分', 'no qualifying firms → 0')) : null;
+        return { range: exact(total), text, missing: [] };
+      }
+      case 'awards': {
+        let lo = ZERO;
+        let hiExtra = ZERO;
+        const miss: string[] = [];
+        const parts: I18nText[] = [];
+        for (const id of f.facts) {
+          const v = d.values[id];
+          if (typeof v === 'number') {
+            lo = lo.plus(dec(v));
+            if (explain) {
+              const l = core.facts.get(id)?.label ?? t(id, id);
+              parts.push(t(`${l.zh.split('：').pop()} ${fmt(v)}`, `${l.en.split(': ').pop()} ${fmt(v)}`));
+            }
+          } else {
+            miss.push(id);
+            hiExtra = hiExtra.plus(dec(core.facts.get(id)?.discretionary?.max ?? 0));
+          }
+        }
+        const range: Range = { lo, hi: lo.plus(hiExtra) };
+        const text = explain ? (miss.length ? t(`已评：${parts.map((p) => p.zh).join('、') || '无'}；缺少 ${miss.length} 项评定`, `awarded: ${parts.map((p) => p.en).join(', ') || 'none'}; ${miss.length} award(s) missing`) : join([...parts, t(`合计 ${fmt(lo)} 分`, `total ${fmt(lo)}`)], '，', ', ')) : null;
+        return { range, text, missing: miss };
+      }
+      case 'expression': {
+        const fn = core.expressions.get(b.id)!;
+        const v = fn({
+          fact: (id) => {
+            const dv = ctx.derived.get(id);
+            if (dv !== undefined) return dv;
+            const raw = d.values[id];
+            return raw === undefined ? new Undecided([id]) : typeof raw === 'number' ? dec(raw) : (raw as Value);
+          },
+          param: (id) => {
+            const p = core.params.get(id);
+            return typeof p === 'number' ? dec(p) : p === null || p === undefined ? new Undecided([]) : p;
+          },
+          ref: () => new Undecided([], ['ref in bonus']),
+        });
+        if (v instanceof Dec) {
+          const pts = roundTo(v, scale, rounding);
+          return { range: exact(pts), text: explain ? t(`${f.expr} = ${fmt(pts)}`, `${f.expr} = ${fmt(pts)}`) : null, missing: [] };
+        }
+        return { range: { lo: ZERO, hi: null }, text: explain ? t(`无法计算 ${f.expr}`, `cannot compute ${f.expr}`) : null, missing: v instanceof Undecided ? v.facts : [] };
+      }
+    }
+  }
+
+  function runOutcome(stage: OutcomeStage, tot: Range) {
+    type R = { rule: (typeof stage.rules)[number]; status: Status; min: DecT };
+    const results: R[] = stage.rules.map((rule) => {
+      const min = core.num(rule.minTotal);
+      const enabled = core.bool(rule.enabled as boolean | { param: string });
+      const when = rule.when ? resolve(`${rule.id}#when`).result : true;
+      if (!enabled || when === false) return { rule, status: 'not-applicable' as Status, min };
+      const req = rule.requires.map((s) => vetoStatus.get(s) ?? 'undecided');
+      let status: Status;
+      if (req.includes('failed') || (tot.hi !== null && tot.hi.lt(min))) status = 'failed';
+      else if (when === true && req.every((x) => x === 'passed') && tot.lo.gte(min)) status = 'passed';
+      else status = 'undecided';
+      return { rule, status, min };
+    });
+    const rank = (o: string) => core.outcomes.get(o)?.rank ?? 0;
+    const primary = results.filter((r) => !r.rule.fallback && r.status !== 'not-applicable');
+    const fallback = results.filter((r) => r.rule.fallback && r.status !== 'not-applicable');
+    const best = (rs2: R[]) => rs2.filter((r) => r.status === 'passed').sort((a, c) => rank(c.rule.outcome) - rank(a.rule.outcome))[0];
+    let chosen = best(primary);
+    let status: 'passed' | 'failed' | 'undecided';
+    if (chosen) status = 'passed';
+    else if (primary.some((r) => r.status === 'undecided')) status = 'undecided';
+    else {
+      chosen = best(fallback);
+      status = chosen ? 'passed' : fallback.some((r) => r.status === 'undecided') ? 'undecided' : 'failed';
+    }
+    const first = primary[0] ?? fallback[0];
+    const passMark = chosen ? chosen.min : first ? first.min : null;
+    stageStatus[stage.id] = status;
+    if (explain) {
+      stages.push({
+        kind: 'outcome',
+        id: stage.id,
+        label: stage.label,
+        cites: stage.cites,
+        status,
+        rules: results.map((r) => ({
+          id: r.rule.id,
+          label: r.rule.label,
+          cites: r.rule.cites,
+          outcome: r.rule.outcome,
+          status: r.status,
+          minTotal: r.min.toNumber(),
+          text:
+            r.status === 'not-applicable'
+              ? t('不适用', 'not applicable')
+              : t(
+                  `总分 ${decided(tot) ? fmt(tot.lo) : `${fmt(tot.lo)}–${tot.hi ? fmt(tot.hi) : '∞'}`}，达标分数 ${fmt(r.min)}；前置条件：${r.rule.requires.map((s) => `${s} ${vetoStatus.get(s)}`).join('，')} → ${r.status}`,
+                  `total ${decided(tot) ? fmt(tot.lo) : `${fmt(tot.lo)}–${tot.hi ? fmt(tot.hi) : '∞'}`} against ${fmt(r.min)}; required stages: ${r.rule.requires.map((s) => `${s} ${vetoStatus.get(s)}`).join(', ')} → ${r.status}`,
+                ),
+        })),
+      });
+    }
+    const none = [...core.outcomes.values()].find((o) => o.rank === 0)?.id ?? null;
+    return { outcome: chosen ? chosen.rule.outcome : status === 'failed' ? none : null, status, passMark, ruleId: chosen ? chosen.rule.id : (first?.rule.id ?? null), primaryRequires: first ? first.rule.requires : [] };
+  }
+}
