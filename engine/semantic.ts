@@ -5,6 +5,7 @@ import { isLeaf } from './schema/condition.js';
 import type { RuleSet } from './schema/ruleSet.js';
 import { compileExpr } from './core/expr.js';
 import { Dec, dec } from './core/decimal.js';
+import { orderDerived } from './core/compile.js';
 
 type Path = (string | number)[];
 
@@ -136,11 +137,16 @@ export function semanticIssues(rs: RuleSet, clauseIds: Set<string> | null): Issu
     hasParam: (id: string) => params.has(id),
     hasTable: (id: string, field?: string) => rs.referenceData.some((t) => t.id === id && (field === undefined || t.fields.some((f) => f.id === field))),
   };
+  const deps = new Map<string, Set<string>>();
   rs.derived.forEach((d, i) => {
     cite(d.cites, ['derived', i, 'cites']);
-    for (const e of compileExpr(d.expr, scope).issues)
+    const r = compileExpr(d.expr, scope);
+    deps.set(d.id, r.facts);
+    for (const e of r.issues)
       err(e.code, ['derived', i, 'expr'], `derived "${d.id}": ${e.message}`, e.position !== undefined ? `position ${e.position}` : undefined);
   });
+  const { cycle } = orderDerived(rs.derived, deps);
+  if (cycle) err('derived_cycle', ['derived'], `derived values depend on each other in a cycle: ${(cycle as string[]).join(' → ')}`);
   rs.referenceData.forEach((t, ti) =>
     t.rows.forEach((r, ri) => {
       if (!(t.key in r)) err('invalid_reference_row', ['referenceData', ti, 'rows', ri], `row has no "${t.key}"`);

@@ -47,7 +47,7 @@ export interface CompiledRuleSetCore {
 }
 
 /** Topological order of derived facts; a cycle is reported, never looped on. */
-function orderDerived(defs: DerivedFact[], deps: Map<string, Set<string>>): { order: DerivedFact[]; cycle: string[] | null } {
+export function orderDerived(defs: DerivedFact[], deps: Map<string, Set<string>>): { order: DerivedFact[]; cycle: string[] | null } {
   const byId = new Map(defs.map((d) => [d.id, d]));
   const state = new Map<string, 1 | 2>();
   const order: DerivedFact[] = [];

@@ -124,12 +124,12 @@ export function buildJreEngine(conds: CompiledCondition[]): Engine {
 }
 
 /** Runs json-rules-engine once over all conditions; missing facts are given as null and refolded to "undecided". */
-export async function runJre(engine: Engine, factIds: string[], values: Values): Promise<Map<string, any>> {
+export async function runJre(engine: Engine, factIds: string[], values: Values): Promise<Map<string, { conditions: any; result: boolean }>> {
   const facts: Record<string, unknown> = {};
   for (const id of factIds) facts[id] = values[id] === undefined ? null : values[id];
   const out = await engine.run(facts);
-  const byKey = new Map<string, any>();
-  for (const r of [...out.results, ...out.failureResults]) byKey.set((r as any).name, (r as any).conditions);
+  const byKey = new Map<string, { conditions: any; result: boolean }>();
+  for (const r of [...out.results, ...out.failureResults]) byKey.set((r as any).name, { conditions: (r as any).conditions, result: (r as any).result });
   return byKey;
 }
 

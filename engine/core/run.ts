@@ -106,7 +106,7 @@ export interface RunOutput {
 }
 
 /** Runs every stage; with `explain`, also builds traces, words, opinions, gaps and the missing-fact list. */
-export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: EvalContext, explain: boolean, jreResults?: Map<string, any>): RunOutput {
+export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: EvalContext, explain: boolean, jreResults?: Map<string, { conditions: any; result: boolean }>): RunOutput {
   const rs = core.ruleSet;
   const { scale, rounding } = rs.numeric;
   const extraLabels = new Map(rs.derived.map((x) => [x.id, { label: x.label, unit: x.unit }]));
@@ -116,7 +116,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
   const resolve: Resolve = (key) => {
     const c = core.conditions.get(key)!;
     if (!explain || !jreResults) return { result: c.fast(ctx.values), trace: null };
-    const tr = traceFromJre(c.source, jreResults.get(key), ctx.values, (f) => ctx.missingOf(f), param);
+    const tr = traceFromJre(c.source, jreResults.get(key)?.conditions, ctx.values, (f) => ctx.missingOf(f), param);
     return { result: tr.result, trace: tr };
   };
   const applies = (key: string, has: boolean): Tri => (has ? resolve(`${key}#applies`).result : true);
@@ -184,7 +184,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
       pointsNeeded: pointsNeeded === null ? (decided(total) ? 0 : null) : pointsNeeded.toNumber(),
       text: parts.length ? join(parts) : t('尚有事实缺失，无法判定差距', 'Facts are missing; the gap cannot be decided'),
     };
-    for (const c of checks) opinions.unshift({ itemId: c.itemId, cites: c.cites, text: c.shortfalls.length ? join([c.label, ...c.shortfalls.map(shortfallText)], '：', ': ') : join([c.label, t('未满足', 'not met')], '：', ': '), shortfalls: c.shortfalls });
+    opinions.unshift(...checks.map((c, k) => ({ itemId: c.itemId, cites: c.cites, text: parts[k], shortfalls: c.shortfalls })));
     if (pointsNeeded && outcomeStage) {
       opinions.push({
         itemId: verdict.ruleId ?? outcomeStage.id,
