@@ -19,10 +19,12 @@ export interface CompiledRuleSetApi {
 
 export interface RuleSetChangeApi {
   kind: string;
+  change?: string;
   id: string;
-  path: (string | number)[] | string;
-  before: unknown;
-  after: unknown;
+  path: (string | number)[];
+  field?: string;
+  before?: unknown;
+  after?: unknown;
   text: I18nText;
 }
 

@@ -16,7 +16,7 @@ const editorDist = path.join(root, 'editor', 'dist');
 const repo = await openLowdbRepository(dataDir);
 const clauses = await loadClauseIds(rulesDir);
 const clauseIds = (policy: string) => clauses.get(policy) ?? [];
-const eng = engine as unknown as EngineApi;
+const eng: EngineApi = engine;
 const seeded = await seedStore(repo, eng, { rulesDir, clauseIds, now: new Date().toISOString() });
 for (const w of seeded.warnings) console.warn(`seed: ${w}`);
 if (seeded.imported.length) console.log(`seed: published versions imported: ${seeded.imported.join(', ')}`);

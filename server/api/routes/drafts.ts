@@ -315,17 +315,18 @@ export const draftRoutes = (): RouteDef[] => [
       const run = await runGolden(services, snapshot.document, snapshot.golden);
       const issues: Issue[] = [];
       const replaced = new Map<string, GoldenCase>();
-      body.caseIds.forEach((id, i) => {
+      const compiled = services.compileDocument(snapshot.document);
+      for (const [i, id] of body.caseIds.entries()) {
         const c = snapshot.golden.find((x) => x.id === id);
         const r = run.results.find((x) => x.id === id);
-        if (!c || !r) issues.push({ code: 'unknown_case', path: ['caseIds', i], message: `No golden case ${id}` });
-        else if (r.ok) issues.push({ code: 'case_passes', path: ['caseIds', i], message: `Case ${id} passes; nothing to re-baseline` });
+        if (!c || !r) issues.push({ code: 'unknown_case', path: ['body', 'caseIds', i], message: `No golden case ${id}` });
+        else if (r.ok) issues.push({ code: 'case_passes', path: ['body', 'caseIds', i], message: `Case ${id} passes; nothing to re-baseline` });
         else {
-          const next = rebaselineCase(c, r.actual);
-          if (!next.ok) issues.push({ code: 'cannot_rebaseline', path: ['caseIds', i], message: next.message });
+          const next = await rebaselineCase(services.engine, compiled, c);
+          if (!next.ok) issues.push({ code: 'cannot_rebaseline', path: ['body', 'caseIds', i], message: next.message });
           else replaced.set(id, next.case);
         }
-      });
+      }
       if (issues.length) throw new ApiError('not_failing', 'Only failing golden cases can be re-baselined', issues);
       const d = await services.repo.transact((s) => {
         const d = findDraft(s, params.id);
