@@ -10,7 +10,16 @@ import { cityDossier } from './helpers.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const dirs: string[] = [];
+const children: ChildProcess[] = [];
+const killHard = (c: ChildProcess) => {
+  try {
+    process.kill(-c.pid!, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+};
 afterAll(async () => {
+  for (const c of children) killHard(c);
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
@@ -28,11 +37,14 @@ function freePort(): Promise<number> {
 /** Starts `tsx server/main.ts`; resolves when it listens, with the printed admin token (first start only). */
 async function start(dataDir: string): Promise<{ child: ChildProcess; port: number; token: string | null }> {
   const port = await freePort();
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['server/main.ts'], {
+  // One process (node with tsx as a loader, not the tsx wrapper that forks a child), in its own group, so SIGKILL reaches the server itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  children.push(child);
   let out = '';
   let err = '';
   child.stderr!.on('data', (b) => (err += b));
@@ -86,7 +98,7 @@ it('keeps every acknowledged write when the process is killed mid-stream', async
     const target = acknowledged.length + 40;
     while (acknowledged.length < target) await new Promise((r) => setTimeout(r, 5));
     killed = true;
-    server.child.kill('SIGKILL');
+    killHard(server.child);
     await exited;
     await Promise.all(workers);
 
@@ -102,6 +114,6 @@ it('keeps every acknowledged write when the process is killed mid-stream', async
   expect(res.status).toBe(200);
   const listed = new Set(((await res.json()) as { id: string }[]).map((d) => d.id));
   for (const id of acknowledged) expect(listed.has(id)).toBe(true);
-  server.child.kill('SIGKILL');
+  killHard(server.child);
   console.log(`crash test: ${acknowledged.length} acknowledged writes across 2 SIGKILLs, all present after restart`);
 }, 120_000);
