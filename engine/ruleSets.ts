@@ -7,7 +7,8 @@ import { compileCore, type CompiledRuleSetCore } from './core/compile.js';
 import { prepareDossier, type PreparedDossier } from './core/dossier.js';
 import { dossierHash } from './core/hash.js';
 import { runJre } from './core/conditions.js';
-import { prepareValues, runStages } from './core/run.js';
+import { prepareValues, runStages, type EvalContext } from './core/run.js';
+import { buildFastPlan } from './core/fast.js';
 import { semanticIssues } from './semantic.js';
 import { migrate } from './migrate.js';
 
@@ -63,14 +64,26 @@ export function compileRuleSet(doc: RuleSet | unknown, ctx: { clauseIds?: Iterab
   const core = c.core;
   const rs = core.ruleSet;
   const interpretations = Object.fromEntries(rs.interpretations.map((i) => [i.id, i.chosen]));
+  const plan = buildFastPlan(core);
+  // Derived values of a checked dossier, computed once and kept for as long as the caller keeps the dossier.
+  const contexts = new WeakMap<PreparedDossier, EvalContext>();
   const compiled: CompiledRuleSet = {
     ruleSet: rs,
     contentHash: core.contentHash,
     dossierSchema: core.schema,
     core,
-    checkDossier: (input) => prepareDossier(rs, core.schema, input),
+    checkDossier(input) {
+      const p = prepareDossier(rs, core.schema, input);
+      if (p.ok) contexts.set(p.dossier, prepareValues(core, p.dossier));
+      return p;
+    },
     evaluateFast(d) {
-      return runStages(core, d, prepareValues(core, d), false).fast;
+      let ctxv = contexts.get(d);
+      if (!ctxv) {
+        ctxv = prepareValues(core, d);
+        contexts.set(d, ctxv);
+      }
+      return (plan && plan(ctxv.values)) ?? runStages(core, d, ctxv, false).fast;
     },
     async evaluate(input, opts = {}) {
       const p = prepareDossier(rs, core.schema, input);

@@ -252,7 +252,8 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
       if (explain) {
         const shortfalls = trace ? shortfallsOf(trace, labeler) : [];
         const miss = shown === 'not-applicable' ? [] : traceMissing(trace);
-        noteMissing(miss, it.id);
+        // A missing fact is listed only where it leaves something undecided.
+        if (shown === 'undecided') noteMissing(miss, it.id);
         if (status === 'failed') {
           if (severity === 'veto') failed.push({ itemId: it.id, cites: it.cites, label: it.label, shortfalls });
           else if (ap !== false)
@@ -310,7 +311,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
           const status: Status = ap === false ? 'not-applicable' : ap === null ? 'undecided' : triStatus(result);
           const shortfalls = trace ? shortfallsOf(trace, labeler) : [];
           const miss = traceMissing(trace);
-          if (basis === 'indicative') noteMissing(miss, r.id);
+          if (basis === 'indicative' && status === 'undecided') noteMissing(miss, r.id);
           if (status === 'failed') opinions.push({ itemId: r.id, cites: r.cites, text: join([ind.label, r.label, ...shortfalls.map(shortfallText)], '：', ': '), shortfalls });
           return { id: r.id, label: r.label, cites: r.cites, status, trace, shortfalls, missing: miss, text: trace ? describeTrace(trace, labeler) : t('不适用', 'not applicable') };
         });
@@ -346,7 +347,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
       if (ap === null) capped.lo = ZERO;
       sum = add(sum, capped);
       if (explain) {
-        noteMissing(r.missing, b.id);
+        if (!decided(capped)) noteMissing(r.missing, b.id);
         let text = r.text ?? t('', '');
         if (cap !== null && decided(r.range) && r.range.lo.gt(cap)) text = join([text, t(`封顶 ${fmt(cap)} 分`, `capped at ${fmt(cap)}`)], '，', ', ');
         items.push({

@@ -1,0 +1,316 @@
+// The fast path: a plan compiled once per rule set that computes outcome and scores in exact scaled integers (millionths); falls back to decimals when an input needs more precision.
+import type { FastResult, Status } from '../schema/evaluation.js';
+import type { CompiledRuleSetCore } from './compile.js';
+import type { Tri, Values } from './conditions.js';
+
+/** Scores are counted in millionths: exact for every input with at most six decimals and totals below 9·10⁹. */
+const U = 1_000_000;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER / 1000;
+
+/** The exact number of millionths in x, or null when x has more than six decimals or is too large. */
+function units(x: number): number | null {
+  const u = Math.round(x * U);
+  return u / U === x && Math.abs(u) < MAX_SAFE ? u : null;
+}
+
+class NeedsDecimals extends Error {}
+function mustUnits(x: number): number {
+  const u = units(x);
+  if (u === null) throw new NeedsDecimals();
+  return u;
+}
+
+/** Rounds num/den (an exact ratio of integers, in millionths) to a multiple of `quantum` millionths. */
+function roundRatio(num: number, den: number, quantum: number, mode: 'halfUp' | 'halfEven' | 'down'): number {
+  const d = den * quantum;
+  if (Math.abs(num) >= MAX_SAFE || Math.abs(d) >= MAX_SAFE) throw new NeedsDecimals();
+  const sign = num < 0 !== d < 0 ? -1 : 1;
+  const n = Math.abs(num);
+  const dd = Math.abs(d);
+  let q = Math.floor(n / dd);
+  const r = n - q * dd;
+  if (mode === 'halfUp' && 2 * r >= dd) q += 1;
+  else if (mode === 'halfEven' && (2 * r > dd || (2 * r === dd && q % 2 === 1))) q += 1;
+  return sign * q * quantum;
+}
+
+type Cond = ((v: Values) => Tri) | null;
+interface Range {
+  lo: number;
+  hi: number; // Infinity: unbounded
+}
+
+export type FastPlan = (values: Values) => FastResult | null;
+
+/** Compiles the fast plan; it returns null for a dossier that needs the decimal path. */
+export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
+  const rs = core.ruleSet;
+  const cond = (key: string): Cond => core.conditions.get(key)?.fast ?? null;
+  const numU = (x: Parameters<typeof core.num>[0]) => mustUnits(core.num(x).toNumber());
+  const quantum = 10 ** (6 - rs.numeric.scale);
+  const rounding = rs.numeric.rounding;
+  if (rs.numeric.scale > 6) return null;
+  const none = rs.outcomes.find((o) => o.rank === 0)?.id ?? null;
+
+  type Step = (v: Values, st: Record<string, Status>, veto: Map<string, Status>, acc: { base: Range; bonus: Range }) => void;
+  const steps: Step[] = [];
+  let outcomeStep: ((v: Values, st: Record<string, Status>, veto: Map<string, Status>, total: Range) => { status: 'passed' | 'failed' | 'undecided'; outcome: string | null; passMark: number | null }) | null = null;
+
+  try {
+    for (const stage of rs.stages) {
+      const stageAp = stage.appliesWhen ? cond(`${stage.id}#applies`) : null;
+      if (stage.kind === 'checks') {
+        const items = stage.items.map((it) => ({
+          c: cond(it.id)!,
+          ap: it.appliesWhen ? cond(`${it.id}#applies`) : null,
+          veto: core.str(it.severity as string | { param: string }) === 'veto',
+        }));
+        const id = stage.id;
+        steps.push((v, st, veto) => {
+          let s: Status = 'passed';
+          for (const it of items) {
+            if (!it.veto) continue;
+            const ap = it.ap ? it.ap(v) : true;
+            if (ap === false) continue;
+            const r = ap === null ? null : it.c(v);
+            if (r === false) {
+              s = 'failed';
+              break;
+            }
+            if (r === null) s = 'undecided';
+          }
+          veto.set(id, s);
+          const ap = stageAp ? stageAp(v) : true;
+          st[id] = ap === false ? 'not-applicable' : ap === null ? 'undecided' : s;
+        });
+      } else if (stage.kind === 'score') {
+        const inds = stage.items.map((ind) => ({
+          max: numU(ind.max),
+          fact: ind.scoreFact,
+          reqs: ind.requirements.map((r) => ({ c: cond(r.id)!, ap: r.appliesWhen ? cond(`${r.id}#applies`) : null })),
+        }));
+        const id = stage.id;
+        steps.push((v, st, _veto, acc) => {
+          let lo = 0;
+          let hi = 0;
+          for (const ind of inds) {
+            const g = ind.fact === undefined ? undefined : v[ind.fact];
+            if (typeof g === 'number') {
+              const u = Math.min(Math.max(mustUnits(g), 0), ind.max);
+              lo += u;
+              hi += u;
+              continue;
+            }
+            let n = 0;
+            let met = 0;
+            let open = 0;
+            for (const r of ind.reqs) {
+              const ap = r.ap ? r.ap(v) : true;
+              if (ap === false) continue;
+              n++;
+              const res = ap === null ? null : r.c(v);
+              if (ap === true && res === true) met++;
+              else if (ap === null || res === null) open++;
+            }
+            if (n === 0) hi += ind.max;
+            else {
+              lo += roundRatio(ind.max * met, n, quantum, rounding);
+              hi += roundRatio(ind.max * (met + open), n, quantum, rounding);
+            }
+          }
+          acc.base = { lo: acc.base.lo + lo, hi: acc.base.hi + hi };
+          st[id] = lo === hi ? 'passed' : 'undecided';
+        });
+      } else if (stage.kind === 'bonus') {
+        const items = stage.items.map((b) => {
+          const ap = b.appliesWhen ? cond(`${b.id}#applies`) : null;
+          const capD = core.numOrNull(b.cap ?? null);
+          const cap = capD === null ? Infinity : mustUnits(capD.toNumber());
+          const f = b.formula;
+          let fn: (v: Values) => Range;
+          if (f.kind === 'steps') {
+            const input = f.input;
+            const base = numU(f.base);
+            const step = numU(f.step);
+            const pps = numU(f.pointsPerStep);
+            const floor = core.str(f.rounding) === 'floor';
+            fn = (v) => {
+              const x = v[input];
+              if (typeof x !== 'number') return { lo: 0, hi: cap };
+              const excess = mustUnits(x) - base;
+              if (excess <= 0) return { lo: 0, hi: 0 };
+              // points = excess / step × pps; whole steps, or pro rata rounded by the rule set's rule.
+              const p = floor ? Math.floor(excess / step) * pps : roundRatio(excess * pps, step, quantum, rounding);
+              return { lo: p, hi: p };
+            };
+          } else if (f.kind === 'threshold') {
+            const c = cond(b.id)!;
+            const pts = numU(f.points);
+            fn = (v) => {
+              const r = c(v);
+              return r === null ? { lo: 0, hi: pts } : r ? { lo: pts, hi: pts } : { lo: 0, hi: 0 };
+            };
+          } else if (f.kind === 'perItemTiers') {
+            const tiers = f.tiers
+              .map((x) => ({ over: core.num(x.over).toNumber(), points: numU(x.points), inclusive: x.inclusive }))
+              .sort((a, c) => a.over - c.over);
+            const cumulative = core.str(f.mode) === 'cumulative';
+            const ext = f.extension && core.bool(f.extension.enabled) ? { above: core.num(f.extension.above).toNumber(), step: numU(f.extension.step), pps: numU(f.extension.pointsPerStep) } : null;
+            const list = f.list;
+            const field = f.field;
+            fn = (v) => {
+              const items = v[list];
+              if (!Array.isArray(items)) return { lo: 0, hi: Infinity };
+              let total = 0;
+              for (const item of items as Record<string, number>[]) {
+                const x = item[field];
+                let pts = 0;
+                let top = 0;
+                for (const t of tiers) {
+                  if (t.inclusive ? x >= t.over : x > t.over) {
+                    pts = cumulative ? pts + t.points : t.points;
+                    top = t.points;
+                  } else break;
+                }
+                if (ext && x > ext.above) {
+                  const e = Math.floor(mustUnits(x) / ext.step) * ext.pps;
+                  if (e > top) pts = pts - top + e;
+                }
+                total += pts;
+              }
+              return { lo: total, hi: total };
+            };
+          } else if (f.kind === 'awards') {
+            const facts = f.facts.map((id) => ({ id, max: mustUnits(core.facts.get(id)?.discretionary?.max ?? 0) }));
+            fn = (v) => {
+              let lo = 0;
+              let extra = 0;
+              for (const a of facts) {
+                const x = v[a.id];
+                if (typeof x === 'number') lo += mustUnits(x);
+                else extra += a.max;
+              }
+              return { lo, hi: lo + extra };
+            };
+          } else {
+            throw new NeedsDecimals();
+          }
+          return { ap, fn, cap };
+        });
+        const stageCapD = core.numOrNull(stage.cap ?? null);
+        const stageCap = stageCapD === null ? Infinity : mustUnits(stageCapD.toNumber());
+        const id = stage.id;
+        steps.push((v, st, _veto, acc) => {
+          let lo = 0;
+          let hi = 0;
+          for (const it of items) {
+            const ap = it.ap ? it.ap(v) : true;
+            if (ap === false) continue;
+            const r = it.fn(v);
+            const cl = Math.min(r.lo, it.cap);
+            const ch = Math.min(r.hi, it.cap);
+            lo += ap === null ? 0 : cl;
+            hi += ch;
+          }
+          lo = Math.min(lo, stageCap);
+          hi = Math.min(hi, stageCap);
+          acc.bonus = { lo: acc.bonus.lo + lo, hi: acc.bonus.hi + hi };
+          st[id] = lo === hi ? 'passed' : 'undecided';
+        });
+      } else if (stage.kind === 'outcome') {
+        const rules = stage.rules.map((r) => ({
+          when: r.when ? cond(`${r.id}#when`) : null,
+          enabled: core.bool(r.enabled as boolean | { param: string }),
+          requires: r.requires,
+          min: numU(r.minTotal),
+          outcome: r.outcome,
+          rank: core.outcomes.get(r.outcome)?.rank ?? 0,
+          fallback: r.fallback,
+        }));
+        const id = stage.id;
+        outcomeStep = (v, st, veto, tot) => {
+          let bestRank = -1;
+          let best: (typeof rules)[number] | null = null;
+          let primaryUndecided = false;
+          let first: (typeof rules)[number] | null = null;
+          let firstFallback: (typeof rules)[number] | null = null;
+          let fbBestRank = -1;
+          let fbBest: (typeof rules)[number] | null = null;
+          let fbUndecided = false;
+          for (const r of rules) {
+            if (!r.enabled) continue;
+            const w = r.when ? r.when(v) : true;
+            if (w === false) continue;
+            let failed = tot.hi < r.min;
+            let allPassed = true;
+            for (const s of r.requires) {
+              const x = veto.get(s) ?? 'undecided';
+              if (x === 'failed') failed = true;
+              if (x !== 'passed') allPassed = false;
+            }
+            const status: Status = failed ? 'failed' : w === true && allPassed && tot.lo >= r.min ? 'passed' : 'undecided';
+            if (!r.fallback) {
+              first ??= r;
+              if (status === 'passed' && r.rank > bestRank) {
+                bestRank = r.rank;
+                best = r;
+              }
+              if (status === 'undecided') primaryUndecided = true;
+            } else {
+              firstFallback ??= r;
+              if (status === 'passed' && r.rank > fbBestRank) {
+                fbBestRank = r.rank;
+                fbBest = r;
+              }
+              if (status === 'undecided') fbUndecided = true;
+            }
+          }
+          let status: 'passed' | 'failed' | 'undecided';
+          let chosen = best;
+          if (chosen) status = 'passed';
+          else if (primaryUndecided) status = 'undecided';
+          else {
+            chosen = fbBest;
+            status = chosen ? 'passed' : fbUndecided ? 'undecided' : 'failed';
+          }
+          const firstRule = first ?? firstFallback;
+          st[id] = status;
+          return {
+            status,
+            outcome: chosen ? chosen.outcome : status === 'failed' ? none : null,
+            passMark: chosen ? chosen.min : firstRule ? firstRule.min : null,
+          };
+        };
+      }
+    }
+  } catch (e) {
+    if (e instanceof NeedsDecimals) return null;
+    throw e;
+  }
+
+  const out = outcomeStep;
+  return (v) => {
+    try {
+      const st: Record<string, Status> = {};
+      const veto = new Map<string, Status>();
+      const acc = { base: { lo: 0, hi: 0 }, bonus: { lo: 0, hi: 0 } };
+      for (const s of steps) s(v, st, veto, acc);
+      const total = { lo: acc.base.lo + acc.bonus.lo, hi: acc.base.hi + acc.bonus.hi };
+      const verdict = out ? out(v, st, veto, total) : { status: 'undecided' as const, outcome: null, passMark: null };
+      const val = (r: Range) => (r.lo === r.hi ? r.lo / U : null);
+      return {
+        status: verdict.status,
+        passed: verdict.status === 'undecided' ? null : verdict.status === 'passed',
+        title: verdict.outcome,
+        base: val(acc.base),
+        bonus: val(acc.bonus),
+        total: val(total),
+        passMark: verdict.passMark === null ? null : verdict.passMark / U,
+        stages: st,
+      };
+    } catch (e) {
+      if (e instanceof NeedsDecimals) return null;
+      throw e;
+    }
+  };
+}
