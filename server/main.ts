@@ -5,6 +5,7 @@ import * as engine from '../engine/index.js';
 import { createApp } from './app.js';
 import { openLowdbRepository } from './store/lowdbRepository.js';
 import { loadClauseIds, seedStore } from './seed.js';
+import { loadClauseTexts } from './clauses.js';
 import type { EngineApi } from './engine.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,13 +17,14 @@ const editorDist = path.join(root, 'editor', 'dist');
 const repo = await openLowdbRepository(dataDir);
 const clauses = await loadClauseIds(rulesDir);
 const clauseIds = (policy: string) => clauses.get(policy) ?? [];
+const clauseTexts = await loadClauseTexts(rulesDir);
 const eng: EngineApi = engine;
 const seeded = await seedStore(repo, eng, { rulesDir, clauseIds, now: new Date().toISOString() });
 for (const w of seeded.warnings) console.warn(`seed: ${w}`);
 if (seeded.imported.length) console.log(`seed: published versions imported: ${seeded.imported.join(', ')}`);
 if (seeded.samples.length) console.log(`seed: sample dossiers: ${seeded.samples.join(', ')}`);
 
-const app = createApp({ repo, engine: eng, clauseIds, editorDist });
+const app = createApp({ repo, engine: eng, clauseIds, clauses: (policy) => clauseTexts.get(policy) ?? null, editorDist });
 const server = app.listen(port, () => {
   const url = `http://localhost:${port}`;
   console.log(`Mingcheng server on ${url} (store ${dataDir}); API reference ${url}/api/docs`);

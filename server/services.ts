@@ -9,6 +9,8 @@ export interface AppDeps {
   engine: EngineApi;
   /** Clause ids of a policy corpus (a rule set's `policy`), for the semantic checks. */
   clauseIds: (policy: string) => Iterable<string>;
+  /** Clause texts of a policy corpus, served to the editor; null or absent: unknown policy. */
+  clauses?: (policy: string) => readonly Record<string, unknown>[] | null;
   /** ISO timestamp; tests pass a fixed clock. */
   now?: () => string;
   /** Largest accepted request body (bytes or a size such as '2mb'). */

@@ -295,6 +295,23 @@ export const CohortResponse = z
   })
   .strict();
 
+// ---- policy text
+
+export const ClauseText = z
+  .object({
+    id: z.string(),
+    part: z.string().optional(),
+    chapter_zh: z.string().optional(),
+    chapter_en: z.string().optional(),
+    title_en: z.string().optional(),
+    text_zh: z.string(),
+    text_en: z.string().optional(),
+    remarks_zh: z.string().optional(),
+    remarks_en: z.string().optional(),
+  })
+  .catchall(z.unknown())
+  .describe('One clause of the policy text: the Chinese original and its English translation');
+
 // ---- tokens, audit, meta
 
 export const RoleEnum = z.enum(['viewer', 'analyst', 'editor', 'admin']);
