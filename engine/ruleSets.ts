@@ -1,7 +1,7 @@
 // Checking, compiling and evaluating rule-set versions: the engine's main entry points; pure and isomorphic.
 import { z } from 'zod';
 import type { Issue } from './schema/common.js';
-import { RuleSet } from './schema/ruleSet.js';
+import { RuleSet, type ParameterValue } from './schema/ruleSet.js';
 import type { Evaluation, FastResult } from './schema/evaluation.js';
 import { compileCore, type CompiledRuleSetCore } from './core/compile.js';
 import { prepareDossier, type PreparedDossier } from './core/dossier.js';
@@ -9,7 +9,7 @@ import { dossierHash } from './core/hash.js';
 import { runJre } from './core/conditions.js';
 import { prepareValues, runStages, type EvalContext } from './core/run.js';
 import { buildFastPlan } from './core/fast.js';
-import { semanticIssues } from './semantic.js';
+import { parameterValueIssues, semanticIssues } from './semantic.js';
 import { migrate } from './migrate.js';
 
 export const ENGINE_VERSION = '1.0.0';
@@ -27,6 +27,8 @@ export interface CompiledRuleSet {
   evaluate(input: unknown, opts?: { now?: string }): Promise<{ ok: true; evaluation: Evaluation } | { ok: false; issues: Issue[] }>;
   /** Outcome and scores only, with conditions compiled to closures. */
   evaluateFast(d: PreparedDossier): FastResult;
+  /** The fast path reusing derived values computed under `origin` (a variant differing only in parameters that feed no derived value). */
+  evaluateFastWith(d: PreparedDossier, origin: CompiledRuleSet): FastResult;
   /** @internal */
   core: CompiledRuleSetCore;
 }
@@ -61,28 +63,57 @@ export function compileRuleSet(doc: RuleSet | unknown, ctx: { clauseIds?: Iterab
   if (!checked.ruleSet || hasErrors(checked.issues)) return { ok: false, issues: checked.issues };
   const c = compileCore(checked.ruleSet);
   if (!c.ok) return { ok: false, issues: c.issues };
-  const core = c.core;
+  return { ok: true, compiled: wrap(c.core) };
+}
+
+/** A variant of a compiled rule set with some parameter values replaced, without re-checking or rebuilding the dossier schema (for sweeps). */
+export function withParameters(compiled: CompiledRuleSet, values: Record<string, ParameterValue>): { ok: true; compiled: CompiledRuleSet } | { ok: false; issues: Issue[] } {
+  const rs = compiled.ruleSet;
+  const parameters = rs.parameters.map((p) => (p.id in values ? { ...p, value: values[p.id] } : p));
+  const issues: Issue[] = [];
+  for (const [id, v] of Object.entries(values)) {
+    const i = rs.parameters.findIndex((p) => p.id === id);
+    if (i < 0) issues.push({ code: 'unknown_parameter', path: ['parameters', id], message: `unknown parameter "${id}"`, severity: 'error' });
+    else issues.push(...parameterValueIssues(rs.parameters[i], v, i));
+  }
+  if (issues.length) return { ok: false, issues };
+  const c = compileCore({ ...rs, parameters }, { schema: compiled.core.schema });
+  if (!c.ok) return { ok: false, issues: c.issues };
+  return { ok: true, compiled: wrap(c.core) };
+}
+
+// Derived values of a checked dossier, computed once per compiled rule set and kept as long as the caller keeps the dossier.
+const contexts = new WeakMap<PreparedDossier, { core: CompiledRuleSetCore; ctx: EvalContext }>();
+function contextFor(core: CompiledRuleSetCore, d: PreparedDossier): EvalContext {
+  const c = contexts.get(d);
+  if (c && c.core === core) return c.ctx;
+  const ctx = prepareValues(core, d);
+  contexts.set(d, { core, ctx });
+  return ctx;
+}
+
+function wrap(core: CompiledRuleSetCore): CompiledRuleSet {
   const rs = core.ruleSet;
   const interpretations = Object.fromEntries(rs.interpretations.map((i) => [i.id, i.chosen]));
   const plan = buildFastPlan(core);
-  // Derived values of a checked dossier, computed once and kept for as long as the caller keeps the dossier.
-  const contexts = new WeakMap<PreparedDossier, EvalContext>();
   const compiled: CompiledRuleSet = {
     ruleSet: rs,
-    contentHash: core.contentHash,
+    get contentHash() {
+      return core.contentHash;
+    },
     dossierSchema: core.schema,
     core,
     checkDossier(input) {
       const p = prepareDossier(rs, core.schema, input);
-      if (p.ok) contexts.set(p.dossier, prepareValues(core, p.dossier));
+      if (p.ok) contextFor(core, p.dossier);
       return p;
     },
     evaluateFast(d) {
-      let ctxv = contexts.get(d);
-      if (!ctxv) {
-        ctxv = prepareValues(core, d);
-        contexts.set(d, ctxv);
-      }
+      const ctxv = contextFor(core, d);
+      return (plan && plan(ctxv.values)) ?? runStages(core, d, ctxv, false).fast;
+    },
+    evaluateFastWith(d, origin) {
+      const ctxv = contextFor(origin.core, d);
       return (plan && plan(ctxv.values)) ?? runStages(core, d, ctxv, false).fast;
     },
     async evaluate(input, opts = {}) {
@@ -106,7 +137,7 @@ export function compileRuleSet(doc: RuleSet | unknown, ctx: { clauseIds?: Iterab
       return { ok: true, evaluation };
     },
   };
-  return { ok: true, compiled };
+  return compiled;
 }
 
 /** Evaluates one dossier under a rule-set version (compiled or not), fully explained. */

@@ -2,7 +2,7 @@
 import type { Issue } from './schema/common.js';
 import type { Condition } from './schema/condition.js';
 import { isLeaf } from './schema/condition.js';
-import type { RuleSet } from './schema/ruleSet.js';
+import type { Parameter, ParameterValue, RuleSet } from './schema/ruleSet.js';
 import { compileExpr } from './core/expr.js';
 import { Dec, dec } from './core/decimal.js';
 import { orderDerived } from './core/compile.js';
@@ -54,21 +54,7 @@ export function semanticIssues(rs: RuleSet, clauseIds: Set<string> | null): Issu
   }
 
   // Parameters: values fit their type.
-  rs.parameters.forEach((p, i) => {
-    const at: Path = ['parameters', i, 'value'];
-    if (p.value === null) {
-      if (!p.nullable) err('invalid_parameter', at, `parameter "${p.id}" has no value but is not nullable`);
-      return;
-    }
-    if (p.type === 'number' && typeof p.value !== 'number') err('invalid_parameter', at, `parameter "${p.id}" must be a number`);
-    if (p.type === 'boolean' && typeof p.value !== 'boolean') err('invalid_parameter', at, `parameter "${p.id}" must be true or false`);
-    if (p.type === 'enum' && (typeof p.value !== 'string' || !(p.options ?? []).includes(p.value)))
-      err('invalid_parameter', at, `parameter "${p.id}" must be one of ${(p.options ?? []).join(', ')}`);
-    if (typeof p.value === 'number') {
-      if (p.min !== undefined && p.value < p.min) err('out_of_range', at, `parameter "${p.id}" is ${p.value}, below its minimum ${p.min}`);
-      if (p.max !== undefined && p.value > p.max) err('out_of_range', at, `parameter "${p.id}" is ${p.value}, above its maximum ${p.max}`);
-    }
-  });
+  rs.parameters.forEach((p, i) => issues.push(...parameterValueIssues(p, p.value, i)));
 
   const paramRef = (v: unknown, path: Path, type: 'number' | 'enum' | 'boolean' | 'any' = 'any', allowNull = false) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v) || !('param' in (v as object))) return;
@@ -326,4 +312,24 @@ export function semanticIssues(rs: RuleSet, clauseIds: Set<string> | null): Issu
     }
     return null;
   }
+}
+
+/** Problems of one parameter value against its declaration (type, options, range). */
+export function parameterValueIssues(p: Parameter, value: ParameterValue, index: number | string): Issue[] {
+  const at: Path = ['parameters', index, 'value'];
+  const out: Issue[] = [];
+  const err = (code: string, message: string) => out.push({ code, path: at, message, severity: 'error' });
+  if (value === null) {
+    if (!p.nullable) err('invalid_parameter', `parameter "${p.id}" has no value but is not nullable`);
+    return out;
+  }
+  if (p.type === 'number' && (typeof value !== 'number' || !Number.isFinite(value))) err('invalid_parameter', `parameter "${p.id}" must be a number`);
+  if (p.type === 'boolean' && typeof value !== 'boolean') err('invalid_parameter', `parameter "${p.id}" must be true or false`);
+  if (p.type === 'enum' && (typeof value !== 'string' || !(p.options ?? []).includes(value)))
+    err('invalid_parameter', `parameter "${p.id}" must be one of ${(p.options ?? []).join(', ')}`);
+  if (typeof value === 'number') {
+    if (p.min !== undefined && value < p.min) err('out_of_range', `parameter "${p.id}" is ${value}, below its minimum ${p.min}`);
+    if (p.max !== undefined && value > p.max) err('out_of_range', `parameter "${p.id}" is ${value}, above its maximum ${p.max}`);
+  }
+  return out;
 }

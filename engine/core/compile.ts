@@ -70,7 +70,7 @@ export function orderDerived(defs: DerivedFact[], deps: Map<string, Set<string>>
 }
 
 /** Compiles a schema-valid rule set; problems that make it impossible to run are returned as issues. */
-export function compileCore(ruleSet: RuleSet): { ok: true; core: CompiledRuleSetCore } | { ok: false; issues: Issue[] } {
+export function compileCore(ruleSet: RuleSet, reuse: { schema?: z.ZodType } = {}): { ok: true; core: CompiledRuleSetCore } | { ok: false; issues: Issue[] } {
   const issues: Issue[] = [];
   const params = new Map<string, ParameterValue>(ruleSet.parameters.map((p) => [p.id, p.value]));
   const facts = new Map(ruleSet.facts.map((f) => [f.id, f]));
@@ -168,9 +168,13 @@ export function compileCore(ruleSet: RuleSet): { ok: true; core: CompiledRuleSet
 
   const derived = order.map((def) => ({ def, fn: compiledDerived.get(def.id)! }));
   let engine: Engine | null = null;
+  let hash: string | null = null;
   const core: CompiledRuleSetCore = {
     ruleSet,
-    contentHash: ruleSetHash(ruleSet),
+    // Hashing 80 kB of canonical JSON costs milliseconds; sweeps compile many variants and never read it.
+    get contentHash() {
+      return (hash ??= ruleSetHash(ruleSet));
+    },
     params,
     facts,
     derived,
@@ -178,7 +182,7 @@ export function compileCore(ruleSet: RuleSet): { ok: true; core: CompiledRuleSet
     outcomes: new Map(ruleSet.outcomes.map((o) => [o.id, o])),
     conditions,
     factIds: [...facts.keys(), ...derivedIds],
-    schema: dossierSchema(ruleSet),
+    schema: reuse.schema ?? dossierSchema(ruleSet),
     expressions,
     jre: () => (engine ??= buildJreEngine([...conditions.values()])),
     num,

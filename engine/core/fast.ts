@@ -134,10 +134,26 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
             const step = numU(f.step);
             const pps = numU(f.pointsPerStep);
             const floor = core.str(f.rounding) === 'floor';
+            // The k-th step threshold as a double: correctly rounded from exact millionths.
+            const threshold = (k: number) => (base + k * step) / U;
             fn = (v) => {
               const x = v[input];
               if (typeof x !== 'number') return { lo: 0, hi: cap };
-              const excess = mustUnits(x) - base;
+              const xu = units(x);
+              if (xu === null) {
+                // Finer than millionths: count whole steps by comparing with the exact thresholds; only a tie needs decimals.
+                if (!floor) throw new NeedsDecimals();
+                if (x <= threshold(0)) {
+                  if (x === threshold(0)) throw new NeedsDecimals();
+                  return { lo: 0, hi: 0 };
+                }
+                let k = Math.max(0, Math.floor((x * U - base) / step));
+                while (x >= threshold(k + 1)) k++;
+                while (k > 0 && x < threshold(k)) k--;
+                if (x === threshold(k) || x === threshold(k + 1)) throw new NeedsDecimals();
+                return { lo: k * pps, hi: k * pps };
+              }
+              const excess = xu - base;
               if (excess <= 0) return { lo: 0, hi: 0 };
               // points = excess / step × pps; whole steps, or pro rata rounded by the rule set's rule.
               const p = floor ? Math.floor(excess / step) * pps : roundRatio(excess * pps, step, quantum, rounding);

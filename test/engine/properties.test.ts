@@ -77,6 +77,26 @@ describe('properties', () => {
     );
   });
 
+  it('the fast path agrees with the explained path on figures finer than millionths (its exact fallback)', async () => {
+    const c = compiled();
+    const fine = fc.tuple(dossierArb, fc.integer({ min: 1000, max: 3000 }), fc.integer({ min: 0, max: 999_999_999 }), fc.constantFrom(0, 1e-7, 0.5e-6));
+    await fc.assert(
+      fc.asyncProperty(fine, async ([d, whole, frac, tiny]) => {
+        d.facts.softwareRevenue = whole + frac / 1e9;
+        d.facts.expertScores.environment = Math.min(20, 17 + tiny);
+        const p = c.checkDossier(d);
+        if (!p.ok) throw new Error('rejected');
+        const fast = c.evaluateFast(p.dossier);
+        const r = await c.evaluate(d);
+        if (!r.ok) throw new Error('rejected');
+        expect(fast.status).toBe(r.evaluation.outcome.status);
+        expect(fast.total).toBe(r.evaluation.outcome.total.value);
+        expect(fast.bonus).toBe(r.evaluation.outcome.bonus.value);
+      }),
+      { ...params, numRuns: 200 },
+    );
+  });
+
   it('json-rules-engine and the compiled closures agree on every condition whose facts are present', async () => {
     const c = compiled();
     await fc.assert(
