@@ -100,6 +100,10 @@ export function createApp(deps: AppDeps): express.Express {
         const body = r.body ? parse(r.body, rawBody, 'body') : parse(z.undefined({ error: 'this endpoint takes no body' }), rawBody, 'body');
         const ifMatchHeader = req.headers['if-match'];
         const reply = await r.handler({ params, query, body, actor, ifMatch: typeof ifMatchHeader === 'string' ? ifMatchHeader.trim() : null, services });
+        if (deps.checkResponses && r.response.schema && !reply.contentType && (reply.status ?? r.response.status) === r.response.status) {
+          const checked = r.response.schema.safeParse(reply.body);
+          if (!checked.success) throw new Error(`${r.method} ${r.path}: response does not match its schema: ${JSON.stringify(checked.error.issues.slice(0, 3))}`);
+        }
         for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
         res.status(reply.status ?? r.response.status);
         if (reply.body === undefined) res.end();

@@ -47,7 +47,7 @@ export async function loadClauseIds(rulesDir: string): Promise<Map<string, strin
 export async function seedStore(
   repo: Repository,
   engine: EngineApi,
-  opts: { rulesDir: string; clauseIds: (policy: string) => Iterable<string>; now: string },
+  opts: { rulesDir: string; clauseIds: (policy: string) => Iterable<string>; now: string; samples?: boolean },
 ): Promise<SeedResult> {
   const warnings: string[] = [];
   const versions: { document: NonNullable<ReturnType<EngineApi['checkRuleSet']>['ruleSet']>; golden: GoldenCase[]; file: string }[] = [];
@@ -84,7 +84,7 @@ export async function seedStore(
     }
   }
   const samples: { id: string; dossier: Dossier }[] = [];
-  for (const name of await list(path.join(opts.rulesDir, 'samples'))) {
+  for (const name of opts.samples === false ? [] : await list(path.join(opts.rulesDir, 'samples'))) {
     if (!name.endsWith('.json')) continue;
     const file = path.join(opts.rulesDir, 'samples', name);
     try {

@@ -19,6 +19,8 @@ export interface AppDeps {
   editorDist?: string | null;
   /** Largest dossiers × versions matrix a batch may ask for. */
   batchCellLimit?: number;
+  /** Check every success body against the route's response schema (tests): a mismatch is a bug, answered 500. */
+  checkResponses?: boolean;
   /** Where to report bugs (500s); default console.error. */
   logError?: (err: unknown) => void;
 }

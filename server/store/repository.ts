@@ -22,11 +22,13 @@ export interface StoredVersion {
   source: 'seed' | 'api';
 }
 
+/** One edit of a draft: the revision it produced and its semantic changes (not a copy of the document). */
 export interface DraftRevision {
   revision: number;
   at: string;
   by: string;
-  document: unknown;
+  action: string;
+  changes: unknown[];
 }
 
 /** An editable draft derived from a version; its golden cases travel with it. */
@@ -41,7 +43,7 @@ export interface StoredDraft {
   createdBy: string;
   updatedAt: string;
   updatedBy: string;
-  /** Earlier documents, newest last, so a losing writer can be told what changed. */
+  /** The latest edits, oldest first, so a losing writer can be told what changed since its revision. */
   history: DraftRevision[];
 }
 

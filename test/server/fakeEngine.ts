@@ -20,7 +20,8 @@ function compile(rs: RuleSet): CompiledRuleSetApi {
     const p = Dossier.safeParse(input);
     if (!p.success) return { ok: false as const, issues: p.error.issues.map((i) => ({ code: 'schema', path: i.path as (string | number)[], message: i.message })) };
     const issues: Issue[] = [];
-    for (const id of ['cityId', 'period', 'applicationType']) if (fact(p.data, id) === undefined) issues.push({ code: 'missing_required_fact', path: ['facts', id], message: `${id} is required` });
+    for (const id of ['cityId', 'cityName', 'applicationType']) if (typeof fact(p.data, id) !== 'string') issues.push({ code: 'missing_required_fact', path: ['facts', id], message: `${id} (text) is required` });
+    if (!Number.isInteger(fact(p.data, 'period'))) issues.push({ code: 'missing_required_fact', path: ['facts', 'period'], message: 'period (a year) is required' });
     return issues.length ? { ok: false as const, issues } : { ok: true as const, dossier: p.data };
   };
   const fast = (d: Dossier): FastResult => {

@@ -24,20 +24,21 @@ export interface TestServer {
 }
 
 /** A fresh app on a temp store; `clock` gives a fixed time unless told otherwise. */
-export async function makeServer(engine: EngineApi, opts: { bodyLimit?: number | string; batchCellLimit?: number } = {}): Promise<TestServer> {
+export async function makeServer(engine: EngineApi, opts: { bodyLimit?: number | string; batchCellLimit?: number; samples?: boolean } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mc-server-'));
   const repo = await openLowdbRepository(dataDir);
   const clauses = await loadClauseIds(RULES_DIR);
   const clauseIds = (p: string) => clauses.get(p) ?? [];
   let tick = 0;
   const now = () => new Date(Date.UTC(2026, 0, 1) + tick++ * 1000).toISOString();
-  const seeded = await seedStore(repo, engine, { rulesDir: RULES_DIR, clauseIds, now: now() });
+  const { samples, ...appOpts } = opts;
+  const seeded = await seedStore(repo, engine, { rulesDir: RULES_DIR, clauseIds, now: now(), samples: samples ?? false });
   const tokens = { admin: seeded.adminToken! } as Record<Role, string>;
   await repo.transact((s) => {
     for (const role of ['viewer', 'analyst', 'editor'] as const) tokens[role] = addToken(s, `${role}-user`, role, 'test', now()).secret;
   });
   const internalErrors: unknown[] = [];
-  const app = createApp({ repo, engine, clauseIds, now, logError: (e) => internalErrors.push(e), ...opts });
+  const app = createApp({ repo, engine, clauseIds, now, logError: (e) => internalErrors.push(e), checkResponses: true, ...appOpts });
   return {
     app,
     repo,

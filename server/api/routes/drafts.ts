@@ -13,7 +13,7 @@ import type { GoldenCase, Issue, RuleSet } from '../../engine.js';
 import { versionSummary } from './ruleSets.js';
 import { rebaselineCase } from '../../golden.js';
 
-const HISTORY_KEPT = 10;
+const HISTORY_KEPT = 50;
 const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag of the draft revision the edit is based on' };
 const IF_MATCH_OPTIONAL = { ...IF_MATCH, required: false };
 
@@ -54,12 +54,24 @@ function checkIfMatch(services: Services, d: StoredDraft, ifMatch: string | null
   }
   if (ifMatch === '*' || ifMatch === draftEtag(d)) return;
   const m = /^"([^"]+)\.r([0-9]+)"$/.exec(ifMatch);
-  const theirs = m && m[1] === d.id ? d.history.find((h) => h.revision === Number(m[2])) : undefined;
-  const changes = theirs ? services.engine.diffRuleSets(theirs.document as RuleSet, d.document) : null;
+  const theirs = m && m[1] === d.id ? Number(m[2]) : null;
+  // The edits since their revision, when all of them are still kept.
+  const known = theirs !== null && theirs < d.revision && (d.history[0]?.revision ?? Infinity) <= theirs + 1;
+  const edits = known ? d.history.filter((h) => h.revision > theirs!) : null;
   throw new ApiError('etag_mismatch', `The draft changed since ${ifMatch}: it is now revision ${d.revision}`, undefined, {
     current: { etag: draftEtag(d), revision: d.revision, updatedAt: d.updatedAt, updatedBy: d.updatedBy },
-    changes,
+    changes: edits ? edits.flatMap((h) => h.changes) : null,
+    edits: edits ? edits.map(({ revision, at, by, action }) => ({ revision, at, by, action })) : null,
   });
+}
+
+/** Moves a draft to its next revision and remembers what the edit changed. */
+function recordEdit(d: StoredDraft, by: string, now: string, action: string, changes: unknown[]): void {
+  d.revision += 1;
+  d.updatedAt = now;
+  d.updatedBy = by;
+  d.history.push({ revision: d.revision, at: now, by, action, changes });
+  if (d.history.length > HISTORY_KEPT) d.history.splice(0, d.history.length - HISTORY_KEPT);
 }
 
 /** Fields the server manages: an edit must leave them as they are. */
@@ -182,12 +194,9 @@ export const draftRoutes = (): RouteDef[] => [
         if (issues.length) throw new ApiError('identity_changed', 'The edit changes fields the server manages', issues);
         const now = services.now();
         const before = services.engine.ruleSetHash(d.document);
-        d.history.push({ revision: d.revision, at: d.updatedAt, by: d.updatedBy, document: d.document });
-        if (d.history.length > HISTORY_KEPT) d.history.splice(0, d.history.length - HISTORY_KEPT);
+        const changes = services.engine.diffRuleSets(d.document, body.document);
         d.document = body.document;
-        d.revision += 1;
-        d.updatedAt = now;
-        d.updatedBy = services.actorName(actor);
+        recordEdit(d, services.actorName(actor), now, 'draft.update', changes);
         appendAudit(s, now, {
           actor: d.updatedBy,
           action: 'draft.update',
@@ -270,12 +279,8 @@ export const draftRoutes = (): RouteDef[] => [
         checkIfMatch(services, d, ifMatch, true);
         const now = services.now();
         const before = goldenHash(services, d.golden);
-        d.history.push({ revision: d.revision, at: d.updatedAt, by: d.updatedBy, document: d.document });
-        if (d.history.length > HISTORY_KEPT) d.history.splice(0, d.history.length - HISTORY_KEPT);
         d.golden = body.cases;
-        d.revision += 1;
-        d.updatedAt = now;
-        d.updatedBy = services.actorName(actor);
+        recordEdit(d, services.actorName(actor), now, 'draft.golden.replace', [{ kind: 'golden', change: 'replaced', id: 'golden', path: ['golden'], text: { zh: '黄金案例已替换', en: 'golden cases replaced' } }]);
         appendAudit(s, now, { actor: d.updatedBy, action: 'draft.golden.replace', target: d.id, before, after: goldenHash(services, d.golden) });
         return d;
       });
@@ -334,12 +339,14 @@ export const draftRoutes = (): RouteDef[] => [
         if (d.revision !== snapshot.revision) checkIfMatch(services, d, draftEtag(snapshot), true);
         const now = services.now();
         const before = goldenHash(services, d.golden);
-        d.history.push({ revision: d.revision, at: d.updatedAt, by: d.updatedBy, document: d.document });
-        if (d.history.length > HISTORY_KEPT) d.history.splice(0, d.history.length - HISTORY_KEPT);
         d.golden = d.golden.map((c) => replaced.get(c.id) ?? c);
-        d.revision += 1;
-        d.updatedAt = now;
-        d.updatedBy = services.actorName(actor);
+        recordEdit(
+          d,
+          services.actorName(actor),
+          now,
+          'draft.golden.rebaseline',
+          body.caseIds.map((id) => ({ kind: 'golden', change: 'rebaselined', id, path: ['golden', id], text: { zh: `黄金案例 ${id} 已重新基线`, en: `golden case ${id} re-baselined` } })),
+        );
         appendAudit(s, now, {
           actor: d.updatedBy,
           action: 'draft.golden.rebaseline',

@@ -18,6 +18,11 @@ function summary(e: StoredEvaluation): z.infer<typeof S.EvaluationSummary> {
   };
 }
 
+/** The full form of a record: summary, evaluation time and result (inline dossiers stay internal). */
+function full(e: StoredEvaluation): z.infer<typeof S.EvaluationRecord> {
+  return { ...summary(e), now: e.now, result: e.result };
+}
+
 function findEvaluation(state: Readonly<StoreState>, id: string): StoredEvaluation {
   const e = state.evaluations.find((x) => x.id === id);
   if (!e) throw new ApiError('not_found', `No evaluation ${id}`);
@@ -83,8 +88,7 @@ export const evaluationRoutes = (): RouteDef[] => [
         s.evaluations.push(rec);
         return rec;
       });
-      const { inlineDossier: _i, ...out } = record;
-      return { status: 201, body: out, headers: { Location: `/api/evaluations/${record.id}` } };
+      return { status: 201, body: full(record), headers: { Location: `/api/evaluations/${record.id}` } };
     },
   }),
   route({
@@ -114,10 +118,7 @@ export const evaluationRoutes = (): RouteDef[] => [
     response: { status: 200, schema: S.EvaluationRecord, description: 'The record and its full result' },
     errors: ['not_found'],
     handler: ({ params, services }) =>
-      services.repo.read((s) => {
-        const { inlineDossier: _i, ...out } = findEvaluation(s, params.id);
-        return { body: out };
-      }),
+      services.repo.read((s) => ({ body: full(findEvaluation(s, params.id)) })),
   }),
   route({
     method: 'post',
