@@ -75,7 +75,8 @@ describe('access', () => {
     await repo.transact((s) => {
       s.audit.push({ seq: 1, at: 'now', actor: 'a', action: 'x', target: 't', before: null, after: null, prevHash: null, hash: 'h1' });
     });
-    await expect(repo.transact((s) => void (s.audit[0].hash = 'forged'))).rejects.toThrow(/rewritten/);
+    await expect(repo.transact((s) => void (s.audit[0] = { ...s.audit[0], hash: 'forged' }))).rejects.toThrow(/rewritten/);
+    await expect(repo.transact((s) => void ((s.audit[0] as { hash: string }).hash = 'forged'))).rejects.toThrow(/read only|read-only/);
     await expect(repo.transact((s) => void s.audit.pop())).rejects.toThrow(/shrank/);
     expect(await repo.read((s) => s.audit[0].hash)).toBe('h1');
   });
