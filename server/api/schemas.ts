@@ -18,6 +18,9 @@ export const RuleSetRef = z
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*@([1-9][0-9]{0,8}|[0-9]{4}-[0-9]{2}-[0-9]{2})$/, 'ruleSetId@version or ruleSetId@YYYY-MM-DD')
   .describe('A published version: "sfc-2017@1", or the version in force at a date: "sfc-2017@2024-06-30"');
 
+/** A draft, for previewing its effect before publishing. */
+export const DraftRef = z.string().regex(/^draft-[0-9]{1,9}$/, 'a draft id such as draft-3').describe('A draft (batch only; nothing is stored)');
+
 export const Interpretations = z
   .record(z.string().max(200), z.string().max(200))
   .describe('Interpretation switches: interpretation id → option id');
@@ -235,7 +238,7 @@ export const BatchBody = z
       .array(
         z
           .object({
-            ruleSet: RuleSetRef,
+            ruleSet: z.union([RuleSetRef, DraftRef]),
             interpretations: Interpretations.optional(),
             label: z.string().min(1).max(100).optional(),
           })
@@ -264,7 +267,16 @@ export const BatchCell = z
 export const BatchResponse = z
   .object({
     columns: z.array(
-      z.object({ label: z.string(), ruleSetId: z.string(), version: z.number().int(), contentHash: z.string(), interpretations: z.record(z.string(), z.string()) }).strict(),
+      z
+        .object({
+          label: z.string(),
+          ruleSetId: z.string(),
+          version: z.number().int().describe('For a draft: the version it would be published as'),
+          draft: z.string().nullable(),
+          contentHash: z.string(),
+          interpretations: z.record(z.string(), z.string()),
+        })
+        .strict(),
     ),
     rows: z.array(
       z

@@ -209,3 +209,24 @@ describe('request hygiene', () => {
     expect(badPct.status).toBe(400);
   });
 });
+
+describe('editor pages', () => {
+  it('serves editor/dist when it exists (with the SPA fallback), and still answers /api with JSON', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { createApp } = await import('../../server/app.js');
+    const { createMemoryRepository } = await import('../../server/store/memoryRepository.js');
+    const dist = await mkdtemp(path.join(tmpdir(), 'mc-dist-'));
+    await writeFile(path.join(dist, 'index.html'), '<!doctype html><title>editor</title>');
+    await writeFile(path.join(dist, 'app.js'), 'console.log(1)');
+    const app = createApp({ repo: createMemoryRepository(), engine: fakeEngine, clauseIds: () => [], editorDist: dist });
+    expect((await request(app).get('/')).text).toContain('<title>editor</title>');
+    expect((await request(app).get('/app.js')).text).toBe('console.log(1)');
+    expect((await request(app).get('/rulesets/sfc-2017')).text).toContain('<title>editor</title>');
+    const api = await request(app).get('/api/nope');
+    expect(api.status).toBe(404);
+    expect(api.body.error.code).toBe('not_found');
+    await rm(dist, { recursive: true, force: true });
+  });
+});

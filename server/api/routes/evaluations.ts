@@ -148,16 +148,22 @@ export const evaluationRoutes = (): RouteDef[] => [
     method: 'post',
     path: '/api/batch',
     tag: 'Evaluations',
-    summary: 'Re-score many dossiers under several versions (or interpretation switches)',
+    summary: 'Re-score many dossiers under several versions, drafts or interpretation switches',
     description:
-      'Rows are dossiers, columns are versions. Each cell has the verdict, title, total and rank by total in its column; `changed` marks cells whose outcome (status or title) differs from the first column. Nothing is stored.',
+      'Rows are dossiers, columns are published versions or drafts (to see a change before publishing). Each cell has the verdict, title, total and rank by total in its column; `changed` marks cells whose outcome (status or title) differs from the first column. Nothing is stored.',
     role: 'analyst',
     body: S.BatchBody,
     response: { status: 200, schema: S.BatchResponse, description: 'The matrix' },
     errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_interpretation', 'payload_too_large'],
     handler: async ({ body, services }) => {
       const { columns, rows } = await services.repo.read((s) => {
-        const columns = body.versions.map((c) => ({ spec: c, version: services.resolveRef(s, c.ruleSet) }));
+        const columns = body.versions.map((c) => {
+          if (!c.ruleSet.startsWith('draft-')) return { spec: c, version: services.resolveRef(s, c.ruleSet), draft: null };
+          const d = s.drafts.find((x) => x.id === c.ruleSet);
+          if (!d) throw new ApiError('not_found', `No draft ${c.ruleSet}`);
+          const version = { ruleSetId: d.ruleSetId, version: d.document.version, contentHash: services.engine.ruleSetHash(d.document), document: d.document };
+          return { spec: c, version, draft: d.id };
+        });
         const rows: { dossierId: string | null; revision: number | null; dossier: Dossier }[] = [];
         for (const pick of body.dossiers ?? []) {
           const id = typeof pick === 'string' ? pick : pick.id;
@@ -201,10 +207,11 @@ export const evaluationRoutes = (): RouteDef[] => [
       }));
       return {
         body: {
-          columns: columns.map(({ spec, version }) => ({
+          columns: columns.map(({ spec, version, draft }) => ({
             label: spec.label ?? spec.ruleSet + (spec.interpretations && Object.keys(spec.interpretations).length ? ' ' + canonicalize(spec.interpretations) : ''),
             ruleSetId: version.ruleSetId,
             version: version.version,
+            draft,
             contentHash: version.contentHash,
             interpretations: spec.interpretations ?? {},
           })),
