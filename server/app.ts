@@ -89,6 +89,12 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
   app.use('/api', express.json({ limit: deps.bodyLimit ?? '2mb', strict: true, type: 'application/json' }));
+  // Deeply nested JSON would overflow the stack of the recursive schema checks; no real document nests this deep.
+  app.use('/api', (req: Request, _res: Response, next: NextFunction) => {
+    const depth = nestingDepth(req.body, MAX_DEPTH);
+    if (depth > MAX_DEPTH) return next(new ApiError('invalid_request', `The body nests deeper than ${MAX_DEPTH} levels`, [{ code: 'too_deep', path: ['body'], message: `nesting deeper than ${MAX_DEPTH}` }]));
+    next();
+  });
 
   for (const r of table) {
     app[r.method](r.path, async (req: Request, res: Response, next: NextFunction) => {
@@ -142,6 +148,21 @@ export function createApp(deps: AppDeps): express.Express {
     res.status(e.status).json(e.body());
   });
   return app;
+}
+
+const MAX_DEPTH = 64;
+
+/** Nesting depth of a JSON value, counted without recursion and stopping past `limit`. */
+function nestingDepth(value: unknown, limit: number): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (d > max) max = d;
+    if (max > limit) return max;
+    if (v && typeof v === 'object') for (const x of Object.values(v)) if (x && typeof x === 'object') stack.push([x, d + 1]);
+  }
+  return max;
 }
 
 function isEmptyObject(v: unknown): boolean {

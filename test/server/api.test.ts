@@ -208,6 +208,18 @@ describe('request hygiene', () => {
     const badPct = await get('/api/dossiers/%E0%A4%A');
     expect(badPct.status).toBe(400);
   });
+
+  it('refuses deeply nested bodies with 400 instead of overflowing the stack', async () => {
+    for (const n of [100, 5000, 140_000]) {
+      const deep = '['.repeat(n) + '1' + ']'.repeat(n);
+      const res = await request(t.app).post('/api/evaluations').set(t.auth('analyst')).set('Content-Type', 'application/json').send(`{"ruleSet":"sfc-2017@1","dossier":{"facts":{"cityId":"x","deep":${deep}}}}`);
+      expect(res.status, String(n)).toBe(400);
+    }
+    const cond = '{"not":'.repeat(3000) + '{"fact":"a","operator":"equal","value":1}' + '}'.repeat(3000);
+    const res = await request(t.app).post('/api/batch').set(t.auth('analyst')).set('Content-Type', 'application/json').send(`{"versions":[{"ruleSet":"sfc-2017@1"}],"inline":[{"facts":${cond}}]}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues[0].code).toBe('too_deep');
+  });
 });
 
 describe('editor pages', () => {
