@@ -39,6 +39,7 @@ export const IdParam = z.object({ id: z.string().min(1).max(200) }).strict();
 export const VersionParams = z.object({ id: Slug, version: PositiveIntText }).strict();
 export const RevisionParams = z.object({ id: z.string().min(1).max(200), revision: PositiveIntText }).strict();
 export const RuleSetIdParam = z.object({ id: Slug }).strict();
+export const HashParam = z.object({ hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'a content hash sha256:<64 hex>') }).strict();
 export const EmptyQuery = z.object({}).strict();
 export const InForceQuery = z.object({ date: IsoDate }).strict();
 export const DiffQuery = z

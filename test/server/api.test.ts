@@ -61,6 +61,10 @@ describe('rule sets', () => {
     expect(one.headers.etag).toBe(`"${versions.body[0].contentHash}"`);
     expect(one.body.document.id).toBe('sfc-2017');
     expect((await get('/api/rulesets/sfc-2017/versions/1/golden')).status).toBe(200);
+    const byHash = await get(`/api/versions/${versions.body[0].contentHash}`);
+    expect(byHash.body).toMatchObject({ ref: 'sfc-2017@1', document: { id: 'sfc-2017' } });
+    expect((await get(`/api/versions/sha256:${'0'.repeat(64)}`)).status).toBe(404);
+    expect((await get('/api/versions/md5:abc')).status).toBe(400);
   });
 
   it('answers which version is in force at a date', async () => {

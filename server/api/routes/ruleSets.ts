@@ -122,6 +122,24 @@ export const ruleSetRoutes = (): RouteDef[] => [
         return { body: { ...versionSummary(v), document: v.document }, headers: { ETag: `"${v.contentHash}"` } };
       }),
   }),
+  route({
+    method: 'get',
+    path: '/api/versions/:hash',
+    tag: 'Rule sets',
+    summary: 'Fetch a published version by its content hash',
+    description: 'A published version is identified by its content hash (sha256 of its canonical JSON without status).',
+    role: 'viewer',
+    params: S.HashParam,
+    query: S.EmptyQuery,
+    response: { status: 200, schema: S.VersionDetail, description: 'The version and its document', etag: true },
+    errors: ['not_found', 'invalid_request'],
+    handler: ({ params, services }) =>
+      services.repo.read((s) => {
+        const v = s.versions.find((x) => x.contentHash === params.hash);
+        if (!v) throw new ApiError('not_found', `No published version has hash ${params.hash}`);
+        return { body: { ...versionSummary(v), document: v.document }, headers: { ETag: `"${v.contentHash}"` } };
+      }),
+  }),
   immutable('put'),
   immutable('patch'),
   immutable('delete'),
