@@ -14,7 +14,10 @@ const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
 const rulesDir = path.resolve(process.env.RULES_DIR ?? path.join(root, 'rules'));
 const editorDist = path.join(root, 'editor', 'dist');
 
-const repo = await openLowdbRepository(dataDir);
+const repo = await openLowdbRepository(dataDir).catch((err: Error) => {
+  console.error(`Cannot open the store in ${dataDir}: ${err.message}\nMove the folder away (or set DATA_DIR) to start with a fresh store.`);
+  process.exit(1);
+});
 const clauses = await loadClauseIds(rulesDir);
 const clauseIds = (policy: string) => clauses.get(policy) ?? [];
 const clauseTexts = await loadClauseTexts(rulesDir);
@@ -44,8 +47,15 @@ const server = app.listen(port, () => {
   }
 });
 
+server.on('error', (err: Error) => {
+  console.error(`Cannot listen on port ${port}: ${err.message}\nSet PORT to use another port.`);
+  process.exit(1);
+});
+
+/** Stops taking requests, lets the pending write finish, then exits. */
 function shutdown(): void {
   server.close(() => void repo.close().then(() => process.exit(0)));
+  server.closeIdleConnections();
 }
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
