@@ -119,7 +119,7 @@ function issueFromZod(i: z.core.$ZodIssue, input: unknown): Issue[] {
     }));
   }
   const atPath = path.reduce<any>((o, k) => (o == null ? undefined : o[k]), input);
-  if (i.code === 'invalid_type' && atPath === undefined) {
+  if (atPath === undefined && i.code !== 'custom') {
     return [{ code: 'missing_required_fact', path, message: `${where}: required, but absent` }];
   }
   if (i.code === 'invalid_type') {

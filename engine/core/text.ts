@@ -15,7 +15,7 @@ export const OP_SYMBOL: Record<string, string> = {
   notIn: '∉',
 };
 
-export type Labeler = (fact: string) => { label: I18nText; unit?: string };
+export type Labeler = (fact: string) => { label: I18nText; unit?: string; values?: { id: string; label: I18nText }[] };
 
 export function t(zh: string, en: string): I18nText {
   return { zh, en };
@@ -25,8 +25,10 @@ export function join(parts: I18nText[], sepZh = '；', sepEn = '; '): I18nText {
   return { zh: parts.map((p) => p.zh).join(sepZh), en: parts.map((p) => p.en).join(sepEn) };
 }
 
-function showValue(v: unknown, unit: string | undefined, lang: 'zh' | 'en'): string {
+function showValue(v: unknown, unit: string | undefined, lang: 'zh' | 'en', values?: { id: string; label: I18nText }[]): string {
   if (v === null || v === undefined) return lang === 'zh' ? '（缺失）' : '(missing)';
+  if (values && typeof v === 'string') return values.find((x) => x.id === v)?.label[lang] ?? v;
+  if (values && Array.isArray(v)) return v.map((x) => values.find((y) => y.id === x)?.label[lang] ?? String(x)).join(lang === 'zh' ? '、' : ', ');
   if (typeof v === 'boolean') return lang === 'zh' ? (v ? '是' : '否') : v ? 'yes' : 'no';
   if (typeof v === 'number') return `${fmt(v)}${unit ? (lang === 'zh' ? ` ${unit}` : ` ${unit}`) : ''}`;
   if (Array.isArray(v)) return v.join(lang === 'zh' ? '、' : ', ');
@@ -36,18 +38,18 @@ function showValue(v: unknown, unit: string | undefined, lang: 'zh' | 'en'): str
 /** One line per leaf: the fact, its value, the comparison and the verdict. */
 export function describeTrace(tr: ConditionTrace, labeler: Labeler): I18nText {
   if (tr.op === 'leaf') {
-    const { label, unit } = labeler(tr.fact!);
+    const { label, unit, values } = labeler(tr.fact!);
     const rhs = tr.compareTo!;
     const rhsName = rhs.source === 'fact' ? labeler(rhs.ref!).label : null;
     const sym = OP_SYMBOL[tr.operator!] ?? tr.operator!;
     const verdict = tr.result === null ? t('无法判定', 'undecided') : tr.result ? t('满足', 'met') : t('未满足', 'not met');
     const rhsUnit = rhs.source === 'fact' ? labeler(rhs.ref!).unit : unit;
-    const rz = rhsName ? `${rhsName.zh} ${showValue(rhs.value, rhsUnit, 'zh')}` : showValue(rhs.value, rhsUnit, 'zh');
-    const re = rhsName ? `${rhsName.en} ${showValue(rhs.value, rhsUnit, 'en')}` : showValue(rhs.value, rhsUnit, 'en');
+    const rz = rhsName ? `${rhsName.zh} ${showValue(rhs.value, rhsUnit, 'zh')}` : showValue(rhs.value, rhsUnit, 'zh', values);
+    const re = rhsName ? `${rhsName.en} ${showValue(rhs.value, rhsUnit, 'en')}` : showValue(rhs.value, rhsUnit, 'en', values);
     const miss = tr.missing?.length ? t(`（缺少：${tr.missing.join('、')}）`, ` (missing: ${tr.missing.join(', ')})`) : t('', '');
     return t(
-      `${label.zh} ${showValue(tr.factValue, unit, 'zh')}，要求 ${sym} ${rz}：${verdict.zh}${miss.zh}`,
-      `${label.en} ${showValue(tr.factValue, unit, 'en')}, required ${sym} ${re}: ${verdict.en}${miss.en}`,
+      `${label.zh} ${showValue(tr.factValue, unit, 'zh', values)}，要求 ${sym} ${rz}：${verdict.zh}${miss.zh}`,
+      `${label.en} ${showValue(tr.factValue, unit, 'en', values)}, required ${sym} ${re}: ${verdict.en}${miss.en}`,
     );
   }
   const kids = (tr.children ?? []).map((c) => describeTrace(c, labeler));
@@ -88,7 +90,7 @@ export function shortfallText(s: Shortfall): I18nText {
 export function factLabeler(facts: Map<string, FactDef>, extra: Map<string, { label: I18nText; unit?: string }>): Labeler {
   return (id) => {
     const f = facts.get(id);
-    if (f) return { label: f.label, unit: f.unit };
+    if (f) return { label: f.label, unit: f.unit, values: f.values };
     const d = extra.get(id);
     if (d) return d;
     return { label: t(id, id) };

@@ -177,3 +177,20 @@ describe('evaluate', () => {
     expect(e.outcome.status).toBe('passed');
   });
 });
+
+describe('dossier issues', () => {
+  it('a missing required enum fact is missing, not an invalid value', () => {
+    const r = compiled().checkDossier({ facts: { cityId: 'x', cityName: 'X', province: 'P', period: 2018 } });
+    expect(!r.ok && r.issues).toEqual([expect.objectContaining({ code: 'missing_required_fact', path: ['facts', 'applicationType'] })]);
+  });
+  it('explanations show enum labels, not ids', async () => {
+    const r = await compiled().evaluate(dossier((f) => {
+      f.applicationType = 'featured';
+      f.featuredDomain = 'industrialSoftware';
+    }));
+    if (!r.ok) throw new Error();
+    const item = r.evaluation.stages.flatMap((s) => (s.kind === 'checks' ? s.items : [])).find((i) => i.id === 'basic:featured-domain')!;
+    expect(item.text.zh).toContain('工业软件（工控系统）');
+    expect(item.text.en).toContain('Industrial software');
+  });
+});
