@@ -114,6 +114,13 @@ describe('dossiers', () => {
     expect((await request(t.app).delete('/api/dossiers/beta-custom').set(t.auth('analyst'))).status).toBe(404);
   });
 
+  it('creates a dossier once when two clients race for the same id', async () => {
+    const send = () => request(t.app).post('/api/dossiers').set(t.auth('analyst')).send({ dossier: cityDossier('race', 1000, { period: 2030 }) });
+    const results = await Promise.all([send(), send(), send()]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    expect((await get('/api/dossiers/race-2030/revisions')).body).toHaveLength(1);
+  });
+
   it('refuses a dossier without cityId/period and no id (422), and unknown fields (400)', async () => {
     const res = await request(t.app).post('/api/dossiers').set(t.auth('analyst')).send({ dossier: { dossierFormat: 1, facts: { cityName: 'x' } } });
     expect(res.status).toBe(422);

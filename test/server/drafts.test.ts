@@ -54,6 +54,24 @@ describe('drafts', () => {
     doc = stored.body.document;
   });
 
+  it('lets exactly one of two simultaneous edits with the same ETag win', async () => {
+    const [a, b] = await Promise.all([
+      request(t.app).put(`/api/drafts/${draftId}`).set(editor()).set('If-Match', etag).send({ document: setThreshold(doc, 950) }),
+      request(t.app).put(`/api/drafts/${draftId}`).set(t.auth('admin')).set('If-Match', etag).send({ document: setThreshold(doc, 800) }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const winner = a.status === 200 ? 950 : 800;
+    const stored = await request(t.app).get(`/api/drafts/${draftId}`).set(t.auth('viewer'));
+    expect(stored.body.document.parameters.find((p: { id: string }) => p.id === 'revenueThreshold').value).toBe(winner);
+    const loser = a.status === 409 ? a : b;
+    expect(loser.body.error.changes).toEqual([expect.objectContaining({ id: 'revenueThreshold', before: 900, after: winner })]);
+    // Put the threshold back to 900 for the tests below.
+    const back = await request(t.app).put(`/api/drafts/${draftId}`).set(editor()).set('If-Match', stored.headers.etag).send({ document: setThreshold(stored.body.document, 900) });
+    expect(back.status).toBe(200);
+    etag = back.headers.etag;
+    doc = back.body.document;
+  });
+
   it('refuses changes to fields the server manages (422) and schema-invalid documents (400)', async () => {
     const renamed = await request(t.app).put(`/api/drafts/${draftId}`).set(editor()).set('If-Match', etag).send({ document: { ...doc, id: 'other', version: 9 } });
     expect(renamed.status).toBe(422);
