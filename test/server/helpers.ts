@@ -1,5 +1,5 @@
 // Test setup for the server: a temp DATA_DIR, a store seeded from rules/, an app from createApp and one token per role.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../server/app.js';
@@ -14,6 +14,7 @@ export const RULES_DIR = path.resolve(import.meta.dirname, '../../rules');
 export interface TestServer {
   app: ReturnType<typeof createApp>;
   repo: Awaited<ReturnType<typeof openLowdbRepository>>;
+  /** The store folder (db.json). */
   dataDir: string;
   tokens: Record<Role, string>;
   auth(role: Role): { Authorization: string };
@@ -26,13 +27,19 @@ export interface TestServer {
 /** A fresh app on a temp store; `clock` gives a fixed time unless told otherwise. */
 export async function makeServer(engine: EngineApi, opts: { bodyLimit?: number | string; batchCellLimit?: number; samples?: boolean } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mc-server-'));
-  const repo = await openLowdbRepository(dataDir);
-  const clauses = await loadClauseIds(RULES_DIR);
+  // Seed from a copy holding only sfc-2017@1, so versions added to rules/ later do not shift the tests' version numbers.
+  const rulesDir = path.join(dataDir, 'rules');
+  await mkdir(path.join(rulesDir, 'sfc-2017'), { recursive: true });
+  await cp(path.join(RULES_DIR, 'policy'), path.join(rulesDir, 'policy'), { recursive: true });
+  await cp(path.join(RULES_DIR, 'samples'), path.join(rulesDir, 'samples'), { recursive: true });
+  for (const f of ['v1.json', 'v1.golden.json']) await cp(path.join(RULES_DIR, 'sfc-2017', f), path.join(rulesDir, 'sfc-2017', f)).catch(() => undefined);
+  const repo = await openLowdbRepository(path.join(dataDir, 'store'));
+  const clauses = await loadClauseIds(rulesDir);
   const clauseIds = (p: string) => clauses.get(p) ?? [];
   let tick = 0;
   const now = () => new Date(Date.UTC(2026, 0, 1) + tick++ * 1000).toISOString();
   const { samples, ...appOpts } = opts;
-  const seeded = await seedStore(repo, engine, { rulesDir: RULES_DIR, clauseIds, now: now(), samples: samples ?? false });
+  const seeded = await seedStore(repo, engine, { rulesDir, clauseIds, now: now(), samples: samples ?? false });
   const tokens = { admin: seeded.adminToken! } as Record<Role, string>;
   await repo.transact((s) => {
     for (const role of ['viewer', 'analyst', 'editor'] as const) tokens[role] = addToken(s, `${role}-user`, role, 'test', now()).secret;
@@ -42,7 +49,7 @@ export async function makeServer(engine: EngineApi, opts: { bodyLimit?: number |
   return {
     app,
     repo,
-    dataDir,
+    dataDir: path.join(dataDir, 'store'),
     tokens,
     internalErrors,
     auth: (role) => ({ Authorization: `Bearer ${tokens[role]}` }),
