@@ -39,9 +39,7 @@ export async function evaluateCohort(
       issues.push(...p.issues.map((x) => ({ ...x, path: [i, ...x.path], message: `dossier ${i}: ${x.message}` })));
       continue;
     }
-    const r = await compiled.evaluate(d, { now: opts.now });
-    if (!r.ok) continue;
-    const ev = r.evaluation;
+    const ev = await compiled.evaluatePrepared(p.dossier, { now: opts.now });
     const heldRaw = rules ? p.dossier.values[rules.heldOutcomeFact] : undefined;
     if (mode === 'dynamic' && rules && heldRaw === undefined) {
       issues.push({ code: 'missing_fact', path: [i, 'facts', ...rules.heldOutcomeFact.split('.')], message: `dossier ${i} (${p.dossier.subject.id}): a dynamic evaluation needs ${rules.heldOutcomeFact}, the title held before` });

@@ -25,6 +25,8 @@ export interface CompiledRuleSet {
   checkDossier(input: unknown): { ok: true; dossier: PreparedDossier } | { ok: false; issues: Issue[] };
   /** The fully explained evaluation; conditions are run by json-rules-engine. */
   evaluate(input: unknown, opts?: { now?: string }): Promise<{ ok: true; evaluation: Evaluation } | { ok: false; issues: Issue[] }>;
+  /** The fully explained evaluation of a dossier already checked by `checkDossier`. */
+  evaluatePrepared(d: PreparedDossier, opts?: { now?: string }): Promise<Evaluation>;
   /** Outcome and scores only, with conditions compiled to closures. */
   evaluateFast(d: PreparedDossier): FastResult;
   /** The fast path reusing derived values computed under `origin` (a variant differing only in parameters that feed no derived value). */
@@ -119,22 +121,25 @@ function wrap(core: CompiledRuleSetCore): CompiledRuleSet {
     async evaluate(input, opts = {}) {
       const p = prepareDossier(rs, core.schema, input);
       if (!p.ok) return p;
-      const ctxv = prepareValues(core, p.dossier);
+      return { ok: true, evaluation: await compiled.evaluatePrepared(p.dossier, opts) };
+    },
+    async evaluatePrepared(d, opts = {}) {
+      const ctxv = contextFor(core, d);
       const jre = await runJre(core.jre(), core.factIds, ctxv.values);
-      const out = runStages(core, p.dossier, ctxv, true, jre);
+      const out = runStages(core, d, ctxv, true, jre);
       const evaluation: Evaluation = {
         provenance: {
           ruleSetId: rs.id,
           version: rs.version,
           contentHash: core.contentHash,
           engineVersion: ENGINE_VERSION,
-          dossierHash: dossierHash(p.dossier.dossier),
+          dossierHash: dossierHash(d.dossier),
           evaluatedAt: opts.now ?? null,
           interpretations,
         },
         ...out.full!,
       };
-      return { ok: true, evaluation };
+      return evaluation;
     },
   };
   return compiled;
