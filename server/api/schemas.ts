@@ -188,6 +188,9 @@ const DossierSource = {
   dossier: Dossier.optional().describe('An inline dossier (instead of dossierId)'),
 };
 
+export const ValidateRuleSetBody = z.object({ document: z.unknown().describe('A rule-set document, valid or not') }).strict();
+export const PreviewBody = z.object({ interpretations: Interpretations.optional(), ...DossierSource }).strict();
+
 export const ValidateDossierBody = z.object({ ruleSet: RuleSetRef, ...DossierSource }).strict();
 export const DossierValidationResponse = ValidationResponse;
 

@@ -26,6 +26,19 @@ describe('the sfc-2017 flow on the real engine', () => {
     expect(v.body.contentHash).toBe(engine.ruleSetHash(v.body.document));
   });
 
+  it('validates any rule-set document, listing schema and semantic issues with paths', async () => {
+    const v1 = (await request(t.app).get('/api/rulesets/sfc-2017/versions/1').set(t.auth('viewer'))).body.document;
+    expect((await request(t.app).post('/api/rulesets/validate').set(t.auth('viewer')).send({ document: v1 })).body).toMatchObject({ valid: true });
+    const schemaBad = await request(t.app).post('/api/rulesets/validate').set(t.auth('viewer')).send({ document: { ...v1, parameters: 'none' } });
+    expect(schemaBad.body.valid).toBe(false);
+    expect(schemaBad.body.issues.map((i: { path: unknown[] }) => i.path)).toContainEqual(['parameters']);
+    const citeBad = structuredClone(v1);
+    citeBad.facts[0].cites = ['I9.9'];
+    const semantic = await request(t.app).post('/api/rulesets/validate').set(t.auth('viewer')).send({ document: citeBad });
+    expect(semantic.body.valid).toBe(false);
+    expect(semantic.body.issues.map((i: { path: unknown[] }) => i.path)).toContainEqual(['facts', 0, 'cites', 0]);
+  });
+
   it('evaluates a stored dossier with a full explanation and replays it to the same result', async () => {
     const res = await request(t.app).post('/api/evaluations').set(t.auth('analyst')).send({ ruleSet: 'sfc-2017@1', dossierId: 'alpha-2018' });
     expect(res.status).toBe(201);
@@ -54,6 +67,10 @@ describe('the sfc-2017 flow on the real engine', () => {
       const re = await request(t.app).post(`/api/drafts/${draft.body.id}/golden/rebaseline`).set(t.auth('editor')).send({ caseIds: failing, reason: 'Threshold raised to 1100' });
       expect(re.status, JSON.stringify(re.body)).toBe(200);
     }
+    const one = await request(t.app).post(`/api/drafts/${draft.body.id}/evaluate`).set(t.auth('analyst')).send({ dossierId: 'bravo-2018' });
+    expect(one.status).toBe(200);
+    expect(one.body.outcome.status).toBe('failed');
+    expect(one.body.provenance.version).toBe(2);
     const preview = await request(t.app).post('/api/batch').set(t.auth('analyst')).send({ filter: { period: 2018 }, versions: [{ ruleSet: 'sfc-2017@1' }, { ruleSet: draft.body.id }] });
     expect(preview.body.columns[1]).toMatchObject({ draft: draft.body.id, version: 2 });
     expect(preview.body.changedDossiers).toEqual(['bravo-2018']);

@@ -17,10 +17,11 @@ beforeAll(async () => {
   const draft = await request(t.app).post('/api/drafts').set(t.auth('editor')).send({ from: 'sfc-2017@1' });
   // A draft citing an unknown clause never publishes, so a publish body that happens to be valid changes nothing either.
   const doc = draft.body.document;
-  const broken = { ...doc, parameters: doc.parameters.map((p: any, i: number) => (i === 0 ? { ...p, cites: ['I9.9'] } : p)) };
+  const broken = { ...doc, facts: doc.facts.map((f: any, i: number) => (i === 0 ? { ...f, cites: ['I9.9'] } : f)) };
   expect((await request(t.app).put(`/api/drafts/${draft.body.id}`).set(t.auth('editor')).set('If-Match', draft.headers.etag).send({ document: broken })).status).toBe(200);
   expect((await request(t.app).post('/api/dossiers').set(t.auth('analyst')).send({ dossier: fullDossier('seedcity', 1450, 1250) })).status).toBe(201);
   const d = draft.body.id;
+  expect((await request(t.app).post(`/api/drafts/${d}/validate`).set(t.auth('editor'))).body.valid).toBe(false);
   // Spares for the DELETE routes, so a valid request does not remove what the other routes use.
   const spare = await request(t.app).post('/api/drafts').set(t.auth('editor')).send({ from: 'sfc-2017@1' });
   expect((await request(t.app).post('/api/dossiers').set(t.auth('analyst')).send({ dossier: fullDossier('spare', 1450, 1250) })).status).toBe(201);

@@ -12,6 +12,7 @@ import type { Services } from '../../services.js';
 import type { GoldenCase, Issue, RuleSet } from '../../engine.js';
 import { versionSummary } from './ruleSets.js';
 import { rebaselineCase } from '../../golden.js';
+import { dossierFromRequest } from './dossiers.js';
 
 const HISTORY_KEPT = 50;
 const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag of the draft revision the edit is based on' };
@@ -248,6 +249,36 @@ export const draftRoutes = (): RouteDef[] => [
     handler: async ({ params, services }) => {
       const doc = await services.repo.read((s) => findDraft(s, params.id).document);
       return { body: validation(services, doc) };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/rulesets/validate',
+    tag: 'Drafts',
+    summary: 'Validate any rule-set document without storing it (schema and semantic issues with JSON paths)',
+    role: 'viewer',
+    body: S.ValidateRuleSetBody,
+    response: { status: 200, schema: S.ValidationResponse, description: 'Issues; valid when none is an error' },
+    errors: ['invalid_request'],
+    handler: ({ body, services }) => ({ body: validation(services, body.document) }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/drafts/:id/evaluate',
+    tag: 'Drafts',
+    summary: 'Evaluate a stored or inline dossier under a draft (a preview; nothing is stored)',
+    role: 'analyst',
+    params: S.IdParam,
+    body: S.PreviewBody,
+    response: { status: 200, schema: S.Evaluation, description: 'The fully explained evaluation' },
+    errors: ['invalid_request', 'not_found', 'invalid_rule_set', 'invalid_dossier', 'invalid_interpretation'],
+    handler: async ({ params, body, services }) => {
+      const d = await services.repo.read((s) => findDraft(s, params.id));
+      const src = await dossierFromRequest(services, body);
+      const compiled = services.compiled({ document: d.document, contentHash: services.engine.ruleSetHash(d.document) }, body.interpretations ?? {});
+      const out = await compiled.evaluate(src.dossier, { now: services.now() });
+      if (!out.ok) throw new ApiError('invalid_dossier', 'The dossier cannot be evaluated under this draft', out.issues);
+      return { body: out.evaluation };
     },
   }),
   route({
