@@ -17,3 +17,4 @@ export { ruleSetJsonSchema, dossierJsonSchema } from './jsonSchema.js';
 export { clauseCoverage, type ClauseCoverage } from './coverage.js';
 export { sweepParameter, flipInterpretations, type SweepResult, type SweepPoint, type FlipResult } from './sensitivity.js';
 export { parameterValueIssues } from './semantic.js';
+export { readable } from './core/text.js';

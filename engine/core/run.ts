@@ -35,6 +35,12 @@ function toScore(r: Range): Score {
   const d = decided(r);
   return { value: d ? r.lo.toNumber() : null, exact: d ? r.lo.toString() : null, lo: r.lo.toNumber(), hi: r.hi === null ? null : r.hi.toNumber() };
 }
+const STATUS_WORD: Record<Status, I18nText> = {
+  passed: { zh: '通过', en: 'passed' },
+  failed: { zh: '未通过', en: 'failed' },
+  undecided: { zh: '无法判定', en: 'undecided' },
+  'not-applicable': { zh: '不适用', en: 'not applicable' },
+};
 const triStatus = (x: Tri): Status => (x === null ? 'undecided' : x ? 'passed' : 'failed');
 
 export interface EvalContext {
@@ -112,6 +118,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
   const extraLabels = new Map(rs.derived.map((x) => [x.id, { label: x.label, unit: x.unit }]));
   const labeler: Labeler = factLabeler(core.facts, extraLabels);
   const param = (id: string) => core.params.get(id);
+  const stageLabel = (id: string): I18nText => rs.stages.find((x) => x.id === id)?.label ?? t(id, id);
 
   const resolve: Resolve = (key) => {
     const c = core.conditions.get(key)!;
@@ -537,8 +544,8 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
             r.status === 'not-applicable'
               ? t('不适用', 'not applicable')
               : t(
-                  `总分 ${decided(tot) ? fmt(tot.lo) : `${fmt(tot.lo)}–${tot.hi ? fmt(tot.hi) : '∞'}`}，达标分数 ${fmt(r.min)}；前置条件：${r.rule.requires.map((s) => `${s} ${vetoStatus.get(s)}`).join('，')} → ${r.status}`,
-                  `total ${decided(tot) ? fmt(tot.lo) : `${fmt(tot.lo)}–${tot.hi ? fmt(tot.hi) : '∞'}`} against ${fmt(r.min)}; required stages: ${r.rule.requires.map((s) => `${s} ${vetoStatus.get(s)}`).join(', ')} → ${r.status}`,
+                  `总分 ${decided(tot) ? fmt(tot.lo) : `${fmt(tot.lo)}–${tot.hi ? fmt(tot.hi) : '∞'}`}，达标分数 ${fmt(r.min)}；前置条件：${r.rule.requires.map((s) => `${stageLabel(s).zh}${STATUS_WORD[vetoStatus.get(s) ?? 'undecided'].zh}`).join('，')} → ${STATUS_WORD[r.status].zh}`,
+                  `total ${decided(tot) ? fmt(tot.lo) : `${fmt(tot.lo)}–${tot.hi ? fmt(tot.hi) : '∞'}`} against ${fmt(r.min)}; required: ${r.rule.requires.map((s) => `${stageLabel(s).en} ${STATUS_WORD[vetoStatus.get(s) ?? 'undecided'].en}`).join(', ')} → ${STATUS_WORD[r.status].en}`,
                 ),
         })),
       });

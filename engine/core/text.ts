@@ -30,9 +30,15 @@ function showValue(v: unknown, unit: string | undefined, lang: 'zh' | 'en', valu
   if (values && typeof v === 'string') return values.find((x) => x.id === v)?.label[lang] ?? v;
   if (values && Array.isArray(v)) return v.map((x) => values.find((y) => y.id === x)?.label[lang] ?? String(x)).join(lang === 'zh' ? '、' : ', ');
   if (typeof v === 'boolean') return lang === 'zh' ? (v ? '是' : '否') : v ? 'yes' : 'no';
-  if (typeof v === 'number') return `${fmt(v)}${unit ? (lang === 'zh' ? ` ${unit}` : ` ${unit}`) : ''}`;
+  if (typeof v === 'number') return `${readable(v)}${unit ? ` ${unit}` : ''}`;
   if (Array.isArray(v)) return v.join(lang === 'zh' ? '、' : ', ');
   return String(v);
+}
+
+/** A number as people read it: exact when it has at most four decimals, else about two (≈). */
+export function readable(v: number): string {
+  const d = dec(v);
+  return d.decimalPlaces() <= 4 ? fmt(d) : `≈${d.toDecimalPlaces(2).toString()}`;
 }
 
 /** One line per leaf: the fact, its value, the comparison and the verdict. */
@@ -47,6 +53,13 @@ export function describeTrace(tr: ConditionTrace, labeler: Labeler): I18nText {
     const rz = rhsName ? `${rhsName.zh} ${showValue(rhs.value, rhsUnit, 'zh')}` : showValue(rhs.value, rhsUnit, 'zh', values);
     const re = rhsName ? `${rhsName.en} ${showValue(rhs.value, rhsUnit, 'en')}` : showValue(rhs.value, rhsUnit, 'en', values);
     const miss = tr.missing?.length ? t(`（缺少：${tr.missing.join('、')}）`, ` (missing: ${tr.missing.join(', ')})`) : t('', '');
+    if (typeof rhs.value === 'boolean' && (tr.operator === 'equal' || tr.operator === 'notEqual') && rhs.source !== 'fact') {
+      const want = tr.operator === 'equal' ? rhs.value : !rhs.value;
+      return t(
+        `${label.zh}：${showValue(tr.factValue, undefined, 'zh')}（要求：${want ? '是' : '否'}）${tr.result === null ? '，无法判定' : ''}${miss.zh}`,
+        `${label.en}: ${showValue(tr.factValue, undefined, 'en')} (required: ${want ? 'yes' : 'no'})${tr.result === null ? ', undecided' : ''}${miss.en}`,
+      );
+    }
     return t(
       `${label.zh} ${showValue(tr.factValue, unit, 'zh', values)}，要求 ${sym} ${rz}：${verdict.zh}${miss.zh}`,
       `${label.en} ${showValue(tr.factValue, unit, 'en', values)}, required ${sym} ${re}: ${verdict.en}${miss.en}`,

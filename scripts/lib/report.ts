@@ -1,5 +1,5 @@
 // Renders a fully explained evaluation as a readable report in Chinese or English, every claim followed by the clause ids it rests on.
-import type { Evaluation, I18nText, RuleSet, Score, Status } from '../../engine/index.js';
+import { readable, type Evaluation, type I18nText, type RuleSet, type Score, type Status } from '../../engine/index.js';
 import { type Lang, msg, statusMark, statusWord } from './messages.js';
 import type { Clause } from './ruleSets.js';
 
@@ -100,7 +100,7 @@ export function renderEvaluation(ev: Evaluation, rs: RuleSet, lang: Lang, paint:
   if (ev.derived.length) {
     L.push('', paint.bold(`━━ ${msg('derived', lang)}`));
     for (const d of ev.derived) {
-      const v = d.value !== null ? `${d.value}${d.unit ? ` ${d.unit}` : ''}` : paint.yellow(`? (${lang === 'zh' ? '缺少' : 'missing'} ${d.missing.join(', ')})`);
+      const v = d.value !== null ? `${readable(d.value)}${d.unit ? ` ${d.unit}` : ''}` : paint.yellow(`? (${lang === 'zh' ? '缺少' : 'missing'} ${d.missing.join(', ')})`);
       L.push(`  ${tx(d.label)} = ${v}${cites.tag(d.cites)}`);
     }
   }
