@@ -1,0 +1,70 @@
+// A number box that checks as you type: invalid text stays in the box with a message and is not written to the document.
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+interface Props {
+  value: number | null;
+  onChange(v: number | null): void;
+  min?: number;
+  max?: number;
+  nullable?: boolean;
+  readOnly?: boolean;
+  ariaLabel: string;
+  testId?: string;
+  width?: string;
+}
+
+/** Parses typed text to a number within bounds, or returns the i18n key of the problem. */
+export function checkNumberText(text: string, opts: { min?: number; max?: number; nullable?: boolean }): { ok: true; value: number | null } | { ok: false; key: string } {
+  const t = text.trim();
+  if (t === '') return opts.nullable ? { ok: true, value: null } : { ok: false, key: 'input.required' };
+  if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(t)) return { ok: false, key: 'input.notANumber' };
+  const n = Number(t);
+  if (opts.min !== undefined && n < opts.min) return { ok: false, key: 'input.belowMin' };
+  if (opts.max !== undefined && n > opts.max) return { ok: false, key: 'input.aboveMax' };
+  return { ok: true, value: n };
+}
+
+export function NumberInput({ value, onChange, min, max, nullable, readOnly, ariaLabel, testId, width }: Props) {
+  const { t } = useTranslation();
+  const [text, setText] = useState(value === null ? '' : String(value));
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    // Follow outside changes (undo, JSON view, another field bound to the same parameter) unless the box holds invalid text.
+    if (!problem) setText(value === null ? '' : String(value));
+  }, [value]); // eslint-disable-line react-hooks/exhaustive-deps
+  return (
+    <span className="num-input">
+      <input
+        type="text"
+        inputMode="decimal"
+        aria-label={ariaLabel}
+        aria-invalid={problem ? true : undefined}
+        data-testid={testId}
+        className={problem ? 'invalid' : undefined}
+        style={width ? { width } : undefined}
+        value={text}
+        readOnly={readOnly}
+        onChange={(e) => {
+          setText(e.target.value);
+          const r = checkNumberText(e.target.value, { min, max, nullable });
+          if (r.ok) {
+            setProblem(null);
+            if (r.value !== value) onChange(r.value);
+          } else setProblem(t(r.key, { min, max }));
+        }}
+        onBlur={() => {
+          if (problem) {
+            setProblem(null);
+            setText(value === null ? '' : String(value));
+          }
+        }}
+      />
+      {problem && (
+        <span className="field-error" role="alert">
+          {problem}
+        </span>
+      )}
+    </span>
+  );
+}

@@ -1,0 +1,222 @@
+// The one document the editor works on (a draft or a read-only version): its JSON text, edits from either view, autosave with If-Match, conflicts and a local backup.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { RuleSet } from '../../../engine/index.js';
+import { ApiError, ConflictDetails, type ApiClient, type DraftDetail, type VersionDetail } from '../api/client.js';
+
+export type SaveState = 'saved' | 'dirty' | 'saving' | 'invalid' | 'conflict' | 'error';
+
+export interface RuleSetDocument {
+  kind: 'draft' | 'version';
+  loading: boolean;
+  loadError: string | null;
+  readOnly: boolean;
+  /** The draft id or `ruleSetId@version`. */
+  ref: string;
+  ruleSetId: string;
+  basedOn: { id: string; version: number } | null;
+  /** The JSON text: the single source of truth that both views edit. */
+  text: string;
+  /** The parsed JSON, or undefined while the text is not JSON. */
+  value: unknown;
+  syntaxError: { message: string; offset: number } | null;
+  etag: string | null;
+  saveState: SaveState;
+  saveError: string | null;
+  conflict: ConflictDetails | null;
+  restoredBackup: boolean;
+  version: VersionDetail | null;
+  draft: DraftDetail | null;
+  /** Applies a pure edit to the parsed rule set (visual views). */
+  edit(fn: (rs: RuleSet) => RuleSet): void;
+  /** Replaces the text (JSON view). */
+  setText(text: string): void;
+  /** Saves now; resolves true when the server has the current text. */
+  flush(): Promise<boolean>;
+  /** Conflict: drop my edits and load the saved draft. */
+  takeTheirs(): Promise<void>;
+  /** Conflict: save my document over theirs, after having seen their changes. */
+  keepMine(): Promise<void>;
+  /** After a re-baseline or another server-side change: take the new ETag. */
+  setEtag(etag: string): void;
+}
+
+const backupKey = (id: string) => `mingcheng.backup.${id}`;
+const pretty = (v: unknown) => JSON.stringify(v, null, 2);
+
+function parse(text: string): { value: unknown; syntaxError: RuleSetDocument['syntaxError'] } {
+  try {
+    return { value: JSON.parse(text), syntaxError: null };
+  } catch (e) {
+    const m = /position (\d+)/.exec((e as Error).message);
+    return { value: undefined, syntaxError: { message: (e as Error).message, offset: m ? Number(m[1]) : 0 } };
+  }
+}
+
+const AUTOSAVE_MS = 800;
+
+/** Loads a draft (editable, autosaved) or a published version (read-only). */
+export function useRuleSetDocument(api: ApiClient, source: { draftId: string } | { ruleSetId: string; version: number }): RuleSetDocument {
+  const isDraft = 'draftId' in source;
+  const ref = isDraft ? source.draftId : `${source.ruleSetId}@${source.version}`;
+  const [state, setState] = useState({
+    loading: true,
+    loadError: null as string | null,
+    text: '',
+    value: undefined as unknown,
+    syntaxError: null as RuleSetDocument['syntaxError'],
+    etag: null as string | null,
+    saveState: 'saved' as SaveState,
+    saveError: null as string | null,
+    conflict: null as ConflictDetails | null,
+    restoredBackup: false,
+    version: null as VersionDetail | null,
+    draft: null as DraftDetail | null,
+  });
+  const live = useRef(state);
+  live.current = state;
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const saving = useRef<Promise<boolean> | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      if (isDraft) {
+        const d = await api.draft(source.draftId);
+        let text = pretty(d.document);
+        let restored = false;
+        const b = localStorage.getItem(backupKey(d.id));
+        if (b) {
+          try {
+            const backup = JSON.parse(b) as { etag: string; text: string };
+            if (backup.etag === d.etag && backup.text !== text) {
+              text = backup.text;
+              restored = true;
+            } else localStorage.removeItem(backupKey(d.id));
+          } catch {
+            localStorage.removeItem(backupKey(d.id));
+          }
+        }
+        setState((s) => ({ ...s, loading: false, loadError: null, text, ...parse(text), etag: d.etag, draft: d, saveState: restored ? 'dirty' : 'saved', restoredBackup: restored, conflict: null, saveError: null }));
+      } else {
+        const v = await api.version(source.ruleSetId, source.version);
+        const text = pretty(v.document);
+        setState((s) => ({ ...s, loading: false, loadError: null, text, value: v.document, syntaxError: null, etag: null, version: v, saveState: 'saved' }));
+      }
+    } catch (e) {
+      setState((s) => ({ ...s, loading: false, loadError: (e as Error).message }));
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, ref]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const save = useCallback(async (): Promise<boolean> => {
+    if (!isDraft) return true;
+    if (saving.current) await saving.current;
+    const s = live.current;
+    if (s.saveState === 'saved') return true;
+    if (s.conflict || !s.etag) return false;
+    const checked = RuleSet.safeParse(s.value);
+    if (!checked.success) {
+      setState((x) => ({ ...x, saveState: 'invalid' }));
+      return false;
+    }
+    const text = s.text;
+    const run = (async () => {
+      setState((x) => ({ ...x, saveState: 'saving' }));
+      try {
+        const d = await api.saveDraft(source.draftId, checked.data, s.etag!);
+        const unchanged = live.current.text === text;
+        if (unchanged) localStorage.removeItem(backupKey(source.draftId));
+        setState((x) => ({ ...x, etag: d.etag, draft: d, saveState: unchanged ? 'saved' : 'dirty', saveError: null, restoredBackup: false }));
+        return unchanged;
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'etag_mismatch') {
+          const c = ConflictDetails.safeParse(e.body);
+          setState((x) => ({ ...x, saveState: 'conflict', conflict: c.success ? c.data : { current: { etag: '', revision: 0, updatedAt: '', updatedBy: '?' }, changes: null } }));
+        } else {
+          setState((x) => ({ ...x, saveState: 'error', saveError: e instanceof ApiError ? `${e.message}${e.issues.length ? ': ' + e.issues.map((i) => i.message).join('; ') : ''}` : String(e) }));
+        }
+        return false;
+      } finally {
+        saving.current = null;
+      }
+    })();
+    saving.current = run;
+    const ok = await run;
+    if (!ok && live.current.saveState === 'dirty' && !live.current.conflict) return save();
+    return ok;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, ref]);
+
+  const changed = useCallback(
+    (text: string) => {
+      const p = parse(text);
+      setState((s) => ({ ...s, text, ...p, saveState: s.conflict ? 'conflict' : 'dirty' }));
+      if (!isDraft) return;
+      try {
+        localStorage.setItem(backupKey(source.draftId), JSON.stringify({ etag: live.current.etag, text }));
+      } catch {
+        // Storage full: autosave still runs.
+      }
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = setTimeout(() => void save(), AUTOSAVE_MS);
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [save, ref],
+  );
+
+  useEffect(() => () => {
+    if (timer.current) clearTimeout(timer.current);
+  }, []);
+
+  const edit = useCallback(
+    (fn: (rs: RuleSet) => RuleSet) => {
+      if (!isDraft) return;
+      const parsed = RuleSet.safeParse(live.current.value);
+      if (!parsed.success) return;
+      changed(pretty(fn(parsed.data)));
+    },
+    [changed, isDraft],
+  );
+
+  const flush = useCallback(async () => {
+    if (timer.current) clearTimeout(timer.current);
+    return save();
+  }, [save]);
+
+  const takeTheirs = useCallback(async () => {
+    if (!isDraft) return;
+    localStorage.removeItem(backupKey(source.draftId));
+    await load();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [load, ref]);
+
+  const keepMine = useCallback(async () => {
+    if (!isDraft) return;
+    const d = await api.draft(source.draftId);
+    setState((s) => ({ ...s, etag: d.etag, conflict: null, saveState: 'dirty' }));
+    live.current = { ...live.current, etag: d.etag, conflict: null, saveState: 'dirty' };
+    await save();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, save, ref]);
+
+  const setEtag = useCallback((etag: string) => setState((s) => ({ ...s, etag })), []);
+
+  const basedOn = isDraft ? (state.draft?.basedOn ?? null) : (state.version?.basedOn ?? null);
+  return {
+    kind: isDraft ? 'draft' : 'version',
+    ...state,
+    readOnly: !isDraft,
+    ref,
+    ruleSetId: isDraft ? (state.draft?.ruleSetId ?? '') : source.ruleSetId,
+    basedOn,
+    edit,
+    setText: changed,
+    flush,
+    takeTheirs,
+    keepMine,
+    setEtag,
+  };
+}

@@ -1,0 +1,201 @@
+// The rule-set editor: a draft (editable, autosaved) or a published version (read-only), in section tabs or JSON, with clause text, problems and live preview beside it.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation } from 'wouter';
+import type { Issue } from '../../../../engine/index.js';
+import { useApi, useAuth } from '../../auth/useAuth.js';
+import { useRuleSetDocument } from '../../hooks/useRuleSetDocument.js';
+import { useChecks } from '../../hooks/useChecks.js';
+import { useClauses } from '../../hooks/useClauses.js';
+import { usePreview } from '../../hooks/usePreview.js';
+import { getAt, type JsonPath } from '../../model/ruleSetOps.js';
+import { SECTIONS, sectionOf, within, type SectionId } from '../../model/locate.js';
+import { EditorContext, type EditorState, type Selection } from './editorContext.js';
+import { ConflictBanner } from './ConflictBanner.js';
+import { ParametersSection } from '../../sections/ParametersSection.js';
+import { IndicatorsSection } from '../../sections/IndicatorsSection.js';
+import { BonusSection } from '../../sections/BonusSection.js';
+import { ConditionsSection } from '../../sections/ConditionsSection.js';
+import { InterpretationsSection } from '../../sections/InterpretationsSection.js';
+import { OutcomeSection } from '../../sections/OutcomeSection.js';
+import { JsonSection } from '../../sections/JsonSection.js';
+import { ClausePanel } from '../../panels/ClausePanel.js';
+import { ProblemsPanel } from '../../panels/ProblemsPanel.js';
+import { PreviewPanel } from '../../panels/PreviewPanel.js';
+import { PublishDialog } from '../../panels/PublishDialog.js';
+import { pick } from '../../i18n/i18n.js';
+
+const VIEWS: Record<SectionId, () => React.JSX.Element | null> = {
+  parameters: ParametersSection,
+  indicators: IndicatorsSection,
+  bonus: BonusSection,
+  conditions: ConditionsSection,
+  interpretations: InterpretationsSection,
+  outcome: OutcomeSection,
+  json: JsonSection,
+};
+
+export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: string; version: number }) {
+  const { t, i18n } = useTranslation();
+  const api = useApi();
+  const { can } = useAuth();
+  const [, navigate] = useLocation();
+  const source = useMemo(() => props, ['draftId' in props ? props.draftId : `${props.ruleSetId}@${props.version}`]); // eslint-disable-line react-hooks/exhaustive-deps
+  const doc = useRuleSetDocument(api, source);
+  const policy = (doc.value as { policy?: string } | undefined)?.policy;
+  const clauses = useClauses(api, typeof policy === 'string' ? policy : undefined);
+  const checks = useChecks(doc.value, doc.syntaxError, clauses.ids);
+  const rs = checks.ruleSet;
+  const readOnly = doc.readOnly || !can('editor');
+  const preview = usePreview(api, checks.compiled, doc.basedOn ?? (doc.version ? { id: doc.version.ruleSetId, version: doc.version.version } : null));
+  const [tab, setTab] = useState<SectionId>('parameters');
+  const [selection, setSelection] = useState<Selection | null>(null);
+  const [focus, setFocus] = useState<EditorState['focus']>(null);
+  const [publishing, setPublishing] = useState(false);
+
+  const issuesAt = useCallback((path: JsonPath) => checks.issues.filter((i) => within(i.path, path)), [checks.issues]);
+
+  const jump = (issue: Issue, where: 'visual' | 'json') => {
+    const loc = sectionOf(doc.value, issue.path);
+    if (where === 'json' || loc.section === 'json' || !rs) {
+      setTab('json');
+      setFocus({ path: issue.path, nonce: Date.now() });
+      return;
+    }
+    setTab(loc.section);
+    const cites = (getAt(rs, [...loc.item, 'cites']) as string[] | undefined) ?? [];
+    setSelection({ path: loc.item, cites });
+    setFocus({ path: loc.item, nonce: Date.now() });
+  };
+
+  // After a jump into a visual view, bring the item into sight and flash it.
+  useEffect(() => {
+    if (!focus || tab === 'json') return;
+    const id = requestAnimationFrame(() => {
+      const el = document.querySelector(`[data-path="${focus.path.join('.')}"]`);
+      if (el) {
+        el.scrollIntoView({ block: 'center' });
+        el.classList.add('flash');
+        setTimeout(() => el.classList.remove('flash'), 1200);
+      }
+    });
+    return () => cancelAnimationFrame(id);
+  }, [focus, tab]);
+
+  // Leaving with unsaved edits: the browser asks first (the local backup keeps them anyway).
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => {
+      if (doc.saveState !== 'saved') e.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [doc.saveState]);
+
+  if (doc.loading) return <p className="page-pad">{t('common.loading')}</p>;
+  if (doc.loadError) return <p className="page-pad field-error">{doc.loadError}</p>;
+
+  const state: EditorState = { doc, checks, rs, readOnly, selection, select: setSelection, issuesAt, focus };
+  const errors = checks.issues.filter((i) => i.severity !== 'warning').length;
+  const View = VIEWS[tab];
+  const title = pick(rs?.title ?? doc.draft?.document.title ?? doc.version?.document.title, i18n.language) || doc.ref;
+  const baseLabel = doc.basedOn ? t('preview.base', { ref: `${doc.basedOn.id}@${doc.basedOn.version}` }) : t('preview.thisVersion');
+
+  return (
+    <EditorContext.Provider value={state}>
+      <div className="editor-page">
+        <header className="page-head">
+          <div>
+            <h1>
+              {title}{' '}
+              <span className={`status-tag ${doc.kind}`} data-testid="doc-status">
+                {doc.kind === 'draft' ? t('editor.draft', { id: doc.ref }) : t('editor.published', { ref: doc.ref })}
+              </span>
+            </h1>
+            <p className="muted small">
+              {doc.basedOn && t('editor.basedOn', { ref: `${doc.basedOn.id}@${doc.basedOn.version}` })}
+              {doc.draft && ` · ${t('editor.lastSaved', { who: doc.draft.updatedBy, revision: doc.draft.revision })}`}
+              {doc.readOnly && ` · ${t('editor.readOnly')}`}
+            </p>
+          </div>
+          <div className="head-actions">
+            {doc.kind === 'draft' && (
+              <span className={`save-state ${doc.saveState}`} data-testid="save-state" data-state={doc.saveState} role="status">
+                {t(`save.${doc.saveState}`)}
+              </span>
+            )}
+            <Link href={`/compare?ruleSet=${encodeURIComponent(doc.ruleSetId)}&from=${doc.basedOn?.version ?? ''}&to=${encodeURIComponent(doc.kind === 'draft' ? doc.ref : String(doc.version?.version ?? ''))}`} className="button">
+              {t('editor.compare')}
+            </Link>
+            {doc.kind === 'version' && can('editor') && doc.version && (
+              <button
+                type="button"
+                onClick={async () => {
+                  const d = await api.createDraft(doc.version!.ruleSetId, doc.version!.version);
+                  navigate(`/drafts/${d.id}`);
+                }}
+              >
+                {t('library.newDraft')}
+              </button>
+            )}
+            {doc.kind === 'draft' && can('editor') && (
+              <button type="button" className="primary" onClick={() => setPublishing(true)} data-testid="publish-open">
+                {t('publish.open')}
+              </button>
+            )}
+          </div>
+        </header>
+        {doc.restoredBackup && <div className="banner info">{t('editor.restored')}</div>}
+        {doc.saveState === 'error' && doc.saveError && (
+          <div className="banner error" role="alert">
+            {t('save.failed')}: {doc.saveError}
+          </div>
+        )}
+        <ConflictBanner doc={doc} />
+        <div className="editor-body">
+          <div className="editor-main">
+            <nav className="tabs" role="tablist">
+              {SECTIONS.map((s) => (
+                <button key={s} type="button" role="tab" aria-selected={tab === s} className={tab === s ? 'active' : ''} onClick={() => setTab(s)} data-testid={`tab-${s}`}>
+                  {t(`tabs.${s}`)}
+                  {issueCount(checks.issues, doc.value, s) > 0 && <span className="dot" />}
+                </button>
+              ))}
+            </nav>
+            <div className="tab-body">
+              {tab !== 'json' && !rs ? (
+                <div className="banner error">
+                  {t('editor.schemaBroken')}{' '}
+                  <button type="button" className="link" onClick={() => setTab('json')}>
+                    {t('editor.openJson')}
+                  </button>
+                </div>
+              ) : (
+                <View />
+              )}
+            </div>
+          </div>
+          <aside className="editor-side">
+            <ClausePanel clauses={clauses.byId} />
+            <ProblemsPanel issues={checks.issues} onJump={jump} />
+            <PreviewPanel {...preview} baseLabel={baseLabel} />
+          </aside>
+        </div>
+        {publishing && (
+          <PublishDialog
+            doc={doc}
+            errors={errors}
+            onClose={() => setPublishing(false)}
+            onPublished={(v) => {
+              localStorage.removeItem(`mingcheng.backup.${doc.ref}`);
+              navigate(`/rulesets/${v.ruleSetId}/versions/${v.version}?published=1`);
+            }}
+          />
+        )}
+      </div>
+    </EditorContext.Provider>
+  );
+}
+
+function issueCount(issues: Issue[], value: unknown, s: SectionId): number {
+  return issues.filter((i) => i.code !== 'json_syntax' && sectionOf(value, i.path).section === s).length;
+}

@@ -1,0 +1,35 @@
+// What every section of the rule-set editor shares: the document, its checks, the selected item and the jump target.
+import { createContext, useContext } from 'react';
+import type { Issue, RuleSet } from '../../../../engine/index.js';
+import type { RuleSetDocument } from '../../hooks/useRuleSetDocument.js';
+import type { Checks } from '../../hooks/useChecks.js';
+import type { JsonPath } from '../../model/ruleSetOps.js';
+
+export interface Selection {
+  /** JSON path of the selected item, e.g. ['parameters', 0]. */
+  path: JsonPath;
+  cites: string[];
+}
+
+export interface EditorState {
+  doc: RuleSetDocument;
+  checks: Checks;
+  /** The schema-valid rule set the visual views render (null while the JSON does not match the schema). */
+  rs: RuleSet | null;
+  readOnly: boolean;
+  selection: Selection | null;
+  select(s: Selection): void;
+  /** Issues whose path lies at or under a path. */
+  issuesAt(path: JsonPath): Issue[];
+  /** Set by the problems panel: the path the active view should reveal (changes nonce on each click). */
+  focus: { path: JsonPath; nonce: number } | null;
+}
+
+export const EditorContext = createContext<EditorState | null>(null);
+
+/** The editor state, inside RuleSetEditorPage. */
+export function useEditor(): EditorState {
+  const e = useContext(EditorContext);
+  if (!e) throw new Error('useEditor outside the rule-set editor');
+  return e;
+}

@@ -1,0 +1,32 @@
+// Every schema and semantic issue of the document; clicking one jumps to its place in the visual view (or the JSON view when no form shows it).
+import { useTranslation } from 'react-i18next';
+import type { Issue } from '../../../engine/index.js';
+
+export function ProblemsPanel({ issues, onJump }: { issues: Issue[]; onJump(issue: Issue, where: 'visual' | 'json'): void }) {
+  const { t } = useTranslation();
+  const errors = issues.filter((i) => i.severity !== 'warning').length;
+  return (
+    <section className="panel" aria-label={t('problems.title')} data-testid="problems-panel">
+      <h2>
+        {t('problems.title')}{' '}
+        <span className={`badge ${errors ? 'bad' : 'ok'}`} data-testid="problem-count">
+          {errors ? t('problems.errors', { count: errors }) : t('problems.none')}
+        </span>
+        {issues.length - errors > 0 && <span className="badge warn">{t('problems.warnings', { count: issues.length - errors })}</span>}
+      </h2>
+      <ul className="problems">
+        {issues.slice(0, 200).map((i, n) => (
+          <li key={n} className={i.severity === 'warning' ? 'warning' : 'error'}>
+            <button type="button" className="problem" onClick={() => onJump(i, 'visual')} data-testid="problem">
+              <span className="path">{i.path.length ? i.path.join('.') : t('problems.root')}</span>
+              <span className="msg">{i.code === 'json_syntax' ? `${t('problems.jsonSyntax')}: ${i.message}` : i.message}</span>
+            </button>
+            <button type="button" className="link small" onClick={() => onJump(i, 'json')}>
+              {t('problems.inJson')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,199 @@
+// Publishing a draft: save, run the golden cases, show each failing case (expected vs actual), re-baseline chosen cases deliberately, then publish with a changelog note.
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, type GoldenCase, type GoldenRun, type VersionSummary } from '../api/client.js';
+import { useApi } from '../auth/useAuth.js';
+import type { RuleSetDocument } from '../hooks/useRuleSetDocument.js';
+
+/** Splits a golden-case problem ("total: expected 101, got 99") into field, expected and actual. */
+export function splitProblem(p: string): { field: string; expected: string; actual: string } | null {
+  const m = /^(.*?): expected (.*?), got (.*)$/.exec(p);
+  return m ? { field: m[1], expected: m[2], actual: m[3] } : null;
+}
+
+type Step = 'saving' | 'running' | 'ready' | 'publishing' | 'error';
+
+export function PublishDialog({ doc, errors, onClose, onPublished }: { doc: RuleSetDocument; errors: number; onClose(): void; onPublished(v: VersionSummary): void }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const [step, setStep] = useState<Step>('saving');
+  const [message, setMessage] = useState<string | null>(null);
+  const [run, setRun] = useState<GoldenRun | null>(null);
+  const [cases, setCases] = useState<Map<string, GoldenCase>>(new Map());
+  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const [reason, setReason] = useState('');
+  const [noteZh, setNoteZh] = useState('');
+  const [noteEn, setNoteEn] = useState('');
+  const draftId = doc.ref;
+
+  const runGolden = async () => {
+    setStep('running');
+    try {
+      const [r, cs] = await Promise.all([api.runGolden(draftId), api.goldenCases(draftId)]);
+      setRun(r);
+      setCases(new Map(cs.map((c) => [c.id, c])));
+      setChosen(new Set());
+      setStep('ready');
+    } catch (e) {
+      setMessage((e as Error).message);
+      setStep('error');
+    }
+  };
+
+  useEffect(() => {
+    (async () => {
+      const saved = await doc.flush();
+      if (!saved) {
+        setMessage(t('publish.notSaved'));
+        setStep('error');
+        return;
+      }
+      if (errors > 0) {
+        setMessage(t('publish.hasErrors', { count: errors }));
+        setStep('error');
+        return;
+      }
+      await runGolden();
+    })();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const failing = run?.results.filter((r) => !r.ok) ?? [];
+
+  const rebaseline = async () => {
+    setStep('running');
+    try {
+      const r = await api.rebaseline(draftId, [...chosen], reason.trim(), doc.etag!);
+      doc.setEtag(r.draft.etag);
+      setReason('');
+      await runGolden();
+    } catch (e) {
+      setMessage(e instanceof ApiError ? `${e.message}${e.issues.length ? ': ' + e.issues.map((i) => i.message).join('; ') : ''}` : String(e));
+      setStep('ready');
+    }
+  };
+
+  const publish = async () => {
+    setStep('publishing');
+    try {
+      const v = await api.publish(draftId, { zh: noteZh.trim(), en: noteEn.trim() || noteZh.trim() }, doc.etag!);
+      onPublished(v);
+    } catch (e) {
+      setMessage(e instanceof ApiError ? `${e.message}${e.issues.length ? ': ' + e.issues.slice(0, 5).map((i) => i.message).join('; ') : ''}` : String(e));
+      setStep('ready');
+    }
+  };
+
+  const canPublish = step === 'ready' && run !== null && run.failed === 0 && noteZh.trim().length > 0;
+
+  return (
+    <div className="modal-backdrop" role="presentation">
+      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="publish-title" data-testid="publish-dialog">
+        <header className="modal-head">
+          <h2 id="publish-title">{t('publish.title')}</h2>
+          <button type="button" className="link" onClick={onClose} aria-label={t('common.close')}>
+            ✕
+          </button>
+        </header>
+        {step === 'saving' && <p>{t('publish.saving')}</p>}
+        {step === 'running' && <p>{t('publish.running')}</p>}
+        {message && (
+          <p className="field-error" role="alert">
+            {message}
+          </p>
+        )}
+        {run && step !== 'running' && (
+          <div className="golden">
+            <p data-testid="golden-summary" className={run.failed ? 'bad' : 'ok'}>
+              {run.failed ? t('publish.goldenFailed', { failed: run.failed, total: run.results.length }) : t('publish.goldenPassed', { total: run.results.length })}
+            </p>
+            {failing.length > 0 && (
+              <>
+                <p className="hint">{t('publish.rebaselineHint')}</p>
+                <div className="golden-list">
+                  {failing.map((r) => (
+                    <div key={r.id} className="golden-case" data-testid={`golden-failing-${r.id}`}>
+                      <label>
+                        <input
+                          type="checkbox"
+                          checked={chosen.has(r.id)}
+                          onChange={() =>
+                            setChosen((cur) => {
+                              const n = new Set(cur);
+                              if (n.has(r.id)) n.delete(r.id);
+                              else n.add(r.id);
+                              return n;
+                            })
+                          }
+                        />{' '}
+                        <strong>{cases.get(r.id)?.title ?? r.id}</strong> <code className="id">{r.id}</code>
+                      </label>
+                      <table className="grid small">
+                        <thead>
+                          <tr>
+                            <th>{t('publish.field')}</th>
+                            <th>{t('publish.expected')}</th>
+                            <th>{t('publish.actual')}</th>
+                          </tr>
+                        </thead>
+                        <tbody>
+                          {r.problems.map((p, n) => {
+                            const s = splitProblem(p);
+                            return s ? (
+                              <tr key={n}>
+                                <td>{s.field}</td>
+                                <td>{s.expected}</td>
+                                <td className="changed">{s.actual}</td>
+                              </tr>
+                            ) : (
+                              <tr key={n}>
+                                <td colSpan={3}>{p}</td>
+                              </tr>
+                            );
+                          })}
+                        </tbody>
+                      </table>
+                    </div>
+                  ))}
+                </div>
+                <div className="rebaseline">
+                  <button type="button" className="link" onClick={() => setChosen(new Set(failing.map((r) => r.id)))}>
+                    {t('publish.selectAll')}
+                  </button>
+                  <label className="block">
+                    {t('publish.reason')}
+                    <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={2} className="wide" data-testid="rebaseline-reason" />
+                  </label>
+                  <button type="button" className="warn-button" disabled={chosen.size === 0 || !reason.trim()} onClick={() => void rebaseline()} data-testid="rebaseline-button">
+                    {t('publish.rebaseline', { count: chosen.size })}
+                  </button>
+                </div>
+              </>
+            )}
+          </div>
+        )}
+        {run && (
+          <div className="changelog">
+            <label className="block">
+              {t('publish.noteZh')}
+              <textarea value={noteZh} onChange={(e) => setNoteZh(e.target.value)} rows={2} className="wide" data-testid="changelog-zh" />
+            </label>
+            <label className="block">
+              {t('publish.noteEn')}
+              <textarea value={noteEn} onChange={(e) => setNoteEn(e.target.value)} rows={2} className="wide" data-testid="changelog-en" />
+            </label>
+          </div>
+        )}
+        <footer className="modal-foot">
+          {run && run.failed > 0 && <span className="muted small">{t('publish.refused')}</span>}
+          <button type="button" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="button" className="primary" disabled={!canPublish} onClick={() => void publish()} data-testid="publish-confirm">
+            {step === 'publishing' ? t('publish.publishing') : t('publish.confirm')}
+          </button>
+        </footer>
+      </div>
+    </div>
+  );
+}

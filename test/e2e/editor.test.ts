@@ -1,0 +1,166 @@
+// The rule editor in a real browser (Debian's chromium) against the real server: a policy officer's flow from sign-in to a published version, and the English switch.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { ensureEditorBuilt, launchChromium, screenshot, signIn, startServer, type E2EServer } from './harness.js';
+
+let server: E2EServer;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+async function newPage(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.setDefaultTimeout(20_000);
+  return page;
+}
+
+beforeAll(async () => {
+  await ensureEditorBuilt();
+  server = await startServer();
+  browser = await launchChromium();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the rule editor in chromium', () => {
+  it('creates a draft from sfc-2017@1, raises the revenue threshold in the table, sees a city change, breaks and fixes the JSON, re-baselines and publishes v2', async () => {
+    const page = await newPage();
+    await page.goto(server.url);
+    await screenshot(page, 'signin');
+    await signIn(page, server.url, server.adminToken);
+
+    // Library: the 2017 rule set with version 1 on its timeline.
+    await page.getByTestId('version-sfc-2017-1').waitFor();
+    await screenshot(page, 'library');
+    await page.getByTestId('new-draft-sfc-2017-1').click();
+    await page.waitForURL(/\/drafts\/draft-\d+$/);
+    const draftId = page.url().split('/').pop()!;
+
+    // The preview shows Changsha (featured, 1250 亿元) passing under v1 and under the untouched draft.
+    const changsha = page.getByTestId('preview-draft-changsha-2021');
+    await expect.poll(() => changsha.getAttribute('data-status')).toBe('passed');
+    expect(await page.getByTestId('preview-base-changsha-2021').getAttribute('data-status')).toBe('passed');
+
+    // Choosing the parameter shows the clause it cites beside it.
+    await page.getByTestId('param-row-revenueThreshold').click();
+    await expect.poll(() => page.getByTestId('clause-panel').innerText()).toContain('I1.1');
+
+    // Raise the threshold from 1000 to 1300 in the visual table: Changsha now fails under the draft, still passes under v1.
+    const value = page.getByTestId('param-value-revenueThreshold');
+    await value.fill('13x');
+    await page.getByRole('alert').filter({ hasText: '请输入数字' }).waitFor();
+    const t0 = Date.now();
+    await value.fill('1300');
+    await expect.poll(() => changsha.getAttribute('data-status'), { timeout: 5000, interval: 20 }).toBe('failed');
+    const previewMs = Date.now() - t0;
+    expect(previewMs).toBeLessThan(2000);
+    expect(await page.getByTestId('preview-base-changsha-2021').getAttribute('data-status')).toBe('passed');
+    expect(await page.getByTestId('preview-row-changsha-2021').getAttribute('data-changed')).toBe('true');
+    await expect.poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
+    await screenshot(page, 'parameters-preview');
+
+    // The other sections render the same document.
+    for (const tab of ['indicators', 'bonus', 'conditions', 'interpretations', 'outcome'] as const) {
+      await page.getByTestId(`tab-${tab}`).click();
+      await page.locator(`section[aria-label]`).first().waitFor();
+      await screenshot(page, `section-${tab}`);
+    }
+    await expect.poll(() => page.getByTestId('indicator-sum').count()).toBe(0);
+    await page.getByTestId('tab-indicators').click();
+    expect(await page.getByTestId('indicator-sum').getAttribute('class')).toContain('ok');
+
+    // JSON view: the same value; break the JSON and see the error marked and listed, then fix it.
+    await page.getByTestId('tab-json').click();
+    const editor = page.locator('[data-testid="json-editor"] .monaco-editor');
+    await editor.waitFor();
+    await expect.poll(async () => (await page.locator('[data-testid="json-editor"] .view-lines').innerText()).replace(/\u00a0/g, ' ')).toContain('"status": "draft"');
+    await page.locator('[data-testid="json-editor"] .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' oops');
+    await editor.locator('.squiggly-error').first().waitFor();
+    await expect.poll(() => page.getByTestId('problem-count').innerText()).not.toContain('无错误');
+    await expect.poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('invalid');
+    await screenshot(page, 'json-error');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.type('}');
+    await expect.poll(() => page.getByTestId('problem-count').innerText()).toContain('无错误');
+    await expect.poll(() => editor.locator('.squiggly-error').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
+
+    // Publish: golden cases that depend on the old threshold fail; re-baseline them deliberately, then publish with a note.
+    await page.getByTestId('tab-parameters').click();
+    await page.getByTestId('publish-open').click();
+    const dialog = page.getByTestId('publish-dialog');
+    await dialog.getByTestId('golden-summary').waitFor({ timeout: 60_000 });
+    const failing = dialog.locator('[data-testid^="golden-failing-"]');
+    expect(await failing.count()).toBeGreaterThan(0);
+    expect(await dialog.getByTestId('publish-confirm').isDisabled()).toBe(true);
+    await dialog.getByTestId('changelog-zh').fill('产业规模门槛由1000亿元提高到1300亿元');
+    expect(await dialog.getByTestId('publish-confirm').isDisabled()).toBe(true);
+    await screenshot(page, 'publish-golden-failing');
+    await dialog.getByRole('button', { name: '全选未通过的案例' }).click();
+    await dialog.getByTestId('rebaseline-reason').fill('门槛提高后这些案例的结果按本意变化');
+    await dialog.getByTestId('rebaseline-button').click();
+    await expect.poll(() => dialog.getByTestId('golden-summary').getAttribute('class'), { timeout: 60_000 }).toBe('ok');
+    await dialog.getByTestId('changelog-en').fill('Revenue threshold raised from 1000 to 1300');
+    await dialog.getByTestId('publish-confirm').click();
+    await page.waitForURL(/\/rulesets\/sfc-2017\/versions\/2\?published=1$/);
+    await page.getByTestId('published-banner').waitFor();
+    expect(await page.getByTestId('doc-status').innerText()).toContain('sfc-2017@2');
+    // The published version is read-only: its values cannot be typed into and publishing is not offered.
+    expect(await page.getByTestId('param-value-revenueThreshold').getAttribute('readonly')).not.toBeNull();
+    expect(await page.getByTestId('publish-open').count()).toBe(0);
+    await screenshot(page, 'published-version');
+
+    // History shows v2 with its note; the API has it too.
+    await page.getByTestId('nav-library').click();
+    const v2 = page.getByTestId('version-sfc-2017-2');
+    await v2.waitFor();
+    expect(await v2.innerText()).toContain('产业规模门槛由1000亿元提高到1300亿元');
+    await screenshot(page, 'history');
+    const res = await fetch(`${server.url}/api/rulesets/sfc-2017/versions/2`, { headers: { Authorization: `Bearer ${server.adminToken}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { basedOn: unknown; changelog: { note: { zh: string; en: string } }; document: { status: string; parameters: { id: string; value: unknown }[] } };
+    expect(body.basedOn).toEqual({ id: 'sfc-2017', version: 1 });
+    expect(body.changelog.note).toEqual({ zh: '产业规模门槛由1000亿元提高到1300亿元', en: 'Revenue threshold raised from 1000 to 1300' });
+    expect(body.document.status).toBe('published');
+    expect(body.document.parameters.find((p) => p.id === 'revenueThreshold')!.value).toBe(1300);
+    const drafts = (await (await fetch(`${server.url}/api/drafts`, { headers: { Authorization: `Bearer ${server.adminToken}` } })).json()) as { id: string }[];
+    expect(drafts.map((d) => d.id)).not.toContain(draftId);
+
+    // Compare v1 with v2: the semantic change list names the threshold.
+    await page.goto(`${server.url}/compare?ruleSet=sfc-2017&from=1&to=2`);
+    await expect.poll(() => page.getByTestId('change-list').innerText()).toContain('revenueThreshold');
+    await page.locator('.diff-wrap .monaco-diff-editor').waitFor();
+    await screenshot(page, 'compare');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('switches the UI to English and remembers it', async () => {
+    const page = await newPage();
+    await signIn(page, server.url, server.adminToken);
+    expect(await page.getByTestId('nav-library').innerText()).toBe('规则集库');
+    await page.getByTestId('lang-switch').selectOption('en');
+    await expect.poll(() => page.getByTestId('nav-library').innerText()).toBe('Library');
+    await page.reload();
+    await expect.poll(() => page.getByTestId('nav-library').innerText()).toBe('Library');
+    await page.goto(`${server.url}/rulesets/sfc-2017/versions/1`);
+    await page.getByTestId('tab-parameters').waitFor();
+    expect(await page.getByTestId('tab-parameters').innerText()).toBe('Parameters');
+    expect(await page.getByTestId('tab-conditions').innerText()).toBe('Gates & conditions');
+    // Rule content comes from the rule set's own English labels.
+    expect(await page.getByTestId('param-row-revenueThreshold').innerText()).toContain('Industry scale threshold');
+    await page.getByTestId('param-row-revenueThreshold').click();
+    await expect.poll(() => page.getByTestId('clause-panel').innerText()).toContain('Clause text');
+    await expect.poll(() => page.getByTestId('preview-panel').innerText()).toContain('Live preview');
+    await screenshot(page, 'english-version');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
