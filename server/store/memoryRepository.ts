@@ -7,7 +7,16 @@ import { assertAppendOnly, forkState, freezeAppendOnly } from './stateGuard.js';
 export function createMemoryRepository(initial: StoreState = emptyState()): Repository {
   let state = freezeAppendOnly(structuredClone(initial));
   const queue = new SerialQueue();
+  const blobs = new Map<string, string>();
   return {
+    putBlob: async (key, value) => {
+      if (blobs.has(key)) throw new Error(`blob ${key} exists`);
+      blobs.set(key, JSON.stringify(value));
+    },
+    getBlob: async <T>(key: string) => {
+      const b = blobs.get(key);
+      return b === undefined ? null : (JSON.parse(b) as T);
+    },
     read: (fn) => queue.run(() => fn(state)),
     transact: (fn) =>
       queue.run(() => {

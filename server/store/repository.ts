@@ -76,7 +76,9 @@ export interface StoredEvaluation {
   inlineDossier: Dossier | null;
   engineVersion: string;
   now: string;
-  result: Evaluation;
+  /** The verdict in brief, for listings; the full result is a blob (`blobKey`), kept out of the state so writes stay small. */
+  outcome: { status: Evaluation['outcome']['status']; title: string | null; total: number | null };
+  blobKey: string;
 }
 
 export interface StoredToken {
@@ -138,6 +140,10 @@ export function emptyState(): StoreState {
 export interface Repository {
   read<T>(fn: (state: Readonly<StoreState>) => T): Promise<T>;
   transact<T>(fn: (state: StoreState) => T): Promise<T>;
+  /** Writes an immutable document (an evaluation result) under a new key; resolves once it is durable. */
+  putBlob(key: string, value: unknown): Promise<void>;
+  /** Reads a document written by putBlob, or null. */
+  getBlob<T = unknown>(key: string): Promise<T | null>;
   close(): Promise<void>;
 }
 

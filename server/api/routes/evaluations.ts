@@ -1,5 +1,6 @@
 // Routes for evaluations (stored as decision-log records, replayable), batch re-scoring across versions, and cohort evaluation for a period.
 import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { route, type RouteDef } from '../route.js';
 import { ApiError } from '../errors.js';
@@ -11,16 +12,19 @@ import type { Dossier, Evaluation } from '../../engine.js';
 import { dossierFromRequest, filterDossiers } from './dossiers.js';
 
 function summary(e: StoredEvaluation): z.infer<typeof S.EvaluationSummary> {
-  const { result, inlineDossier: _inline, now: _now, ...rest } = e;
-  return {
-    ...rest,
-    outcome: { status: result.outcome.status, title: result.outcome.title?.id ?? null, total: result.outcome.total.value },
-  };
+  const { inlineDossier: _inline, now: _now, blobKey: _blob, ...rest } = e;
+  return rest;
 }
 
 /** The full form of a record: summary, evaluation time and result (inline dossiers stay internal). */
-function full(e: StoredEvaluation): z.infer<typeof S.EvaluationRecord> {
-  return { ...summary(e), now: e.now, result: e.result };
+async function full(services: Services, e: StoredEvaluation): Promise<z.infer<typeof S.EvaluationRecord>> {
+  return { ...summary(e), now: e.now, result: await resultOf(services, e) };
+}
+
+async function resultOf(services: Services, e: StoredEvaluation): Promise<Evaluation> {
+  const r = await services.repo.getBlob<Evaluation>(e.blobKey);
+  if (!r) throw new Error(`evaluation ${e.id}: its result ${e.blobKey} is missing from the store`);
+  return r;
 }
 
 function findEvaluation(state: Readonly<StoreState>, id: string): StoredEvaluation {
@@ -68,6 +72,9 @@ export const evaluationRoutes = (): RouteDef[] => [
       const compiled = services.compiled(v, interpretations);
       const now = services.now();
       const result = await evaluateWith(services, compiled, src.dossier, now);
+      // The result is written first; a crash before the record leaves an unreferenced blob, never a record without its result.
+      const blobKey = `evaluation-${randomUUID()}`;
+      await services.repo.putBlob(blobKey, result);
       const record = await services.repo.transact((s) => {
         const rec: StoredEvaluation = {
           id: nextId(s, 'ev'),
@@ -83,12 +90,13 @@ export const evaluationRoutes = (): RouteDef[] => [
           inlineDossier: src.dossierId === null ? src.dossier : null,
           engineVersion: services.engine.ENGINE_VERSION,
           now,
-          result,
+          outcome: { status: result.outcome.status, title: result.outcome.title?.id ?? null, total: result.outcome.total.value },
+          blobKey,
         };
         s.evaluations.push(rec);
         return rec;
       });
-      return { status: 201, body: full(record), headers: { Location: `/api/evaluations/${record.id}` } };
+      return { status: 201, body: { ...summary(record), now: record.now, result }, headers: { Location: `/api/evaluations/${record.id}` } };
     },
   }),
   route({
@@ -117,8 +125,7 @@ export const evaluationRoutes = (): RouteDef[] => [
     query: S.EmptyQuery,
     response: { status: 200, schema: S.EvaluationRecord, description: 'The record and its full result' },
     errors: ['not_found'],
-    handler: ({ params, services }) =>
-      services.repo.read((s) => ({ body: full(findEvaluation(s, params.id)) })),
+    handler: async ({ params, services }) => ({ body: await full(services, await services.repo.read((s) => findEvaluation(s, params.id))) }),
   }),
   route({
     method: 'post',
@@ -140,7 +147,7 @@ export const evaluationRoutes = (): RouteDef[] => [
       const diffs: string[] = [];
       if (v.contentHash !== rec.contentHash) diffs.push('$.provenance.contentHash');
       const replayed = await evaluateWith(services, services.compiled(v, rec.interpretations), dossier, rec.now);
-      differences(rec.result, replayed, '$', diffs);
+      differences(await resultOf(services, rec), replayed, '$', diffs);
       return { body: { id: rec.id, same: diffs.length === 0, engineVersion: { recorded: rec.engineVersion, current: services.engine.ENGINE_VERSION }, differences: diffs } };
     },
   }),
