@@ -93,6 +93,8 @@ export function semanticIssues(rs: RuleSet, clauseIds: Set<string> | null): Issu
     });
   };
 
+  rs.parameters.forEach((p, i) => cite(p.cites, ['parameters', i, 'cites']));
+
   // Subject.
   for (const k of ['idFact', 'nameFact', 'typeFact', 'periodFact'] as const) {
     const f = rs.facts.find((x) => x.id === rs.subject[k]);

@@ -69,6 +69,10 @@ describe('semantic checks', () => {
     const issues = issuesAfter((rs) => (rs.stages[2].items[0].cites = ['I1.1', 'I9.9']));
     expect(issues).toContainEqual(expect.objectContaining({ code: 'unknown_clause', path: ['stages', 2, 'items', 0, 'cites', 1] }));
   });
+  it('a parameter citing a clause that does not exist', () => {
+    const issues = issuesAfter((rs) => (rs.parameters[0].cites = ['I9.9']));
+    expect(issues).toContainEqual(expect.objectContaining({ code: 'unknown_clause', path: ['parameters', 0, 'cites', 0] }));
+  });
   it('a derived expression with a syntax error gives the position', () => {
     const issues = issuesAfter((rs) => (rs.derived[1].expr = 'softwareRevenue - * softwareRevenuePrev'));
     const i = issues.find((x) => x.code === 'expression_syntax')!;
