@@ -164,3 +164,81 @@ describe('the rule editor in chromium', () => {
     await page.close();
   }, 120_000);
 });
+
+describe('safety in chromium', () => {
+  const api = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${server.url}${url}`, {
+      method,
+      headers: { Authorization: `Bearer ${server.adminToken}`, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, etag: res.headers.get('ETag'), body: (await res.json().catch(() => null)) as any };
+  };
+
+  it('says so when someone else saved the draft meanwhile, shows their change and does not overwrite it; problems jump to their place', async () => {
+    const created = await api('POST', '/api/drafts', { from: 'sfc-2017@1' });
+    expect(created.status).toBe(201);
+    const id: string = created.body.id;
+    const page = await newPage();
+    await signIn(page, server.url, server.adminToken);
+    await page.goto(`${server.url}/drafts/${id}`);
+    await page.getByTestId('param-value-revenueThreshold').waitFor();
+
+    // Someone else saves a new featured pass mark through the API.
+    const doc = created.body.document;
+    doc.parameters.find((p: { id: string }) => p.id === 'passMarkFeatured').value = 95;
+    const theirs = await api('PUT', `/api/drafts/${id}`, { document: doc }, { 'If-Match': created.etag! });
+    expect(theirs.status).toBe(200);
+
+    // My edit cannot be saved over theirs: the editor says who saved and what they changed.
+    await page.getByTestId('param-value-revenueThreshold').fill('1200');
+    const banner = page.getByTestId('conflict-banner');
+    await banner.waitFor();
+    expect(await banner.innerText()).toContain('passMarkFeatured');
+    expect(await page.getByTestId('save-state').getAttribute('data-state')).toBe('conflict');
+    await screenshot(page, 'conflict');
+    const stored = await api('GET', `/api/drafts/${id}`);
+    expect(stored.body.document.parameters.find((p: { id: string }) => p.id === 'passMarkFeatured').value).toBe(95);
+    expect(stored.body.document.parameters.find((p: { id: string }) => p.id === 'revenueThreshold').value).toBe(1000);
+
+    // Taking their version shows it; nothing was overwritten.
+    await page.getByTestId('conflict-take-theirs').click();
+    await expect.poll(() => page.getByTestId('param-value-passMarkFeatured').inputValue()).toBe('95');
+    expect(await page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1000');
+    expect(await banner.count()).toBe(0);
+
+    // A clause id that the policy does not have is a problem; from another tab, clicking it jumps to the parameter.
+    await page.getByTestId('param-row-revenueThreshold').click();
+    await page.getByLabel('引用条款', { exact: true }).last().fill('I1.1, I9.9');
+    const problem = page.getByTestId('problem').filter({ hasText: 'I9.9' });
+    await problem.waitFor();
+    await page.getByTestId('tab-bonus').click();
+    await page.getByTestId('param-row-revenueThreshold').waitFor({ state: 'detached' });
+    await problem.click();
+    await expect.poll(() => page.getByTestId('tab-parameters').getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => page.getByTestId('param-row-revenueThreshold').getAttribute('class')).toContain('has-issue');
+    expect(await page.getByTestId('param-row-revenueThreshold').getAttribute('class')).toContain('selected');
+    await screenshot(page, 'problems-jump');
+    // The same problem is marked in the JSON text.
+    await page.getByTestId('problem').filter({ hasText: 'I9.9' }).locator('..').getByRole('button', { name: '在 JSON 中查看' }).click();
+    await page.locator('[data-testid="json-editor"] .squiggly-error').first().waitFor();
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('does not offer a viewer what a viewer may not do', async () => {
+    const made = await api('POST', '/api/tokens', { name: 'reader', role: 'viewer' });
+    expect(made.status).toBe(201);
+    const draft = await api('POST', '/api/drafts', { from: 'sfc-2017@1' });
+    const page = await newPage();
+    await signIn(page, server.url, made.body.token);
+    await page.getByTestId('version-sfc-2017-1').waitFor();
+    expect(await page.locator('[data-testid^="new-draft-"]').count()).toBe(0);
+    await page.goto(`${server.url}/drafts/${draft.body.id}`);
+    await page.getByTestId('param-value-revenueThreshold').waitFor();
+    expect(await page.getByTestId('publish-open').count()).toBe(0);
+    expect(await page.getByTestId('param-value-revenueThreshold').getAttribute('readonly')).not.toBeNull();
+    expect(await page.getByRole('button', { name: '删除' }).count()).toBe(0);
+    await page.close();
+  }, 60_000);
+});

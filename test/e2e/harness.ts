@@ -49,7 +49,7 @@ export async function ensureEditorBuilt(): Promise<void> {
   try {
     if (!stale()) return;
     const { build } = await import('vite');
-    await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
+    await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'error' });
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }

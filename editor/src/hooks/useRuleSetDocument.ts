@@ -153,6 +153,8 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
   const changed = useCallback(
     (text: string) => {
       const p = parse(text);
+      // Keep the live copy current at once, so a second edit in the same tick builds on the first.
+      live.current = { ...live.current, text, ...p, saveState: live.current.conflict ? 'conflict' : 'dirty' };
       setState((s) => ({ ...s, text, ...p, saveState: s.conflict ? 'conflict' : 'dirty' }));
       if (!isDraft) return;
       try {

@@ -33,24 +33,31 @@ export function within(path: JsonPath, item: JsonPath): boolean {
 }
 
 /**
- * The character range of the value at a JSON path in the text; when the path ends at a missing key, the range of the
- * nearest enclosing value that exists (so "missing field" issues mark the object that lacks it).
+ * A lookup of the character range of the value at a JSON path in one text (parsed once); when the path ends at a missing
+ * key, the range of the nearest enclosing value that exists (so "missing field" issues mark the object that lacks it).
  */
-export function rangeOf(text: string, path: JsonPath): { offset: number; length: number } | null {
+export function rangeFinder(text: string): (path: JsonPath) => { offset: number; length: number } | null {
   const root = parseTree(text);
-  if (!root) return null;
-  for (let n = path.length; n >= 0; n--) {
-    const node: Node | undefined = findNodeAtLocation(root, path.slice(0, n));
-    if (node) {
-      // A key's property node is nicer to mark than its whole value when the value is an object or array.
-      if (n > 0 && (node.type === 'object' || node.type === 'array') && node.parent?.type === 'property' && node.parent.children?.[0]) {
-        const key = node.parent.children[0];
-        return { offset: key.offset, length: key.length };
+  return (path) => {
+    if (!root) return null;
+    for (let n = path.length; n >= 0; n--) {
+      const node: Node | undefined = findNodeAtLocation(root, path.slice(0, n));
+      if (node) {
+        // A key is nicer to mark than a whole object or array value.
+        if (n > 0 && (node.type === 'object' || node.type === 'array') && node.parent?.type === 'property' && node.parent.children?.[0]) {
+          const key = node.parent.children[0];
+          return { offset: key.offset, length: key.length };
+        }
+        return { offset: node.offset, length: node.length };
       }
-      return { offset: node.offset, length: node.length };
     }
-  }
-  return null;
+    return null;
+  };
+}
+
+/** The character range of the value at a JSON path in a text (see rangeFinder). */
+export function rangeOf(text: string, path: JsonPath): { offset: number; length: number } | null {
+  return rangeFinder(text)(path);
 }
 
 /** Line and column (1-based) of an offset in a text. */
