@@ -15,6 +15,7 @@ import { dossierRoutes } from './api/routes/dossiers.js';
 import { evaluationRoutes } from './api/routes/evaluations.js';
 import { adminRoutes } from './api/routes/admin.js';
 import { policyRoutes } from './api/routes/policies.js';
+import { analysisRoutes } from './api/routes/analysis.js';
 import { createServices, type AppDeps } from './services.js';
 import { findToken, roleAllows } from './auth.js';
 import type { Actor } from './store/repository.js';
@@ -25,7 +26,7 @@ const API_VERSION = '0.1.0';
 
 /** Every route of the API, in the order they are matched. */
 export function apiRoutes(): RouteDef[] {
-  return [...ruleSetRoutes(), ...draftRoutes(), ...dossierRoutes(), ...evaluationRoutes(), ...adminRoutes(), ...policyRoutes()];
+  return [...ruleSetRoutes(), ...draftRoutes(), ...dossierRoutes(), ...evaluationRoutes(), ...adminRoutes(), ...policyRoutes(), ...analysisRoutes()];
 }
 
 const LANDING = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Mingcheng 名城</title>

@@ -1,0 +1,292 @@
+// Routes for analysts: the dossier template and spreadsheet import/export, comparison export, parameter sweeps and interpretation flips on the fast path, and the per-city drill-down of a re-scoring.
+import { z } from 'zod';
+import { route, type RouteDef } from '../route.js';
+import { ApiError } from '../errors.js';
+import * as A from '../analysisSchemas.js';
+import type { Dossier, EngineApi, Evaluation, I18nText, Issue } from '../../engine.js';
+import type { StoreState } from '../../store/repository.js';
+import { factOf, type Services } from '../../services.js';
+import { filterDossiers, reviseDossier } from './dossiers.js';
+import { buildTemplate, exportComparison, exportDossiers, readCsv, readWorkbook, type SheetIssue } from '../../spreadsheets/index.js';
+import type { sweepParameter, flipInterpretations } from '../../../engine/index.js';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const CSV = 'text/csv; charset=utf-8';
+
+/** The engine's sensitivity functions; the real engine has them, a stand-in may not. */
+type SensitivityEngine = EngineApi & { sweepParameter?: typeof sweepParameter; flipInterpretations?: typeof flipInterpretations };
+
+function sensitivity(services: Services) {
+  const e = services.engine as SensitivityEngine;
+  if (!e.sweepParameter || !e.flipInterpretations) throw new Error('the engine given to createApp has no sweepParameter / flipInterpretations');
+  return { sweep: e.sweepParameter, flip: e.flipInterpretations };
+}
+
+const attachment = (name: string) => ({ 'Content-Disposition': `attachment; filename="${name.replace(/[^A-Za-z0-9@._-]/g, '_')}"` });
+
+/** Issues of a spreadsheet, as API issues whose path points at the cell: [sheet, row, column]. */
+function cellIssues(issues: SheetIssue[]): Issue[] {
+  return issues.map((i) => ({ code: i.code, path: [i.sheet, i.row, ...(i.column ? [i.column] : [])], message: i.message, ...(i.field ? { hint: i.field } : {}) }));
+}
+
+/** Latest revisions of the dossiers picked by ids or period (all when neither). */
+function pickDossiers(services: Services, s: Readonly<StoreState>, body: { dossierIds?: string[]; period?: number }): { id: string; dossier: Dossier }[] {
+  if (body.dossierIds) return body.dossierIds.map((id) => ({ id, dossier: services.dossierRevision(s, id).rev.dossier }));
+  return filterDossiers(s, body.period === undefined ? {} : { period: body.period }).map((d) => ({ id: d.id, dossier: d.revisions.at(-1)!.dossier }));
+}
+
+function sweepValues(body: z.infer<typeof A.SweepBody>): (number | string | boolean | null)[] {
+  if (body.values) return body.values;
+  if (body.from === undefined || body.to === undefined || body.steps === undefined)
+    throw new ApiError('invalid_request', 'Give values, or from, to and steps', [{ code: 'missing_field', path: ['body', 'values'], message: 'values, or from + to + steps, are required' }]);
+  const n = body.steps;
+  return Array.from({ length: n }, (_, i) => Number((body.from! + ((body.to! - body.from!) * i) / (n - 1)).toPrecision(12)));
+}
+
+/** A dossier as a spreadsheet carries it: no $schema, no empty meta lists (so an unchanged row counts as unchanged). */
+function comparable(d: Dossier): Dossier {
+  const { $schema: _s, meta, ...rest } = d;
+  if (!meta) return rest as Dossier;
+  const m = { ...meta };
+  if (m.sources && m.sources.length === 0) delete m.sources;
+  return { ...rest, ...(Object.keys(m).length ? { meta: m } : {}) } as Dossier;
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : null);
+
+/** Items of two evaluations whose status or points differ, with the rule changes citing the same clauses. */
+function moves(a: Evaluation, b: Evaluation, changes: { kind: string; id: string; text: I18nText; cites: string[] }[]): z.infer<typeof A.ItemMove>[] {
+  type Item = { kind: z.infer<typeof A.ItemMove>['kind']; id: string; label: I18nText; cites: string[]; status: string; points: number | null; text: I18nText };
+  const items = (e: Evaluation): Map<string, Item> => {
+    const out = new Map<string, Item>();
+    for (const st of e.stages) {
+      if (st.kind === 'checks') for (const i of st.items) out.set(i.id, { kind: 'check', id: i.id, label: i.label, cites: i.cites, status: i.status, points: null, text: i.text });
+      if (st.kind === 'score' || st.kind === 'bonus') out.set(st.id, { kind: 'stage', id: st.id, label: st.label, cites: st.cites, status: st.status, points: st.points.value, text: st.kind === 'bonus' ? st.text : st.label });
+      if (st.kind === 'score') for (const i of st.items) out.set(i.id, { kind: 'indicator', id: i.id, label: i.label, cites: i.cites, status: 'scored', points: i.points.value, text: i.text });
+      if (st.kind === 'bonus') for (const i of st.items) out.set(i.id, { kind: 'bonus', id: i.id, label: i.label, cites: i.cites, status: i.status, points: i.points.value, text: i.text });
+      if (st.kind === 'outcome') for (const i of st.rules) out.set(i.id, { kind: 'outcome', id: i.id, label: i.label, cites: i.cites, status: i.status, points: null, text: i.text });
+    }
+    return out;
+  };
+  const ia = items(a);
+  const ib = items(b);
+  const out: z.infer<typeof A.ItemMove>[] = [];
+  for (const [id, y] of ib) {
+    const x = ia.get(id);
+    const from = x ? { status: x.status, points: x.points, text: x.text } : { status: 'absent', points: null, text: { zh: '（无此项）', en: '(not in this version)' } };
+    if (x && x.status === y.status && x.points === y.points) continue;
+    const delta = y.points !== null || x?.points != null ? Number(((y.points ?? 0) - (x?.points ?? 0)).toFixed(6)) : null;
+    const because = changes.filter((c) => c.id === id || c.cites.some((k) => y.cites.includes(k) || (y.kind === 'stage' && y.cites.some((yc) => k.startsWith(yc + '.'))))).map((c) => c.text);
+    out.push({ kind: y.kind, id, label: y.label, cites: y.cites, from, to: { status: y.status, points: y.points, text: y.text }, delta, because });
+  }
+  return out;
+}
+
+export const analysisRoutes = (): RouteDef[] => [
+  route({
+    method: 'get',
+    path: '/api/analysis/template',
+    tag: 'Analysis',
+    summary: 'The dossier import template (.xlsx) of a published version',
+    description:
+      'Sheet "档案 Dossiers": row 1 Chinese labels with units, row 2 English labels, row 3 fact ids (the machine key), one row per city and period from row 4; a sheet per list fact (named by its id) keyed by cityId + period; sheet "证据 Evidence" (document, page, year per figure); sheet "说明 Notes" (help text, unit, allowed values).',
+    role: 'viewer',
+    query: A.TemplateQuery,
+    response: { status: 200, description: 'The workbook', contentType: XLSX },
+    errors: ['invalid_request', 'not_found', 'no_version_in_force'],
+    handler: async ({ query, services }) => {
+      const v = await services.repo.read((s) => services.resolveRef(s, query.ruleSet));
+      const body = await buildTemplate(v.document);
+      return { body, contentType: XLSX, headers: attachment(`dossier-template-${v.ruleSetId}@${v.version}.xlsx`) };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/analysis/import',
+    tag: 'Analysis',
+    summary: 'Import dossiers from a filled template (.xlsx, base64) or CSV; all or nothing',
+    description:
+      'Every bad cell is reported (422 invalid_dossier; each issue\'s path is [sheet, row, column], its hint the fact id; `cells` repeats them with sheet, row, column and field). Only a clean file is stored, all rows in one transaction, each as a new revision of `${cityId}-${period}`. `dryRun=true` checks and stores nothing.',
+    role: 'analyst',
+    query: A.ImportQuery,
+    body: A.ImportBody,
+    response: { status: 200, schema: A.ImportResponse, description: 'What was (or, in a dry run, would be) stored' },
+    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_dossier'],
+    handler: async ({ query, body, actor, services }) => {
+      const v = await services.repo.read((s) => services.resolveRef(s, query.ruleSet));
+      const compiled = services.compiled(v);
+      const read = body.format === 'xlsx' ? await readWorkbook(compiled, Buffer.from(body.content, 'base64')) : await readCsv(compiled, body.content);
+      if (!read.ok) throw new ApiError('invalid_dossier', `${read.issues.length} problem(s) in ${body.filename ?? 'the file'}; nothing was imported`, cellIssues(read.issues), { cells: read.issues });
+      if (read.dossiers.length === 0) throw new ApiError('invalid_dossier', 'The file has no dossier rows', [{ code: 'empty_file', path: [], message: 'no rows below the header rows' }]);
+      const ids = read.rows.map((r) => `${r.cityId}-${r.period}`);
+      const bad = ids.map((id, i) => ({ id, r: read.rows[i] })).filter((x) => !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(x.id));
+      if (bad.length)
+        throw new ApiError('invalid_dossier', 'Some city ids cannot name a dossier', bad.map((x) => ({ code: 'invalid_city_id', path: [x.r.sheet, x.r.row, 'A'], message: `"${x.r.cityId}" must be letters, digits, . _ -`, hint: 'cityId' })));
+      const now = services.now();
+      const by = services.actorName(actor);
+      const out = await (query.dryRun ? services.repo.read.bind(services.repo) : services.repo.transact.bind(services.repo))((s: StoreState) =>
+        read.dossiers.map((d, i) => {
+          const existing = s.dossiers.find((x) => x.id === ids[i] && !x.deleted);
+          const same = existing && services.engine.dossierHash(comparable(existing.revisions.at(-1)!.dossier)) === services.engine.dossierHash(comparable(d));
+          const action = !existing ? ('create' as const) : same ? ('unchanged' as const) : ('update' as const);
+          let revision: number | null = null;
+          if (!query.dryRun && action !== 'unchanged') revision = reviseDossier(services, s, ids[i], d, by, now)!.revisions.at(-1)!.revision;
+          return { id: ids[i], ...read.rows[i], action, revision };
+        }),
+      );
+      return { body: { dryRun: query.dryRun ?? false, ruleSet: `${v.ruleSetId}@${v.version}`, dossiers: out } };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/analysis/export',
+    tag: 'Analysis',
+    summary: 'Export stored dossiers in the template layout (.xlsx) or as CSV',
+    role: 'viewer',
+    query: A.ExportQuery,
+    response: { status: 200, description: 'The workbook or CSV', contentType: XLSX },
+    errors: ['invalid_request', 'not_found', 'no_version_in_force'],
+    handler: async ({ query, services }) => {
+      const { v, list } = await services.repo.read((s) => ({
+        v: services.resolveRef(s, query.ruleSet),
+        list: pickDossiers(services, s, { dossierIds: query.ids ? query.ids.split(',').filter(Boolean) : undefined, period: query.period }),
+      }));
+      const format = query.format ?? 'xlsx';
+      const body = await exportDossiers(v.document, list.map((d) => d.dossier), format);
+      return { body, contentType: format === 'xlsx' ? XLSX : CSV, headers: attachment(`dossiers${query.period ? `-${query.period}` : ''}.${format}`) };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/analysis/comparison/export',
+    tag: 'Analysis',
+    summary: 'Export a re-scoring comparison (the /api/batch answer) to .xlsx or CSV',
+    description: 'One row per dossier; per version: total, verdict, title and rank; cells whose outcome changes are filled yellow in the workbook.',
+    role: 'analyst',
+    body: A.ComparisonExportBody,
+    response: { status: 200, description: 'The workbook or CSV', contentType: XLSX },
+    errors: ['invalid_request', 'not_found'],
+    handler: async ({ body, services }) => {
+      const outcomes = body.ruleSet ? (await services.repo.read((s) => services.resolveRef(s, body.ruleSet!))).document.outcomes : undefined;
+      const out = await exportComparison(body.matrix, { format: body.format, outcomes });
+      return { body: out, contentType: body.format === 'xlsx' ? XLSX : CSV, headers: attachment(`comparison.${body.format}`) };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/analysis/sweep',
+    tag: 'Analysis',
+    summary: 'Sweep one parameter over many values: how many cities pass at each, and which flip where (engine fast path)',
+    role: 'analyst',
+    body: A.SweepBody,
+    response: { status: 200, schema: A.SweepResponse, description: 'Pass counts per value, flips per city, and the outcome matrix' },
+    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_interpretation', 'invalid_dossier'],
+    handler: async ({ body, services }) => {
+      const { v, list } = await services.repo.read((s) => ({ v: services.resolveRef(s, body.ruleSet), list: pickDossiers(services, s, body) }));
+      if (!list.length) throw new ApiError('not_found', 'No dossiers selected');
+      const values = sweepValues(body);
+      const compiled = services.compiled(v, body.interpretations ?? {});
+      const t0 = performance.now();
+      const out = sensitivity(services).sweep(compiled as never, list.map((d) => d.dossier), body.parameter, values);
+      const elapsedMs = Math.round((performance.now() - t0) * 10) / 10;
+      if (!out.ok) throw new ApiError(out.issues.some((i) => i.path[0] === 'dossiers') ? 'invalid_dossier' : 'invalid_request', 'The sweep cannot run', out.issues);
+      return { body: { ...out.result, elapsedMs, dossiers: list.length } };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/analysis/flips',
+    tag: 'Analysis',
+    summary: 'Flip each interpretation to each selectable alternative: how many pass, and who changes (engine fast path)',
+    role: 'analyst',
+    body: A.FlipsBody,
+    response: { status: 200, schema: A.FlipsResponse, description: 'One entry per alternative option' },
+    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_interpretation', 'invalid_dossier'],
+    handler: async ({ body, services }) => {
+      const { v, list } = await services.repo.read((s) => ({ v: services.resolveRef(s, body.ruleSet), list: pickDossiers(services, s, body) }));
+      if (!list.length) throw new ApiError('not_found', 'No dossiers selected');
+      const compiled = services.compiled(v, body.interpretations ?? {});
+      const t0 = performance.now();
+      const out = sensitivity(services).flip(compiled as never, list.map((d) => d.dossier));
+      const elapsedMs = Math.round((performance.now() - t0) * 10) / 10;
+      if (!out.ok) throw new ApiError('invalid_dossier', 'The dossiers cannot be evaluated', out.issues);
+      return { body: { baselinePassed: out.baselinePassed, flips: out.flips, elapsedMs, dossiers: list.length } };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/analysis/explain',
+    tag: 'Analysis',
+    summary: 'Drill-down of one city across versions: full evaluations and, per step, which rule change moved which points',
+    description: 'Nothing is stored. A rule change is linked to an item when it names the item or cites one of its clauses.',
+    role: 'analyst',
+    body: A.ExplainBody,
+    response: { status: 200, schema: A.ExplainResponse, description: 'Evaluations per column and the moves between consecutive columns' },
+    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_interpretation', 'invalid_dossier'],
+    handler: async ({ body, services }) => {
+      const { dossier, versions } = await services.repo.read((s) => ({
+        dossier: services.dossierRevision(s, body.dossierId).rev.dossier,
+        versions: body.columns.map((c) => services.resolveRef(s, c.ruleSet)),
+      }));
+      const now = services.now();
+      const compiled = body.columns.map((c, i) => services.compiled(versions[i], c.interpretations ?? {}));
+      const evaluations: Evaluation[] = [];
+      for (const c of compiled) {
+        const r = await c.evaluate(dossier, { now });
+        if (!r.ok) throw new ApiError('invalid_dossier', 'The dossier cannot be evaluated under every column', r.issues);
+        evaluations.push(r.evaluation);
+      }
+      const steps = compiled.slice(1).map((c, k) => {
+        const prev = compiled[k].ruleSet;
+        const cites = new Map<string, string[]>([...c.ruleSet.parameters, ...prev.parameters, ...c.ruleSet.interpretations].map((p) => [p.id, p.cites]));
+        const changes = services.engine.diffRuleSets(prev, c.ruleSet);
+        const linked = changes.map((x) => ({ kind: x.kind, id: x.id, text: x.text, cites: cites.get(x.id) ?? [] }));
+        return { from: k, to: k + 1, ruleChanges: linked.map(({ kind, id, text }) => ({ kind, id, text })), moves: moves(evaluations[k], evaluations[k + 1], linked) };
+      });
+      return { body: { dossierId: body.dossierId, evaluations, steps } };
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/analysis/dossiers',
+    tag: 'Analysis',
+    summary: 'Dossiers with their verdict under a version (fast path) and their latest stored evaluation',
+    role: 'viewer',
+    query: A.AnalystDossierQuery,
+    response: { status: 200, schema: z.array(A.AnalystDossier), description: 'One entry per dossier' },
+    errors: ['invalid_request', 'not_found', 'no_version_in_force'],
+    handler: async ({ query, services }) => {
+      const { v, list, evals } = await services.repo.read((s) => ({
+        v: services.resolveRef(s, query.ruleSet),
+        list: filterDossiers(s, query.period === undefined ? {} : { period: query.period }),
+        evals: s.evaluations,
+      }));
+      const compiled = services.compiled(v);
+      const latest = new Map<string, (typeof evals)[number]>();
+      for (const e of evals) if (e.dossierId && (!latest.has(e.dossierId) || latest.get(e.dossierId)!.createdAt <= e.createdAt)) latest.set(e.dossierId, e);
+      return {
+        body: list.map((d) => {
+          const rev = d.revisions.at(-1)!;
+          const checked = compiled.checkDossier(rev.dossier);
+          const fast = checked.ok ? compiled.evaluateFast(checked.dossier) : null;
+          const e = latest.get(d.id);
+          const period = factOf(rev.dossier, 'period');
+          return {
+            id: d.id,
+            revision: rev.revision,
+            cityId: str(factOf(rev.dossier, v.document.subject.idFact)),
+            cityName: str(factOf(rev.dossier, v.document.subject.nameFact)),
+            province: str(factOf(rev.dossier, 'province')),
+            period: typeof period === 'number' ? period : null,
+            type: str(factOf(rev.dossier, v.document.subject.typeFact)),
+            updatedAt: rev.at,
+            verdict: fast ? { ok: true, status: fast.status, title: fast.title, total: fast.total } : { ok: false, status: null, title: null, total: null, issues: checked.ok ? [] : checked.issues },
+            lastEvaluation: e
+              ? { id: e.id, createdAt: e.createdAt, ref: `${e.ruleSetId}@${e.version}`, status: e.outcome.status, title: e.outcome.title, total: e.outcome.total }
+              : null,
+          };
+        }),
+      };
+    },
+  }),
+];
