@@ -160,6 +160,14 @@ describe('the rule editor in chromium', () => {
     await expect.poll(() => page.getByTestId('clause-panel').innerText()).toContain('Clause text');
     await expect.poll(() => page.getByTestId('preview-panel').innerText()).toContain('Live preview');
     await screenshot(page, 'english-version');
+    // JSON view: hover descriptions come from the JSON Schema generated from the zod schema.
+    await page.getByTestId('tab-json').click();
+    const key = page.locator('[data-testid="json-editor"] .view-line span', { hasText: '"effectiveFrom"' }).first();
+    await key.waitFor();
+    await expect.poll(async () => {
+      await key.hover();
+      return (await page.locator('.monaco-hover').allInnerTexts()).join(' ');
+    }).toContain('First day the version is in force');
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 120_000);
@@ -206,6 +214,16 @@ describe('safety in chromium', () => {
     await expect.poll(() => page.getByTestId('param-value-passMarkFeatured').inputValue()).toBe('95');
     expect(await page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1000');
     expect(await banner.count()).toBe(0);
+
+    // Undo and redo step through edits, whichever view made them.
+    await page.getByTestId('param-value-revenueThreshold').fill('1111');
+    await page.getByTestId('undo').click();
+    await expect.poll(() => page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1000');
+    await page.getByTestId('redo').click();
+    await expect.poll(() => page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1111');
+    await page.getByTestId('undo').click();
+    await expect.poll(() => page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1000');
+    await expect.poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
 
     // A clause id that the policy does not have is a problem; from another tab, clicking it jumps to the parameter.
     await page.getByTestId('param-row-revenueThreshold').click();

@@ -1,5 +1,5 @@
 // A number box that checks as you type: invalid text stays in the box with a message and is not written to the document.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 interface Props {
@@ -29,10 +29,13 @@ export function NumberInput({ value, onChange, min, max, nullable, readOnly, ari
   const { t } = useTranslation();
   const [text, setText] = useState(value === null ? '' : String(value));
   const [problem, setProblem] = useState<string | null>(null);
-  useEffect(() => {
-    // Follow outside changes (undo, JSON view, another field bound to the same parameter) unless the box holds invalid text.
-    if (!problem) setText(value === null ? '' : String(value));
-  }, [value]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [shown, setShown] = useState(value);
+  if (value !== shown) {
+    // Follow outside changes (undo, JSON view, another field bound to the same parameter) in the same render,
+    // unless the box holds invalid text or text that already means this value (such as "10." while typing "10.5").
+    setShown(value);
+    if (!problem && (text.trim() === '' ? null : Number(text)) !== value) setText(value === null ? '' : String(value));
+  }
   return (
     <span className="num-input">
       <input

@@ -38,6 +38,11 @@ export interface RuleSetDocument {
   keepMine(): Promise<void>;
   /** After a re-baseline or another server-side change: take the new ETag. */
   setEtag(etag: string): void;
+  /** Steps back to the text before the last edit (and forward again); both views share one history. */
+  undo(): void;
+  redo(): void;
+  canUndo: boolean;
+  canRedo: boolean;
 }
 
 const backupKey = (id: string) => `mingcheng.backup.${id}`;
@@ -53,6 +58,7 @@ function parse(text: string): { value: unknown; syntaxError: RuleSetDocument['sy
 }
 
 const AUTOSAVE_MS = 800;
+const HISTORY = 200;
 
 /** Loads a draft (editable, autosaved) or a published version (read-only). */
 export function useRuleSetDocument(api: ApiClient, source: { draftId: string } | { ruleSetId: string; version: number }): RuleSetDocument {
@@ -75,9 +81,14 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
   const live = useRef(state);
   live.current = state;
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const past = useRef<string[]>([]);
+  const future = useRef<string[]>([]);
+  const [, setHistoryTick] = useState(0);
   const saving = useRef<Promise<boolean> | null>(null);
 
   const load = useCallback(async () => {
+    past.current = [];
+    future.current = [];
     try {
       if (isDraft) {
         const d = await api.draft(source.draftId);
@@ -151,7 +162,14 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
   }, [api, ref]);
 
   const changed = useCallback(
-    (text: string) => {
+    (text: string, from: 'edit' | 'undo' = 'edit') => {
+      if (text === live.current.text) return;
+      if (from === 'edit') {
+        past.current.push(live.current.text);
+        if (past.current.length > HISTORY) past.current.shift();
+        future.current = [];
+      }
+      setHistoryTick((n) => n + 1);
       const p = parse(text);
       // Keep the live copy current at once, so a second edit in the same tick builds on the first.
       live.current = { ...live.current, text, ...p, saveState: live.current.conflict ? 'conflict' : 'dirty' };
@@ -169,9 +187,30 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
     [save, ref],
   );
 
-  useEffect(() => () => {
-    if (timer.current) clearTimeout(timer.current);
-  }, []);
+  // Leaving the page with an edit still waiting for autosave: save it now rather than drop it.
+  useEffect(
+    () => () => {
+      if (timer.current) {
+        clearTimeout(timer.current);
+        void save();
+      }
+    },
+    [save],
+  );
+
+  const undo = useCallback(() => {
+    const prev = past.current.pop();
+    if (prev === undefined || !isDraft) return;
+    future.current.push(live.current.text);
+    changed(prev, 'undo');
+  }, [changed, isDraft]);
+
+  const redo = useCallback(() => {
+    const next = future.current.pop();
+    if (next === undefined || !isDraft) return;
+    past.current.push(live.current.text);
+    changed(next, 'undo');
+  }, [changed, isDraft]);
 
   const edit = useCallback(
     (fn: (rs: RuleSet) => RuleSet) => {
@@ -198,7 +237,7 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
   const keepMine = useCallback(async () => {
     if (!isDraft) return;
     const d = await api.draft(source.draftId);
-    setState((s) => ({ ...s, etag: d.etag, conflict: null, saveState: 'dirty' }));
+    setState((s) => ({ ...s, etag: d.etag, draft: d, conflict: null, saveState: 'dirty' }));
     live.current = { ...live.current, etag: d.etag, conflict: null, saveState: 'dirty' };
     await save();
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -215,8 +254,12 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
     ruleSetId: isDraft ? (state.draft?.ruleSetId ?? '') : source.ruleSetId,
     basedOn,
     edit,
-    setText: changed,
+    setText: (text: string) => changed(text),
     flush,
+    undo,
+    redo,
+    canUndo: isDraft && past.current.length > 0,
+    canRedo: isDraft && future.current.length > 0,
     takeTheirs,
     keepMine,
     setEtag,

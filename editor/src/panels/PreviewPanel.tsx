@@ -16,7 +16,7 @@ function Cell({ c, testId }: { c: PreviewCell | null; testId: string }) {
   );
 }
 
-export function PreviewPanel({ rows, ms, dossiers, selected, toggle, error, baseLabel }: { rows: PreviewRow[]; ms: number; dossiers: DossierDetail[]; selected: Set<string>; toggle(id: string): void; error: string | null; baseLabel: string }) {
+export function PreviewPanel({ rows, ms, dossiers, selected, toggle, error, baseLabel, currentLabel }: { rows: PreviewRow[]; ms: number; dossiers: DossierDetail[]; selected: Set<string>; toggle(id: string): void; error: string | null; baseLabel: string | null; currentLabel: string }) {
   const { t } = useTranslation();
   const [choosing, setChoosing] = useState(false);
   const changed = rows.filter((r) => r.changed).length;
@@ -45,8 +45,8 @@ export function PreviewPanel({ rows, ms, dossiers, selected, toggle, error, base
         <thead>
           <tr>
             <th>{t('preview.city')}</th>
-            <th>{baseLabel}</th>
-            <th>{t('preview.draft')}</th>
+            {baseLabel && <th>{baseLabel}</th>}
+            <th>{currentLabel}</th>
           </tr>
         </thead>
         <tbody>
@@ -55,7 +55,7 @@ export function PreviewPanel({ rows, ms, dossiers, selected, toggle, error, base
               <td>
                 {r.name} <span className="muted small">{r.period}</span>
               </td>
-              <Cell c={r.base} testId={`preview-base-${r.id}`} />
+              {baseLabel && <Cell c={r.base} testId={`preview-base-${r.id}`} />}
               <Cell c={r.draft} testId={`preview-draft-${r.id}`} />
             </tr>
           ))}

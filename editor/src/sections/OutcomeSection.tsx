@@ -34,6 +34,35 @@ export function OutcomeSection() {
           <input type="date" readOnly={readOnly} value={rs.effectiveTo ?? ''} onChange={(e) => doc.edit((r) => setAt(r, ['effectiveTo'], e.target.value || null))} />
         </div>
       </div>
+      <div className="card" data-path="outcomes">
+        <h3>{t('outcome.titles')}</h3>
+        <table className="grid">
+          <thead>
+            <tr>
+              <th>{t('outcome.titleId')}</th>
+              <th>{t('outcome.titleZh')}</th>
+              <th>{t('outcome.titleEn')}</th>
+              <th>{t('outcome.rank')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rs.outcomes.map((o, oi) => (
+              <tr key={o.id}>
+                <td>
+                  <code className="id">{o.id}</code>
+                </td>
+                <td>
+                  <input type="text" className="wide" readOnly={readOnly} aria-label={`${o.id} ${t('outcome.titleZh')}`} value={o.label.zh} onChange={(e) => doc.edit((r) => setAt(r, ['outcomes', oi, 'label', 'zh'], e.target.value))} />
+                </td>
+                <td>
+                  <input type="text" className="wide" readOnly={readOnly} aria-label={`${o.id} ${t('outcome.titleEn')}`} value={o.label.en} onChange={(e) => doc.edit((r) => setAt(r, ['outcomes', oi, 'label', 'en'], e.target.value))} />
+                </td>
+                <td>{o.rank}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {rs.stages.map((s, si) =>
         s.kind !== 'outcome' ? null : (
           <div key={s.id}>

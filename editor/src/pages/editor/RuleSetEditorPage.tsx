@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
-import type { Issue } from '../../../../engine/index.js';
+import { RuleSet, type Issue } from '../../../../engine/index.js';
 import { useApi, useAuth } from '../../auth/useAuth.js';
 import { useRuleSetDocument } from '../../hooks/useRuleSetDocument.js';
 import { useChecks } from '../../hooks/useChecks.js';
@@ -45,9 +45,13 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
   const policy = (doc.value as { policy?: string } | undefined)?.policy;
   const clauses = useClauses(api, typeof policy === 'string' ? policy : undefined);
   const checks = useChecks(doc.value, doc.syntaxError, clauses.ids);
-  const rs = checks.ruleSet;
+  // The forms render the document as it is now (parsed at once); only the checks and the compile are debounced.
+  const rs = useMemo(() => {
+    const r = RuleSet.safeParse(doc.value);
+    return r.success ? r.data : null;
+  }, [doc.value]);
   const readOnly = doc.readOnly || !can('editor');
-  const preview = usePreview(api, checks.compiled, doc.basedOn ?? (doc.version ? { id: doc.version.ruleSetId, version: doc.version.version } : null));
+  const preview = usePreview(api, checks.compiled, doc.basedOn);
   const [tab, setTab] = useState<SectionId>('parameters');
   const [selection, setSelection] = useState<Selection | null>(null);
   const [focus, setFocus] = useState<EditorState['focus']>(null);
@@ -98,7 +102,8 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
   const errors = checks.issues.filter((i) => i.severity !== 'warning').length;
   const View = VIEWS[tab];
   const title = pick(rs?.title ?? doc.draft?.document.title ?? doc.version?.document.title, i18n.language) || doc.ref;
-  const baseLabel = doc.basedOn ? t('preview.base', { ref: `${doc.basedOn.id}@${doc.basedOn.version}` }) : t('preview.thisVersion');
+  const baseLabel = doc.basedOn ? t('preview.base', { ref: `${doc.basedOn.id}@${doc.basedOn.version}` }) : null;
+  const currentLabel = doc.kind === 'draft' ? t('preview.draft') : t('preview.thisVersion');
 
   return (
     <EditorContext.Provider value={state}>
@@ -112,12 +117,27 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
               </span>
             </h1>
             <p className="muted small">
-              {doc.basedOn && t('editor.basedOn', { ref: `${doc.basedOn.id}@${doc.basedOn.version}` })}
-              {doc.draft && ` · ${t('editor.lastSaved', { who: doc.draft.updatedBy, revision: doc.draft.revision })}`}
-              {doc.readOnly && ` · ${t('editor.readOnly')}`}
+              {[
+                doc.basedOn && t('editor.basedOn', { ref: `${doc.basedOn.id}@${doc.basedOn.version}` }),
+                doc.draft && t('editor.lastSaved', { who: doc.draft.updatedBy, revision: doc.draft.revision }),
+                doc.version && t('editor.publishedBy', { who: doc.version.author, at: doc.version.publishedAt.slice(0, 10) }),
+                readOnly && t('editor.readOnly'),
+              ]
+                .filter(Boolean)
+                .join(' · ')}
             </p>
           </div>
           <div className="head-actions">
+            {doc.kind === 'draft' && !readOnly && (
+              <>
+                <button type="button" onClick={doc.undo} disabled={!doc.canUndo} title={t('editor.undo')} data-testid="undo">
+                  ↶ {t('editor.undo')}
+                </button>
+                <button type="button" onClick={doc.redo} disabled={!doc.canRedo} title={t('editor.redo')} data-testid="redo">
+                  ↷ {t('editor.redo')}
+                </button>
+              </>
+            )}
             {doc.kind === 'draft' && (
               <span className={`save-state ${doc.saveState}`} data-testid="save-state" data-state={doc.saveState} role="status">
                 {t(`save.${doc.saveState}`)}
@@ -177,7 +197,7 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
           <aside className="editor-side">
             <ClausePanel clauses={clauses.byId} />
             <ProblemsPanel issues={checks.issues} onJump={jump} />
-            <PreviewPanel {...preview} baseLabel={baseLabel} />
+            <PreviewPanel {...preview} baseLabel={baseLabel} currentLabel={currentLabel} />
           </aside>
         </div>
         {publishing && (
