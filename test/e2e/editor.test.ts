@@ -56,7 +56,8 @@ describe('the rule editor in chromium', () => {
     await value.fill('1300');
     await expect.poll(() => changsha.getAttribute('data-status'), { timeout: 5000, interval: 20 }).toBe('failed');
     const previewMs = Date.now() - t0;
-    expect(previewMs).toBeLessThan(2000);
+    console.log(`preview updated ${previewMs} ms after the edit (150 ms debounce, check, compile, 16 dossiers)`);
+    expect(previewMs).toBeLessThan(1000);
     expect(await page.getByTestId('preview-base-changsha-2021').getAttribute('data-status')).toBe('passed');
     expect(await page.getByTestId('preview-row-changsha-2021').getAttribute('data-changed')).toBe('true');
     await expect.poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');

@@ -16,7 +16,7 @@ function Cell({ c, testId }: { c: PreviewCell | null; testId: string }) {
   );
 }
 
-export function PreviewPanel({ rows, ms, dossiers, selected, toggle, error, baseLabel, currentLabel }: { rows: PreviewRow[]; ms: number; dossiers: DossierDetail[]; selected: Set<string>; toggle(id: string): void; error: string | null; baseLabel: string | null; currentLabel: string }) {
+export function PreviewPanel({ rows, ms, compileMs, dossiers, selected, toggle, error, baseLabel, currentLabel }: { rows: PreviewRow[]; ms: number; compileMs: number; dossiers: DossierDetail[]; selected: Set<string>; toggle(id: string): void; error: string | null; baseLabel: string | null; currentLabel: string }) {
   const { t } = useTranslation();
   const [choosing, setChoosing] = useState(false);
   const changed = rows.filter((r) => r.changed).length;
@@ -27,7 +27,7 @@ export function PreviewPanel({ rows, ms, dossiers, selected, toggle, error, base
       </h2>
       {error && <p className="field-error">{error}</p>}
       <p className="muted small">
-        {t('preview.timing', { count: rows.length, ms: ms.toFixed(0) })}{' '}
+        {t('preview.timing', { count: rows.length, ms: ms.toFixed(0), compile: compileMs.toFixed(0) })}{' '}
         <button type="button" className="link small" onClick={() => setChoosing(!choosing)}>
           {t('preview.choose')}
         </button>

@@ -175,7 +175,7 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
           <div className="editor-main">
             <nav className="tabs" role="tablist">
               {SECTIONS.map((s) => (
-                <button key={s} type="button" role="tab" aria-selected={tab === s} className={tab === s ? 'active' : ''} onClick={() => setTab(s)} data-testid={`tab-${s}`}>
+                <button key={s} type="button" role="tab" aria-selected={tab === s} className={tab === s ? 'active' : ''} onClick={() => { setTab(s); setSelection(null); }} data-testid={`tab-${s}`}>
                   {t(`tabs.${s}`)}
                   {issueCount(checks.issues, doc.value, s) > 0 && <span className="dot" />}
                 </button>
@@ -197,7 +197,7 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
           <aside className="editor-side">
             <ClausePanel clauses={clauses.byId} />
             <ProblemsPanel issues={checks.issues} onJump={jump} />
-            <PreviewPanel {...preview} baseLabel={baseLabel} currentLabel={currentLabel} />
+            <PreviewPanel {...preview} compileMs={checks.ms} baseLabel={baseLabel} currentLabel={currentLabel} />
           </aside>
         </div>
         {publishing && (
