@@ -24,6 +24,8 @@ import { ruleSetHash } from './hash.js';
 export interface CompiledDerived {
   def: DerivedFact;
   fn: CompiledExpr;
+  /** Facts and derived values the expression reads. */
+  reads: string[];
 }
 
 export interface CompiledRuleSetCore {
@@ -166,7 +168,7 @@ export function compileCore(ruleSet: RuleSet, reuse: { schema?: z.ZodType } = {}
 
   if (issues.length) return { ok: false, issues };
 
-  const derived = order.map((def) => ({ def, fn: compiledDerived.get(def.id)! }));
+  const derived = order.map((def) => ({ def, fn: compiledDerived.get(def.id)!, reads: [...(deps.get(def.id) ?? [])] }));
   let engine: Engine | null = null;
   let hash: string | null = null;
   const core: CompiledRuleSetCore = {

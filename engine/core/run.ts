@@ -219,13 +219,15 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
       ruleId: verdict.ruleId,
     },
     stages,
-    derived: core.derived.map(({ def }) => {
+    derived: core.derived.map(({ def, reads }) => {
       const v = ctx.derived.get(def.id);
       return {
         id: def.id,
         label: def.label,
         value: v instanceof Dec ? v.toNumber() : null,
         ...(def.unit ? { unit: def.unit } : {}),
+        expr: def.expr,
+        inputs: reads.map((f) => ({ fact: f, value: ctx.values[f] ?? null })),
         missing: v instanceof Undecided ? (v.facts.length ? v.facts : v.reasons) : [],
         cites: def.cites,
       };

@@ -178,7 +178,16 @@ export const OutcomeSummary = z
 export type OutcomeSummary = z.infer<typeof OutcomeSummary>;
 
 export const DerivedValue = z
-  .object({ id: z.string(), label: I18nText, value: z.number().nullable(), unit: z.string().optional(), missing: z.array(z.string()), cites: Cites })
+  .object({
+    id: z.string(),
+    label: I18nText,
+    value: z.number().nullable(),
+    unit: z.string().optional(),
+    expr: z.string().describe('The expression it is computed by'),
+    inputs: z.array(z.object({ fact: z.string(), value: z.unknown() }).strict()).describe('The values it read'),
+    missing: z.array(z.string()),
+    cites: Cites,
+  })
   .strict();
 
 export const Evaluation = z

@@ -101,7 +101,8 @@ export function renderEvaluation(ev: Evaluation, rs: RuleSet, lang: Lang, paint:
     L.push('', paint.bold(`━━ ${msg('derived', lang)}`));
     for (const d of ev.derived) {
       const v = d.value !== null ? `${readable(d.value)}${d.unit ? ` ${d.unit}` : ''}` : paint.yellow(`? (${lang === 'zh' ? '缺少' : 'missing'} ${d.missing.join(', ')})`);
-      L.push(`  ${tx(d.label)} = ${v}${cites.tag(d.cites)}`);
+      const inputs = d.inputs.map((i) => `${i.fact} ${typeof i.value === 'number' ? readable(i.value) : i.value === null ? '?' : String(i.value)}`).join(', ');
+      L.push(`  ${tx(d.label)} = ${v}${cites.tag(d.cites)}`, paint.dim(`      ${d.expr}${inputs ? `  ← ${inputs}` : ''}`));
     }
   }
 
