@@ -2,6 +2,36 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ensureEditorBuilt, launchChromium, screenshot, signIn, startServer, type E2EServer } from './harness.js';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { compileRuleSet } from '../../engine/index.js';
+
+/**
+ * The sample city the test watches, chosen from the samples as they are: the one with the smallest revenue that passes under
+ * sfc-2017@1, and a threshold just above its revenue, so raising the threshold must turn it from passing to failing.
+ */
+function pickCity(): { id: string; threshold: number } {
+  const rules = path.resolve(import.meta.dirname, '../../rules');
+  const c = compileRuleSet(JSON.parse(readFileSync(path.join(rules, 'sfc-2017/v1.json'), 'utf8')));
+  if (!c.ok) throw new Error('sfc-2017@1 does not compile');
+  let best: { id: string; revenue: number } | null = null;
+  for (const name of readdirSync(path.join(rules, 'samples')).filter((n) => n.endsWith('.json'))) {
+    const d = JSON.parse(readFileSync(path.join(rules, 'samples', name), 'utf8'));
+    const r = d.facts.softwareRevenue;
+    const revenue = typeof r === 'number' ? r : r?.value;
+    const checked = c.compiled.checkDossier(d);
+    if (!checked.ok || typeof revenue !== 'number') continue;
+    if (c.compiled.evaluateFast(checked.dossier).status === 'passed' && (!best || revenue < best.revenue)) best = { id: `${d.facts.cityId}-${d.facts.period}`, revenue };
+  }
+  if (!best) throw new Error('no sample city passes under sfc-2017@1');
+  return { id: best.id, threshold: Math.floor(best.revenue) + 1 };
+}
+const CITY = pickCity();
+const T = CITY.threshold;
+const NOTE = { zh: `产业规模门槛由1000亿元提高到${T}亿元`, en: `Revenue threshold raised from 1000 to ${T}` };
+
+/** expect.poll with a timeout that suits a busy 2-core machine running several browser tests at once. */
+const poll = <T,>(fn: () => Promise<T> | T, opts: { timeout?: number; interval?: number } = {}) => expect.poll(fn, { timeout: 15_000, interval: 50, ...opts });
 
 let server: E2EServer;
 let browser: Browser;
@@ -10,7 +40,7 @@ const pageErrors: string[] = [];
 async function newPage(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(45_000);
   return page;
 }
 
@@ -39,28 +69,33 @@ describe('the rule editor in chromium', () => {
     await page.waitForURL(/\/drafts\/draft-\d+$/);
     const draftId = page.url().split('/').pop()!;
 
-    // The preview shows Changsha (featured, 1250 亿元) passing under v1 and under the untouched draft.
-    const changsha = page.getByTestId('preview-draft-changsha-2021');
-    await expect.poll(() => changsha.getAttribute('data-status')).toBe('passed');
-    expect(await page.getByTestId('preview-base-changsha-2021').getAttribute('data-status')).toBe('passed');
+    // The preview shows the city passing under v1 and under the untouched draft.
+    const city = page.getByTestId(`preview-draft-${CITY.id}`);
+    await poll(() => city.getAttribute('data-status')).toBe('passed');
+    expect(await page.getByTestId(`preview-base-${CITY.id}`).getAttribute('data-status')).toBe('passed');
 
     // Choosing the parameter shows the clause it cites beside it.
     await page.getByTestId('param-row-revenueThreshold').click();
-    await expect.poll(() => page.getByTestId('clause-panel').innerText()).toContain('I1.1');
+    await poll(() => page.getByTestId('clause-panel').innerText()).toContain('I1.1');
 
-    // Raise the threshold from 1000 to 1300 in the visual table: Changsha now fails under the draft, still passes under v1.
+    // Raise the threshold from 1000 to just above the city's revenue in the visual table: it now fails under the draft, still passes under v1.
     const value = page.getByTestId('param-value-revenueThreshold');
     await value.fill('13x');
     await page.getByRole('alert').filter({ hasText: '请输入数字' }).waitFor();
     const t0 = Date.now();
-    await value.fill('1300');
-    await expect.poll(() => changsha.getAttribute('data-status'), { timeout: 5000, interval: 20 }).toBe('failed');
+    await value.fill(String(T));
+    await poll(() => city.getAttribute('data-status'), { timeout: 10_000, interval: 20 }).toBe('failed');
     const previewMs = Date.now() - t0;
-    console.log(`preview updated ${previewMs} ms after the edit (150 ms debounce, check, compile, 16 dossiers)`);
-    expect(previewMs).toBeLessThan(1000);
-    expect(await page.getByTestId('preview-base-changsha-2021').getAttribute('data-status')).toBe('passed');
-    expect(await page.getByTestId('preview-row-changsha-2021').getAttribute('data-changed')).toBe('true');
-    await expect.poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
+    const panel = page.getByTestId('preview-panel');
+    const compileMs = Number(await panel.getAttribute('data-compile-ms'));
+    const evaluateMs = Number(await panel.getAttribute('data-evaluate-ms'));
+    console.log(`preview: ${previewMs} ms from the edit to the changed verdict (150 ms debounce; check+compile ${compileMs} ms, evaluateFast of every sample ${evaluateMs} ms)`);
+    // The work itself takes a fraction of a second; the wall-clock bound leaves room for a busy 2-core CI machine running other browser tests.
+    expect(compileMs + evaluateMs).toBeLessThan(500);
+    expect(previewMs).toBeLessThan(3000);
+    expect(await page.getByTestId(`preview-base-${CITY.id}`).getAttribute('data-status')).toBe('passed');
+    expect(await page.getByTestId(`preview-row-${CITY.id}`).getAttribute('data-changed')).toBe('true');
+    await poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
     await screenshot(page, 'parameters-preview');
 
     // The other sections render the same document.
@@ -69,7 +104,7 @@ describe('the rule editor in chromium', () => {
       await page.locator(`section[aria-label]`).first().waitFor();
       await screenshot(page, `section-${tab}`);
     }
-    await expect.poll(() => page.getByTestId('indicator-sum').count()).toBe(0);
+    await poll(() => page.getByTestId('indicator-sum').count()).toBe(0);
     await page.getByTestId('tab-indicators').click();
     expect(await page.getByTestId('indicator-sum').getAttribute('class')).toContain('ok');
 
@@ -77,21 +112,21 @@ describe('the rule editor in chromium', () => {
     await page.getByTestId('tab-json').click();
     const editor = page.locator('[data-testid="json-editor"] .monaco-editor');
     await editor.waitFor();
-    await expect.poll(async () => (await page.locator('[data-testid="json-editor"] .view-lines').innerText()).replace(/\u00a0/g, ' ')).toContain('"status": "draft"');
+    await poll(async () => (await page.locator('[data-testid="json-editor"] .view-lines').innerText()).replace(/\u00a0/g, ' ')).toContain('"status": "draft"');
     await page.locator('[data-testid="json-editor"] .view-lines').click();
     await page.keyboard.press('Control+End');
     await page.keyboard.type(' oops');
     await editor.locator('.squiggly-error').first().waitFor();
-    await expect.poll(() => page.getByTestId('problem-count').innerText()).not.toContain('无错误');
-    await expect.poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('invalid');
+    await poll(() => page.getByTestId('problem-count').innerText()).not.toContain('无错误');
+    await poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('invalid');
     await screenshot(page, 'json-error');
     await page.keyboard.press('Escape');
     await page.keyboard.press('End');
     await page.keyboard.press('Shift+Home');
     await page.keyboard.type('}');
-    await expect.poll(() => page.getByTestId('problem-count').innerText()).toContain('无错误');
-    await expect.poll(() => editor.locator('.squiggly-error').count()).toBe(0);
-    await expect.poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
+    await poll(() => page.getByTestId('problem-count').innerText()).toContain('无错误');
+    await poll(() => editor.locator('.squiggly-error').count()).toBe(0);
+    await poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
 
     // Publish: golden cases that depend on the old threshold fail; re-baseline them deliberately, then publish with a note.
     await page.getByTestId('tab-parameters').click();
@@ -101,14 +136,14 @@ describe('the rule editor in chromium', () => {
     const failing = dialog.locator('[data-testid^="golden-failing-"]');
     expect(await failing.count()).toBeGreaterThan(0);
     expect(await dialog.getByTestId('publish-confirm').isDisabled()).toBe(true);
-    await dialog.getByTestId('changelog-zh').fill('产业规模门槛由1000亿元提高到1300亿元');
+    await dialog.getByTestId('changelog-zh').fill(NOTE.zh);
     expect(await dialog.getByTestId('publish-confirm').isDisabled()).toBe(true);
     await screenshot(page, 'publish-golden-failing');
     await dialog.getByRole('button', { name: '全选未通过的案例' }).click();
     await dialog.getByTestId('rebaseline-reason').fill('门槛提高后这些案例的结果按本意变化');
     await dialog.getByTestId('rebaseline-button').click();
-    await expect.poll(() => dialog.getByTestId('golden-summary').getAttribute('class'), { timeout: 60_000 }).toBe('ok');
-    await dialog.getByTestId('changelog-en').fill('Revenue threshold raised from 1000 to 1300');
+    await poll(() => dialog.getByTestId('golden-summary').getAttribute('class'), { timeout: 60_000 }).toBe('ok');
+    await dialog.getByTestId('changelog-en').fill(NOTE.en);
     await dialog.getByTestId('publish-confirm').click();
     await page.waitForURL(/\/rulesets\/sfc-2017\/versions\/2\?published=1$/);
     await page.getByTestId('published-banner').waitFor();
@@ -122,21 +157,21 @@ describe('the rule editor in chromium', () => {
     await page.getByTestId('nav-library').click();
     const v2 = page.getByTestId('version-sfc-2017-2');
     await v2.waitFor();
-    expect(await v2.innerText()).toContain('产业规模门槛由1000亿元提高到1300亿元');
+    expect(await v2.innerText()).toContain(NOTE.zh);
     await screenshot(page, 'history');
     const res = await fetch(`${server.url}/api/rulesets/sfc-2017/versions/2`, { headers: { Authorization: `Bearer ${server.adminToken}` } });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { basedOn: unknown; changelog: { note: { zh: string; en: string } }; document: { status: string; parameters: { id: string; value: unknown }[] } };
     expect(body.basedOn).toEqual({ id: 'sfc-2017', version: 1 });
-    expect(body.changelog.note).toEqual({ zh: '产业规模门槛由1000亿元提高到1300亿元', en: 'Revenue threshold raised from 1000 to 1300' });
+    expect(body.changelog.note).toEqual(NOTE);
     expect(body.document.status).toBe('published');
-    expect(body.document.parameters.find((p) => p.id === 'revenueThreshold')!.value).toBe(1300);
+    expect(body.document.parameters.find((p) => p.id === 'revenueThreshold')!.value).toBe(T);
     const drafts = (await (await fetch(`${server.url}/api/drafts`, { headers: { Authorization: `Bearer ${server.adminToken}` } })).json()) as { id: string }[];
     expect(drafts.map((d) => d.id)).not.toContain(draftId);
 
     // Compare v1 with v2: the semantic change list names the threshold.
     await page.goto(`${server.url}/compare?ruleSet=sfc-2017&from=1&to=2`);
-    await expect.poll(() => page.getByTestId('change-list').innerText()).toContain('revenueThreshold');
+    await poll(() => page.getByTestId('change-list').innerText()).toContain('revenueThreshold');
     await page.locator('.diff-wrap .monaco-diff-editor').waitFor();
     await screenshot(page, 'compare');
     expect(pageErrors).toEqual([]);
@@ -148,9 +183,9 @@ describe('the rule editor in chromium', () => {
     await signIn(page, server.url, server.adminToken);
     expect(await page.getByTestId('nav-library').innerText()).toBe('规则集库');
     await page.getByTestId('lang-switch').selectOption('en');
-    await expect.poll(() => page.getByTestId('nav-library').innerText()).toBe('Library');
+    await poll(() => page.getByTestId('nav-library').innerText()).toBe('Library');
     await page.reload();
-    await expect.poll(() => page.getByTestId('nav-library').innerText()).toBe('Library');
+    await poll(() => page.getByTestId('nav-library').innerText()).toBe('Library');
     await page.goto(`${server.url}/rulesets/sfc-2017/versions/1`);
     await page.getByTestId('tab-parameters').waitFor();
     expect(await page.getByTestId('tab-parameters').innerText()).toBe('Parameters');
@@ -158,14 +193,14 @@ describe('the rule editor in chromium', () => {
     // Rule content comes from the rule set's own English labels.
     expect(await page.getByTestId('param-row-revenueThreshold').innerText()).toContain('Industry scale threshold');
     await page.getByTestId('param-row-revenueThreshold').click();
-    await expect.poll(() => page.getByTestId('clause-panel').innerText()).toContain('Clause text');
-    await expect.poll(() => page.getByTestId('preview-panel').innerText()).toContain('Live preview');
+    await poll(() => page.getByTestId('clause-panel').innerText()).toContain('Clause text');
+    await poll(() => page.getByTestId('preview-panel').innerText()).toContain('Live preview');
     await screenshot(page, 'english-version');
     // JSON view: hover descriptions come from the JSON Schema generated from the zod schema.
     await page.getByTestId('tab-json').click();
     const key = page.locator('[data-testid="json-editor"] .view-line span', { hasText: '"effectiveFrom"' }).first();
     await key.waitFor();
-    await expect.poll(async () => {
+    await poll(async () => {
       await key.hover();
       return (await page.locator('.monaco-hover').allInnerTexts()).join(' ');
     }).toContain('First day the version is in force');
@@ -212,19 +247,19 @@ describe('safety in chromium', () => {
 
     // Taking their version shows it; nothing was overwritten.
     await page.getByTestId('conflict-take-theirs').click();
-    await expect.poll(() => page.getByTestId('param-value-passMarkFeatured').inputValue()).toBe('95');
+    await poll(() => page.getByTestId('param-value-passMarkFeatured').inputValue()).toBe('95');
     expect(await page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1000');
     expect(await banner.count()).toBe(0);
 
     // Undo and redo step through edits, whichever view made them.
     await page.getByTestId('param-value-revenueThreshold').fill('1111');
     await page.getByTestId('undo').click();
-    await expect.poll(() => page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1000');
+    await poll(() => page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1000');
     await page.getByTestId('redo').click();
-    await expect.poll(() => page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1111');
+    await poll(() => page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1111');
     await page.getByTestId('undo').click();
-    await expect.poll(() => page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1000');
-    await expect.poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
+    await poll(() => page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1000');
+    await poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
 
     // A clause id that the policy does not have is a problem; from another tab, clicking it jumps to the parameter.
     await page.getByTestId('param-row-revenueThreshold').click();
@@ -234,8 +269,8 @@ describe('safety in chromium', () => {
     await page.getByTestId('tab-bonus').click();
     await page.getByTestId('param-row-revenueThreshold').waitFor({ state: 'detached' });
     await problem.click();
-    await expect.poll(() => page.getByTestId('tab-parameters').getAttribute('aria-selected')).toBe('true');
-    await expect.poll(() => page.getByTestId('param-row-revenueThreshold').getAttribute('class')).toContain('has-issue');
+    await poll(() => page.getByTestId('tab-parameters').getAttribute('aria-selected')).toBe('true');
+    await poll(() => page.getByTestId('param-row-revenueThreshold').getAttribute('class')).toContain('has-issue');
     expect(await page.getByTestId('param-row-revenueThreshold').getAttribute('class')).toContain('selected');
     await screenshot(page, 'problems-jump');
     // The same problem is marked in the JSON text.

@@ -21,7 +21,7 @@ export function PreviewPanel({ rows, ms, compileMs, dossiers, selected, toggle, 
   const [choosing, setChoosing] = useState(false);
   const changed = rows.filter((r) => r.changed).length;
   return (
-    <section className="panel" aria-label={t('preview.title')} data-testid="preview-panel">
+    <section className="panel" aria-label={t('preview.title')} data-testid="preview-panel" data-compile-ms={compileMs.toFixed(1)} data-evaluate-ms={ms.toFixed(1)}>
       <h2>
         {t('preview.title')} {changed > 0 && <span className="badge warn" data-testid="preview-changed">{t('preview.changed', { count: changed })}</span>}
       </h2>
