@@ -9,6 +9,7 @@ import { LibraryPage } from './pages/LibraryPage.js';
 import { DraftsPage } from './pages/DraftsPage.js';
 import { ComparePage } from './pages/ComparePage.js';
 import { RuleSetEditorPage } from './pages/editor/RuleSetEditorPage.js';
+import { ANALYST_NAV, AnalystRoutes } from './pages/analyst/AnalystRoutes.js';
 
 /** Left navigation: label key, path, least role. Analyst pages go here too (role 'analyst'). */
 const NAV: { key: string; href: string; role: Role; match: (p: string) => boolean }[] = [
@@ -61,7 +62,14 @@ export function App() {
               </Link>
             </li>
           ))}
-          <li className="nav-slot muted small">{t('nav.analystSoon')}</li>
+          <li className="nav-slot muted small">{t('analyst.nav.group')}</li>
+          {ANALYST_NAV.filter((n) => can(n.role)).map((n) => (
+            <li key={n.href}>
+              <Link href={n.href} className={n.match(path) ? 'active' : ''} data-testid={`nav-${n.href.slice(1).replace('/', '-')}`}>
+                {t(n.key)}
+              </Link>
+            </li>
+          ))}
         </ul>
         <div className="nav-foot">
           {langSwitch}
@@ -87,6 +95,9 @@ export function App() {
             )}
           </Route>
           <Route path="/compare">{() => <ComparePage />}</Route>
+          <Route path="/analyst" nest>
+            <AnalystRoutes />
+          </Route>
           <Route>{() => <p className="page-pad">{t('common.notFound')}</p>}</Route>
         </Switch>
       </main>

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { I18nText, Issue } from '../../engine/schema/common.js';
 import { Evaluation } from '../../engine/schema/evaluation.js';
 import { ParameterValue } from '../../engine/schema/ruleSet.js';
-import { BatchResponse, Interpretations, RuleSetRef } from './schemas.js';
+import { BatchResponse, Dossier, Interpretations, RuleSetRef } from './schemas.js';
 
 const Period = z.string().regex(/^[0-9]{4}$/, 'a year').transform(Number);
 const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -171,7 +171,8 @@ export const AnalystDossier = z
       .strict()
       .nullable()
       .describe('The latest stored evaluation record of the dossier'),
+    dossier: Dossier.optional().describe('The latest revision itself (with full=true)'),
   })
   .strict();
 
-export const AnalystDossierQuery = z.object({ ruleSet: RuleSetRef, period: Period.optional() }).strict();
+export const AnalystDossierQuery = z.object({ ruleSet: RuleSetRef, period: Period.optional(), full: Bool.optional().describe('true: include each dossier') }).strict();

@@ -284,6 +284,7 @@ export const analysisRoutes = (): RouteDef[] => [
             lastEvaluation: e
               ? { id: e.id, createdAt: e.createdAt, ref: `${e.ruleSetId}@${e.version}`, status: e.outcome.status, title: e.outcome.title, total: e.outcome.total }
               : null,
+            ...(query.full ? { dossier: rev.dossier } : {}),
           };
         }),
       };
