@@ -280,6 +280,60 @@ describe('safety in chromium', () => {
     await page.close();
   }, 120_000);
 
+  it('edits a bonus formula, a gate and an interpretation by clicking, and the saved draft has each change', async () => {
+    const created = await api('POST', '/api/drafts', { from: 'sfc-2017@1' });
+    const id: string = created.body.id;
+    const page = await newPage();
+    await signIn(page, server.url, server.adminToken);
+    await page.goto(`${server.url}/drafts/${id}`);
+    await page.getByTestId('tab-bonus').click();
+
+    // Steps over a base: a new base moves the preview of the points it gives.
+    const steps = page.getByTestId('item-bonus:revenue-steps');
+    await steps.getByRole('textbox', { name: '基数', exact: true }).fill('900');
+    await poll(() => steps.getByTestId('preview-bonus:revenue-steps').innerText()).toContain('900');
+    // Per-firm tiers: add a tier.
+    const tiers = page.getByTestId('item-bonus:large-firm-tiers');
+    const tierRows = await tiers.locator('table.tiers tbody tr').count();
+    await tiers.getByRole('button', { name: '增加一档' }).click();
+    await poll(() => tiers.locator('table.tiers tbody tr').count()).toBe(tierRows + 1);
+    await screenshot(page, 'bonus-edited');
+
+    // A gate that is one comparison: wrap it in "all", add a second condition, make it "any".
+    await page.getByTestId('tab-conditions').click();
+    const gate = page.getByTestId('item-check:working-body');
+    await gate.getByRole('button', { name: '套入“全部”' }).first().click();
+    await gate.getByRole('button', { name: '+ 添加条件' }).click();
+    await poll(() => gate.getByTestId('cond-leaf').count()).toBe(2);
+    await gate.getByLabel('组合方式').selectOption('any');
+    await gate.getByTestId('cond-leaf').nth(1).getByLabel('数据项').selectOption('softwareRevenue');
+    await gate.getByTestId('cond-leaf').nth(1).getByLabel('比较', { exact: true }).selectOption('greaterThan');
+    await screenshot(page, 'condition-builder');
+
+    // An interpretation: choose pro-rata revenue steps; its parameter follows.
+    await page.getByTestId('tab-interpretations').click();
+    await page.getByTestId('item-interp:revenue-bonus-steps').getByRole('radio').nth(1).check();
+    await poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
+
+    const saved = (await api('GET', `/api/drafts/${id}`)).body.document;
+    const param = (pid: string) => saved.parameters.find((p: { id: string }) => p.id === pid).value;
+    expect(param('revenueBonusBase')).toBe(900);
+    expect(param('revenueBonusRounding')).toBe('proRata');
+    expect(saved.interpretations.find((i: { id: string }) => i.id === 'interp:revenue-bonus-steps').chosen).toBe('pro-rata');
+    const bonus = saved.stages.find((x: { kind: string }) => x.kind === 'bonus');
+    expect(bonus.items.find((i: { id: string }) => i.id === 'bonus:large-firm-tiers').formula.tiers).toHaveLength(tierRows + 1);
+    const formal = saved.stages.find((x: { id: string }) => x.id === 'stage:formal-review');
+    expect(formal.items.find((i: { id: string }) => i.id === 'check:working-body').condition).toEqual({
+      any: [
+        { fact: 'application.workingBody', operator: 'equal', value: true },
+        { fact: 'softwareRevenue', operator: 'greaterThan', value: 0 },
+      ],
+    });
+    expect((await api('POST', `/api/drafts/${id}/validate`)).body.valid).toBe(true);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('does not offer a viewer what a viewer may not do', async () => {
     const made = await api('POST', '/api/tokens', { name: 'reader', role: 'viewer' });
     expect(made.status).toBe(201);

@@ -16,6 +16,25 @@ function valueKind(v: LeafCondition['value']): ValueKind {
   return 'text';
 }
 
+/** A literal that suits a fact's type, for a new leaf or a leaf whose fact changed type. */
+function defaultValueFor(rs: RuleSet, factId: string): LeafCondition['value'] {
+  const f = rs.facts.find((x) => x.id === factId);
+  if (!f) return 0;
+  if (f.type === 'boolean') return true;
+  if (f.type === 'enum') return f.values?.[0]?.id ?? '';
+  if (f.type === 'string') return '';
+  return 0;
+}
+
+/** Whether a literal value fits a fact's type (references to facts and parameters always do). */
+function fits(rs: RuleSet, factId: string, v: LeafCondition['value']): boolean {
+  const f = rs.facts.find((x) => x.id === factId);
+  if (!f || (v !== null && typeof v === 'object')) return true;
+  if (f.type === 'boolean') return typeof v === 'boolean';
+  if (f.type === 'number' || f.type === 'integer') return typeof v === 'number';
+  return typeof v === 'string';
+}
+
 function factOptions(rs: RuleSet, lang: string): { id: string; label: string }[] {
   return [
     ...rs.facts.filter((f) => f.type !== 'list').map((f) => ({ id: f.id, label: `${pick(f.label, lang)} (${f.id})` })),
@@ -35,7 +54,7 @@ function Leaf({ c, at, onChange, readOnly }: { c: LeafCondition; at: NodePath; o
   const known = facts.some((f) => f.id === c.fact);
   return (
     <div className="cond-leaf" data-testid="cond-leaf">
-      <select aria-label={t('conditions.fact')} value={c.fact} disabled={readOnly} onChange={(e) => set({ fact: e.target.value })}>
+      <select aria-label={t('conditions.fact')} value={c.fact} disabled={readOnly} onChange={(e) => set(fits(rs, e.target.value, c.value) ? { fact: e.target.value } : { fact: e.target.value, value: defaultValueFor(rs, e.target.value) })}>
         {!known && <option value={c.fact}>{c.fact}</option>}
         {facts.map((f) => (
           <option key={f.id} value={f.id}>
@@ -101,6 +120,7 @@ function Leaf({ c, at, onChange, readOnly }: { c: LeafCondition; at: NodePath; o
 
 function Node({ root, at, onChange, readOnly }: { root: Condition; at: NodePath; onChange(fn: (root: Condition) => Condition): void; readOnly: boolean }) {
   const { t, i18n } = useTranslation();
+  const { rs } = useEditor();
   let c: Condition = root;
   for (const i of at) c = childrenOf(c)[i];
   const kind = nodeKind(c);
@@ -158,10 +178,17 @@ function Node({ root, at, onChange, readOnly }: { root: Condition; at: NodePath;
         ))}
         {!readOnly && kind !== 'not' && (
           <div className="cond-add">
-            <button type="button" className="link" onClick={() => onChange((r) => addChild(r, at, newLeaf((kids.find((k) => nodeKind(k) === 'leaf') as LeafCondition | undefined)?.fact ?? 'softwareRevenue')))}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => {
+                const fact = (kids.find((k) => nodeKind(k) === 'leaf') as LeafCondition | undefined)?.fact ?? 'softwareRevenue';
+                onChange((r) => addChild(r, at, newLeaf(fact, 'equal', rs ? defaultValueFor(rs, fact) : 0)));
+              }}
+            >
               + {t('conditions.addCondition')}
             </button>
-            <button type="button" className="link" onClick={() => onChange((r) => addChild(r, at, { all: [newLeaf('softwareRevenue')] }))}>
+            <button type="button" className="link" onClick={() => onChange((r) => addChild(r, at, { all: [newLeaf('softwareRevenue', 'greaterThanInclusive', 0)] }))}>
               + {t('conditions.addGroup')}
             </button>
           </div>

@@ -11,7 +11,7 @@ function Cell({ c, testId }: { c: PreviewCell | null; testId: string }) {
   const r = c.result;
   return (
     <td data-testid={testId} data-status={r.status}>
-      <span className={`verdict ${r.status}`}>{t(`status.${r.status}`)}</span> <span className="total">{r.total ?? '—'}</span>
+      <span className={`pv-verdict ${r.status}`}>{t(`status.${r.status}`)}</span> <span className="total">{r.total ?? '—'}</span>
     </td>
   );
 }
