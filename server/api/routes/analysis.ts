@@ -40,7 +40,8 @@ function sweepValues(body: z.infer<typeof A.SweepBody>): (number | string | bool
   if (body.from === undefined || body.to === undefined || body.steps === undefined)
     throw new ApiError('invalid_request', 'Give values, or from, to and steps', [{ code: 'missing_field', path: ['body', 'values'], message: 'values, or from + to + steps, are required' }]);
   const n = body.steps;
-  return Array.from({ length: n }, (_, i) => Number((body.from! + ((body.to! - body.from!) * i) / (n - 1)).toPrecision(12)));
+  // Rounded to millionths: finer values push the engine's fast path onto decimal arithmetic.
+  return Array.from({ length: n }, (_, i) => Math.round((body.from! + ((body.to! - body.from!) * i) / (n - 1)) * 1e6) / 1e6);
 }
 
 /** A dossier as a spreadsheet carries it: no $schema, no empty meta lists (so an unchanged row counts as unchanged). */

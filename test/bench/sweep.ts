@@ -1,0 +1,84 @@
+// Sweep benchmark: times the engine's sensitivity sweep (fast path) on 300 dossiers × 1,000 values, the figure the analyst's Sensitivity page promises.
+//
+// Usage: npm run bench:sweep [-- --dossiers 300 --values 1000 --runs 3 --seed 2017]
+// The dossiers are the 16 samples copied with new city ids and revenue scaled by a seeded random factor (0.6–1.6), so cities
+// flip at many different values. Two sweeps are timed: revenueThreshold (a parameter that feeds derived values, so each
+// value re-derives them) and passMarkComprehensive (one that does not, so derived values are reused); then the interpretation flips.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { compileRuleSet, flipInterpretations, sweepParameter, type Dossier } from '../../engine/index.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const program = new Command('bench:sweep')
+  .option('--dossiers <n>', 'number of dossiers', '300')
+  .option('--values <n>', 'number of parameter values', '1000')
+  .option('--runs <n>', 'timed runs (the median is reported)', '3')
+  .option('--seed <n>', 'PRNG seed', '2017')
+  .parse();
+const N = Number(program.opts().dossiers);
+const V = Number(program.opts().values);
+const RUNS = Number(program.opts().runs);
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const c = compileRuleSet(JSON.parse(fs.readFileSync(path.join(ROOT, 'rules/sfc-2017/v1.json'), 'utf8')));
+if (!c.ok) throw new Error('sfc-2017 v1 does not compile');
+const compiled = c.compiled;
+const samples: Dossier[] = fs
+  .readdirSync(path.join(ROOT, 'rules/samples'))
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => JSON.parse(fs.readFileSync(path.join(ROOT, 'rules/samples', f), 'utf8')));
+const rand = mulberry32(Number(program.opts().seed));
+const dossiers: Dossier[] = Array.from({ length: N }, (_, i) => {
+  const d = structuredClone(samples[i % samples.length]);
+  const f = d.facts as Record<string, unknown>;
+  const scale = 0.6 + rand();
+  const rev = (x: unknown) => (typeof x === 'object' && x !== null ? { ...(x as object), value: Math.round((x as { value: number }).value * scale * 10) / 10 } : Math.round((x as number) * scale * 10) / 10);
+  f.cityId = `${f.cityId}-${i}`;
+  f.softwareRevenue = rev(f.softwareRevenue);
+  if (f.softwareRevenuePrev !== undefined) f.softwareRevenuePrev = rev(f.softwareRevenuePrev);
+  return d;
+});
+// Rounded to millionths as the Sensitivity page does: the fast path computes in millionths and falls back to decimals for finer values.
+const values = (from: number, to: number) => Array.from({ length: V }, (_, i) => Math.round((from + ((to - from) * i) / (V - 1)) * 1e6) / 1e6);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function time(label: string, run: () => { flips: number; passedFirst: number; passedLast: number }) {
+  const times: number[] = [];
+  let info = run(); // warm-up
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = performance.now();
+    info = run();
+    times.push(performance.now() - t0);
+  }
+  const ms = median(times);
+  console.log(`${label.padEnd(46)} ${ms.toFixed(0).padStart(6)} ms  (${((N * V) / ms).toFixed(0)}k evaluations/s; passing ${info.passedFirst} → ${info.passedLast}, ${info.flips} cities flip)`);
+  return ms;
+}
+
+console.log(`sweep benchmark: ${N} dossiers × ${V} values, median of ${RUNS} runs; Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
+const sweep = (param: string, from: number, to: number) => () => {
+  const out = sweepParameter(compiled, dossiers, param, values(from, to));
+  if (!out.ok) throw new Error(JSON.stringify(out.issues.slice(0, 3)));
+  return { flips: out.result.flips.length, passedFirst: out.result.points[0].passed, passedLast: out.result.points.at(-1)!.passed };
+};
+const a = time('revenueThreshold 500–2000 亿元 (feeds derived values)', sweep('revenueThreshold', 500, 2000));
+const b = time('passMarkComprehensive 80–120 分', sweep('passMarkComprehensive', 80, 120));
+const t0 = performance.now();
+const f = flipInterpretations(compiled, dossiers);
+const flipMs = performance.now() - t0;
+if (!f.ok) throw new Error('flips failed');
+console.log(`${'interpretation flips (each selectable alternative)'.padEnd(46)} ${flipMs.toFixed(0).padStart(6)} ms  (${f.flips.length} alternatives × ${N} dossiers)`);
+console.log(`figure: ${N} dossiers × ${V} values in ${(Math.max(a, b) / 1000).toFixed(2)} s at most`);
