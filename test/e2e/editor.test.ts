@@ -266,6 +266,7 @@ describe('safety in chromium', () => {
     await page.getByLabel('引用条款', { exact: true }).last().fill('I1.1, I9.9');
     const problem = page.getByTestId('problem').filter({ hasText: 'I9.9' });
     await problem.waitFor();
+    expect(await problem.innerText()).toContain('政策原文中没有这个条款');
     await page.getByTestId('tab-bonus').click();
     await page.getByTestId('param-row-revenueThreshold').waitFor({ state: 'detached' });
     await problem.click();
@@ -276,6 +277,12 @@ describe('safety in chromium', () => {
     // The same problem is marked in the JSON text.
     await page.getByTestId('problem').filter({ hasText: 'I9.9' }).locator('..').getByRole('button', { name: '在 JSON 中查看' }).click();
     await page.locator('[data-testid="json-editor"] .squiggly-error').first().waitFor();
+    // Publishing is refused while the draft has an error.
+    await page.getByTestId('publish-open').click();
+    const dialog = page.getByTestId('publish-dialog');
+    await dialog.getByRole('alert').filter({ hasText: '1 个错误' }).waitFor();
+    expect(await dialog.getByTestId('publish-confirm').isDisabled()).toBe(true);
+    await dialog.getByRole('button', { name: '取消' }).click();
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 120_000);

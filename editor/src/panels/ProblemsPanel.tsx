@@ -19,7 +19,9 @@ export function ProblemsPanel({ issues, onJump }: { issues: Issue[]; onJump(issu
           <li key={n} className={i.severity === 'warning' ? 'warning' : 'error'}>
             <button type="button" className="problem" onClick={() => onJump(i, 'visual')} data-testid="problem">
               <span className="path">{i.path.length ? i.path.join('.') : t('problems.root')}</span>
-              <span className="msg">{i.code === 'json_syntax' ? `${t('problems.jsonSyntax')}: ${i.message}` : i.message}</span>
+              <span className="msg">
+                {t(`issues.${i.code}`, { defaultValue: '' }) && <strong>{t(`issues.${i.code}`)}</strong>} {i.message}
+              </span>
             </button>
             <button type="button" className="link small" onClick={() => onJump(i, 'json')}>
               {t('problems.inJson')}
