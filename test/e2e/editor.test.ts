@@ -96,6 +96,13 @@ describe('the rule editor in chromium', () => {
     expect(await page.getByTestId(`preview-base-${CITY.id}`).getAttribute('data-status')).toBe('passed');
     expect(await page.getByTestId(`preview-row-${CITY.id}`).getAttribute('data-changed')).toBe('true');
     await poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
+    // The table marks what differs from the base version.
+    expect(await page.getByTestId('param-was-revenueThreshold').innerText()).toBe('原值 1000');
+    await page.getByTestId('only-changed').check();
+    await poll(() => page.locator('[data-testid^="param-row-"]').count()).toBe(1);
+    await poll(() => page.getByTestId('only-changed').locator('..').innerText()).toContain('（1）');
+    await screenshot(page, 'parameters-changed');
+    await page.getByTestId('only-changed').uncheck();
     await screenshot(page, 'parameters-preview');
 
     // The other sections render the same document.

@@ -1,6 +1,6 @@
 // The live preview: sample dossiers evaluated (evaluateFast, in the browser) under the draft and under the version it is based on.
 import { useEffect, useMemo, useState } from 'react';
-import { compileRuleSet, type CompiledRuleSet, type FastResult } from '../../../engine/index.js';
+import { compileRuleSet, type CompiledRuleSet, type FastResult, type RuleSet } from '../../../engine/index.js';
 import type { ApiClient, DossierDetail } from '../api/client.js';
 
 export interface PreviewCell {
@@ -34,11 +34,12 @@ function run(compiled: CompiledRuleSet | null, dossier: unknown): PreviewCell | 
 const same = (a: PreviewCell | null, b: PreviewCell | null) =>
   !a || !b ? false : a.ok === b.ok && a.result?.status === b.result?.status && a.result?.title === b.result?.title && a.result?.total === b.result?.total;
 
-/** Evaluates the chosen sample dossiers under the draft (recomputed when `compiled` changes) and under the base version (once). */
+/** Evaluates the chosen sample dossiers under the draft (recomputed when `compiled` changes) and under the base version (once); also returns the base version's document. */
 export function usePreview(api: ApiClient, compiled: CompiledRuleSet | null, base: { id: string; version: number } | null) {
   const [dossiers, setDossiers] = useState<DossierDetail[]>([]);
   const [selected, setSelected] = useState<Set<string> | null>(null);
   const [baseCompiled, setBaseCompiled] = useState<CompiledRuleSet | null>(null);
+  const [baseRuleSet, setBaseRuleSet] = useState<RuleSet | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -59,8 +60,10 @@ export function usePreview(api: ApiClient, compiled: CompiledRuleSet | null, bas
     api
       .version(base.id, base.version)
       .then((v) => {
+        if (!alive) return;
+        setBaseRuleSet(v.document);
         const c = compileRuleSet(v.document);
-        if (alive && c.ok) setBaseCompiled(c.compiled);
+        if (c.ok) setBaseCompiled(c.compiled);
       })
       .catch((e) => alive && setError((e as Error).message));
     return () => {
@@ -90,5 +93,5 @@ export function usePreview(api: ApiClient, compiled: CompiledRuleSet | null, bas
       return next;
     });
 
-  return { rows, ms, dossiers, selected: selected ?? new Set(dossiers.map((d) => d.id)), toggle, error, baseReady: !!baseCompiled };
+  return { rows, ms, dossiers, selected: selected ?? new Set(dossiers.map((d) => d.id)), toggle, error, baseReady: !!baseCompiled, baseRuleSet };
 }

@@ -73,17 +73,29 @@ function ValueCell({ p, index }: { p: Parameter; index: number }) {
 
 export function ParametersSection() {
   const { t, i18n } = useTranslation();
-  const { rs, doc, readOnly, select, selection, issuesAt } = useEditor();
+  const { rs, base, doc, readOnly, select, selection, issuesAt } = useEditor();
   const [filter, setFilter] = useState('');
+  const [onlyChanged, setOnlyChanged] = useState(false);
   if (!rs) return null;
   const lang = i18n.language;
   const q = filter.trim().toLowerCase();
-  const rows = rs.parameters.map((p, i) => ({ p, i })).filter(({ p }) => !q || [p.id, p.label.zh, p.label.en, p.unit ?? '', ...p.cites].some((s) => s.toLowerCase().includes(q)));
+  const baseValue = new Map(base?.parameters.map((p) => [p.id, p.value]) ?? []);
+  const changed = (p: Parameter) => base !== null && (!baseValue.has(p.id) || baseValue.get(p.id) !== p.value);
+  const changedCount = rs.parameters.filter(changed).length;
+  const rows = rs.parameters
+    .map((p, i) => ({ p, i }))
+    .filter(({ p }) => !q || [p.id, p.label.zh, p.label.en, p.unit ?? '', ...p.cites].some((s) => s.toLowerCase().includes(q)))
+    .filter(({ p }) => !onlyChanged || changed(p));
   const groups = [...new Set(rows.map((r) => r.p.group ?? ''))];
   return (
     <section className="section" aria-label={t('tabs.parameters')}>
       <div className="section-head">
         <p className="hint">{t('parameters.hint')}</p>
+        {base && (
+          <label className="small">
+            <input type="checkbox" checked={onlyChanged} onChange={(e) => setOnlyChanged(e.target.checked)} data-testid="only-changed" /> {t('parameters.onlyChanged', { count: changedCount })}
+          </label>
+        )}
         <input type="search" className="search" placeholder={t('parameters.search')} value={filter} onChange={(e) => setFilter(e.target.value)} aria-label={t('parameters.search')} />
       </div>
       <table className="grid params">
@@ -112,7 +124,8 @@ export function ParametersSection() {
                       <tr
                         data-testid={`param-row-${p.id}`}
                         data-path={`parameters.${i}`}
-                        className={`${sel ? 'selected' : ''} ${issues.length ? 'has-issue' : ''}`}
+                        className={`${sel ? 'selected' : ''} ${issues.length ? 'has-issue' : ''} ${changed(p) ? 'changed' : ''}`}
+                        data-changed={changed(p) ? 'true' : undefined}
                         onClick={() => select({ path: ['parameters', i], cites: p.cites })}
                       >
                         <td>
@@ -121,6 +134,11 @@ export function ParametersSection() {
                         </td>
                         <td>
                           <ValueCell p={p} index={i} />
+                          {changed(p) && (
+                            <div className="was small" data-testid={`param-was-${p.id}`}>
+                              {baseValue.has(p.id) ? t('parameters.was', { value: String(baseValue.get(p.id)) }) : t('parameters.new')}
+                            </div>
+                          )}
                           {(p.min !== undefined || p.max !== undefined) && (
                             <div className="muted small">
                               {p.min !== undefined && `≥ ${p.min}`} {p.max !== undefined && `≤ ${p.max}`}

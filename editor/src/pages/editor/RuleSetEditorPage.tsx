@@ -98,7 +98,7 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
   if (doc.loading) return <p className="page-pad">{t('common.loading')}</p>;
   if (doc.loadError) return <p className="page-pad field-error">{doc.loadError}</p>;
 
-  const state: EditorState = { doc, checks, rs, readOnly, selection, select: setSelection, issuesAt, focus };
+  const state: EditorState = { doc, checks, rs, base: preview.baseRuleSet, readOnly, selection, select: setSelection, issuesAt, focus };
   const errors = checks.issues.filter((i) => i.severity !== 'warning').length;
   const View = VIEWS[tab];
   const title = pick(rs?.title ?? doc.draft?.document.title ?? doc.version?.document.title, i18n.language) || doc.ref;
@@ -197,7 +197,7 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
           <aside className="editor-side">
             <ClausePanel clauses={clauses.byId} />
             <ProblemsPanel issues={checks.issues} onJump={jump} />
-            <PreviewPanel {...preview} compileMs={checks.ms} baseLabel={baseLabel} currentLabel={currentLabel} />
+            <PreviewPanel rows={preview.rows} ms={preview.ms} dossiers={preview.dossiers} selected={preview.selected} toggle={preview.toggle} error={preview.error} compileMs={checks.ms} baseLabel={baseLabel} currentLabel={currentLabel} />
           </aside>
         </div>
         {publishing && (

@@ -16,6 +16,8 @@ export interface EditorState {
   checks: Checks;
   /** The schema-valid rule set the visual views render (null while the JSON does not match the schema). */
   rs: RuleSet | null;
+  /** The version the draft is based on, to show what changed (null for an original version or while loading). */
+  base: RuleSet | null;
   readOnly: boolean;
   selection: Selection | null;
   select(s: Selection): void;
