@@ -48,6 +48,8 @@ export class ApiClient {
   constructor(
     readonly token: string,
     private readonly base = '',
+    /** Called when the server no longer accepts the token (revoked or unknown): the app signs out. */
+    private readonly onUnauthorized?: () => void,
   ) {}
 
   private async call<T>(method: string, url: string, schema: z.ZodType<T> | null, opts: { body?: unknown; ifMatch?: string } = {}): Promise<{ data: T; etag: string | null }> {
@@ -70,6 +72,7 @@ export class ApiClient {
       }
     }
     if (!res.ok) {
+      if (res.status === 401) this.onUnauthorized?.();
       const e = S.ErrorBody.safeParse(json);
       if (!e.success) throw new ApiError(res.status, 'bad_response', `HTTP ${res.status}`);
       const { code, message, issues, ...rest } = e.data.error;

@@ -22,19 +22,19 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<WhoAmI | null>(null);
   const [checking, setChecking] = useState(true);
 
-  const signIn = useCallback(async (token: string) => {
-    const client = new ApiClient(token.trim());
-    const who = await client.whoami();
-    localStorage.setItem(KEY, token.trim());
-    setApi(client);
-    setMe(who);
-  }, []);
-
   const signOut = useCallback(() => {
     localStorage.removeItem(KEY);
     setApi(null);
     setMe(null);
   }, []);
+
+  const signIn = useCallback(async (token: string) => {
+    const client = new ApiClient(token.trim(), '', signOut);
+    const who = await client.whoami();
+    localStorage.setItem(KEY, token.trim());
+    setApi(client);
+    setMe(who);
+  }, [signOut]);
 
   useEffect(() => {
     const saved = localStorage.getItem(KEY);

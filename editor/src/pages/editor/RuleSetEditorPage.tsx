@@ -24,6 +24,7 @@ import { ProblemsPanel } from '../../panels/ProblemsPanel.js';
 import { PreviewPanel } from '../../panels/PreviewPanel.js';
 import { PublishDialog } from '../../panels/PublishDialog.js';
 import { pick } from '../../i18n/i18n.js';
+import { ErrorBoundary } from '../../components/ErrorBoundary.js';
 
 const VIEWS: Record<SectionId, () => React.JSX.Element | null> = {
   parameters: ParametersSection,
@@ -190,7 +191,19 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
                   </button>
                 </div>
               ) : (
-                <View />
+                <ErrorBoundary
+                  resetKey={tab}
+                  fallback={(e) => (
+                    <div className="banner error" role="alert">
+                      {t('editor.viewFailed', { message: e.message })}{' '}
+                      <button type="button" className="link" onClick={() => setTab('json')}>
+                        {t('editor.openJson')}
+                      </button>
+                    </div>
+                  )}
+                >
+                  <View />
+                </ErrorBoundary>
               )}
             </div>
           </div>
