@@ -76,6 +76,27 @@ describe('the analyst workspace in chromium', () => {
     expect(await page.getByTestId('verdict-yuzhou-2024').getAttribute('data-status')).toBe('passed');
     expect(await page.getByTestId('verdict-rongcheng-2024').getAttribute('data-status')).toBe('failed');
     await screenshot(page, 'analyst-imported');
+
+    // The form generated from the facts: a bad figure is marked at its field; a good one is saved with its evidence.
+    await page.getByTestId('edit-yuzhou-2024').click();
+    const revenue = page.getByTestId('fact-softwareRevenue');
+    await revenue.waitFor();
+    expect(await page.getByTestId('row-revenueGrowthPct').innerText()).toContain('未填时由本年与上年收入推算');
+    await revenue.fill('两千');
+    expect(await page.getByTestId('error-softwareRevenue').getAttribute('data-code')).toBe('not_a_number');
+    await page.getByTestId('fact-bonusAwards.majorInnovation').fill('0.5');
+    expect(await page.getByTestId('error-bonusAwards.majorInnovation').getAttribute('data-code')).toBe('invalid_award');
+    await page.getByTestId('error-bonusAwards.majorInnovation').scrollIntoViewIfNeeded();
+    await screenshot(page, 'analyst-form-errors');
+    // Back to the figures as imported (so the later tests see the same city), now with the revenue's evidence.
+    const facts = imported()[0].facts as { softwareRevenue: { value: number }; bonusAwards: { majorInnovation: number } };
+    await revenue.fill(String(facts.softwareRevenue.value));
+    await page.getByTestId('fact-bonusAwards.majorInnovation').fill(String(facts.bonusAwards.majorInnovation));
+    await page.getByTestId('evidence-document-softwareRevenue').fill('渝州市2024年统计公报');
+    await page.getByTestId('save-dossier').click();
+    await expect.poll(() => page.getByTestId('form-message').innerText()).toContain('第 2 版');
+    const stored = await fetch(`${server.url}/api/dossiers/yuzhou-2024`, { headers: { Authorization: `Bearer ${server.adminToken}` } }).then((r) => r.json());
+    expect(stored.dossier.facts.softwareRevenue).toMatchObject({ value: facts.softwareRevenue.value, evidence: { document: '渝州市2024年统计公报' } });
     await page.close();
   });
 
@@ -134,6 +155,9 @@ describe('the analyst workspace in chromium', () => {
     expect(await page.locator('.side-nav').isVisible()).toBe(false);
     expect(await page.getByTestId('print-report').isVisible()).toBe(false);
     await screenshot(page, 'analyst-report-print');
+    const pdf = await page.pdf({ path: path.join(ROOT, 'test-results', 'analyst-report.pdf'), format: 'A4', printBackground: true });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.toString('latin1').match(/\/MediaBox \[0 0 59[56]\.\d* 84[12]\.\d*\]/)).not.toBeNull();
     await page.close();
   });
 
@@ -200,6 +224,10 @@ describe('the analyst workspace in chromium', () => {
     expect(await page.getByTestId('sweep-timing').getAttribute('data-dossiers')).toBe('300');
     console.log(`sweep in the page's worker: 300 dossiers × 1000 values in ${ms} ms (click to chart ${wall} ms)`);
     expect(ms).toBeLessThan(10_000);
+    // The page kept painting while the worker ran: its 100 ms heartbeat kept firing.
+    const beats = Number(await page.getByTestId('sweep-timing').getAttribute('data-heartbeats'));
+    console.log(`main-thread heartbeats during the sweep: ${beats} (one per 100 ms)`);
+    expect(beats).toBeGreaterThanOrEqual(Math.floor(ms / 300));
     await screenshot(page, 'analyst-sweep-300x1000');
 
     await page.getByTestId('sweep-scale').fill('');

@@ -63,9 +63,11 @@ export function ReportPage({ dossierId }: { dossierId: string }) {
   const waterfallChart = useMemo(() => {
     if (!wf) return null;
     const names = wf.steps.map((s) => (s.kind === 'bonus' ? pick(s.label, lang).replace(/^(加分|Bonus)[:：]?\s*/, '') : pick(s.label, lang)));
-    const lo = Math.max(0, Math.floor(Math.min(...wf.steps.filter((s) => s.kind !== 'total').map((s) => s.start + Math.min(0, s.value)), wf.passMark ?? Infinity) / 10) * 10 - 10);
+    // The axis starts a little below the lowest point reached (not at 0), so bonus steps of half a point stay visible.
+    const lowest = Math.min(...wf.steps.filter((s) => s.kind === 'bonus').map((s) => Math.min(s.start, s.end)), wf.steps[0].end, wf.passMark ?? Infinity);
+    const lo = Math.max(0, Math.floor(lowest / 10) * 10 - 10);
     return {
-      grid: { left: 48, right: 24, top: 24, bottom: 96 },
+      grid: { left: 48, right: 24, top: 28, bottom: 96 },
       tooltip: { trigger: 'axis' as const },
       xAxis: { type: 'category' as const, data: names, axisLabel: { interval: 0, rotate: 35, fontSize: 10 } },
       yAxis: { type: 'value' as const, min: lo },
@@ -79,7 +81,7 @@ export function ReportPage({ dossierId }: { dossierId: string }) {
             itemStyle: { color: s.kind === 'total' ? (wf.passMark !== null && (wf.total ?? 0) >= wf.passMark ? '#1f8a4c' : '#c0392b') : s.kind === 'base' ? '#1d5fa3' : s.value < 0 ? '#d97706' : '#5b9bd5' },
           })),
           label: { show: true, position: 'top' as const, formatter: (p: { dataIndex: number }) => { const s = wf.steps[p.dataIndex]; return s.kind === 'bonus' ? `${s.value > 0 ? '+' : ''}${fmt(s.value)}` : fmt(s.value); } },
-          markLine: wf.passMark === null ? undefined : { symbol: 'none', lineStyle: { color: '#c0392b', type: 'dashed' as const }, label: { formatter: `${t('analyst.report.passMark')} ${wf.passMark}` }, data: [{ yAxis: wf.passMark }] },
+          markLine: wf.passMark === null ? undefined : { symbol: 'none', lineStyle: { color: '#c0392b', type: 'dashed' as const }, label: { position: 'insideStartTop' as const, formatter: `${t('analyst.report.passMark')} ${wf.passMark}` }, data: [{ yAxis: wf.passMark }] },
         },
       ],
     };

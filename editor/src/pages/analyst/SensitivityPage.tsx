@@ -39,6 +39,9 @@ export function SensitivityPage() {
   const [error, setError] = useState<string | null>(null);
   const [ticks, setTicks] = useState(0);
   const worker = useRef<Worker | null>(null);
+  // Heartbeats of the main thread counted while the worker runs: evidence that the page kept responding.
+  const beats = useRef(0);
+  const [lastBeats, setLastBeats] = useState(0);
   const seq = useRef(0);
 
   useEffect(() => {
@@ -52,6 +55,7 @@ export function SensitivityPage() {
       const r = ev.data;
       if (r.id !== seq.current) return;
       setRunning(null);
+      setLastBeats(beats.current);
       if (r.kind === 'error') setError(r.message);
       else if (r.kind === 'sweep') setSweep(r);
       else setFlips(r);
@@ -61,7 +65,10 @@ export function SensitivityPage() {
   // A heartbeat while the worker runs: the page keeps painting (the sweep is off the main thread).
   useEffect(() => {
     if (!running) return;
-    const id = setInterval(() => setTicks((x) => x + 1), 100);
+    const id = setInterval(() => {
+      beats.current += 1;
+      setTicks((x) => x + 1);
+    }, 100);
     return () => clearInterval(id);
   }, [running]);
 
@@ -83,6 +90,7 @@ export function SensitivityPage() {
     } else req = { ...base, kind: 'flips' };
     setRunning(kind);
     setTicks(0);
+    beats.current = 0;
     worker.current.postMessage(req);
   }
 
@@ -193,7 +201,7 @@ export function SensitivityPage() {
           <h2>
             {pick(sweep.result.label, lang)} · {sweep.result.parameter}
           </h2>
-          <p className="small" data-testid="sweep-timing" data-ms={Math.round(sweep.elapsedMs)} data-dossiers={sweep.dossiers} data-values={sweep.values}>
+          <p className="small" data-testid="sweep-timing" data-ms={Math.round(sweep.elapsedMs)} data-dossiers={sweep.dossiers} data-values={sweep.values} data-heartbeats={lastBeats}>
             {t('analyst.sensitivity.timing', { dossiers: sweep.dossiers, values: sweep.values, ms: Math.round(sweep.elapsedMs) })}
           </p>
           <div className="chart-grid">
