@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { I18nText, Issue } from '../../engine/schema/common.js';
 import { Evaluation } from '../../engine/schema/evaluation.js';
 import { ParameterValue } from '../../engine/schema/ruleSet.js';
-import { BatchResponse, Dossier, Interpretations, RuleSetRef } from './schemas.js';
+import { BatchResponse, Dossier, DraftRef, Interpretations, RuleSetRef } from './schemas.js';
 
 const Period = z.string().regex(/^[0-9]{4}$/, 'a year').transform(Number);
 const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -123,7 +123,7 @@ export const ExplainBody = z
   .object({
     dossierId: z.string().min(1).max(200),
     columns: z
-      .array(z.object({ ruleSet: RuleSetRef, interpretations: Interpretations.optional(), label: z.string().max(100).optional() }).strict())
+      .array(z.object({ ruleSet: z.union([RuleSetRef, DraftRef]), interpretations: Interpretations.optional(), label: z.string().max(100).optional() }).strict())
       .min(1)
       .max(6),
   })

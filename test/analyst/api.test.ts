@@ -149,6 +149,23 @@ describe('drill-down and dossier list', () => {
     expect(step.moves.some((m: { because: { en: string }[] }) => m.because.some((b) => b.en.includes('bonusCap')))).toBe(true);
   });
 
+  it('a draft can be a drill-down column: lowering the threshold to 900 names revenueThreshold behind the moved gate', async () => {
+    const created = await request(t.app).post('/api/drafts').set(t.auth('editor')).send({ from: 'sfc-2017@1' });
+    const doc = created.body.document;
+    doc.parameters.find((p: { id: string }) => p.id === 'revenueThreshold').value = 900;
+    expect((await request(t.app).put(`/api/drafts/${created.body.id}`).set(t.auth('editor')).set('If-Match', created.headers.etag).send({ document: doc })).status).toBe(200);
+    const res = await request(t.app)
+      .post('/api/analysis/explain')
+      .set(t.auth('analyst'))
+      .send({ dossierId: 'fuzhou-2021', columns: [{ ruleSet: 'sfc-2017@1' }, { ruleSet: created.body.id }] });
+    expect(res.status).toBe(200);
+    expect(res.body.evaluations.map((e: { outcome: { title: { id: string } | null } }) => e.outcome.title?.id ?? null)).toEqual([null, 'featured']);
+    const gate = res.body.steps[0].moves.find((m: { cites: string[]; kind: string }) => m.kind === 'check' && m.cites.includes('I1.1'));
+    expect(gate).toMatchObject({ from: { status: 'failed' }, to: { status: 'passed' } });
+    expect(gate.because.map((b: { en: string }) => b.en).join()).toContain('revenueThreshold');
+    expect((await request(t.app).post('/api/analysis/explain').set(t.auth('analyst')).send({ dossierId: 'fuzhou-2021', columns: [{ ruleSet: 'draft-999' }] })).status).toBe(404);
+  });
+
   it('lists dossiers with their verdict under a version and their last stored evaluation', async () => {
     await request(t.app).post('/api/evaluations').set(t.auth('analyst')).send({ ruleSet: 'sfc-2017@1', dossierId: 'wuhan-2018' });
     const res = await request(t.app).get('/api/analysis/dossiers?ruleSet=sfc-2017@1&period=2018').set(t.auth('viewer'));

@@ -197,6 +197,35 @@ describe('the analyst workspace in chromium', () => {
     await page.close();
   });
 
+  it('compares sfc-2017@1 with a draft that lowers the revenue threshold to 900 亿元: the city just below 1000 gains a title, and the drill-down names the threshold', async () => {
+    const auth = { Authorization: `Bearer ${server.adminToken}`, 'Content-Type': 'application/json' };
+    const created = await fetch(`${server.url}/api/drafts`, { method: 'POST', headers: auth, body: JSON.stringify({ from: 'sfc-2017@1' }) });
+    const draft = await created.json();
+    draft.document.parameters.find((p: { id: string }) => p.id === 'revenueThreshold').value = 900;
+    const put = await fetch(`${server.url}/api/drafts/${draft.id}`, { method: 'PUT', headers: { ...auth, 'If-Match': created.headers.get('ETag')! }, body: JSON.stringify({ document: draft.document }) });
+    expect(put.status).toBe(200);
+
+    const page = await newPage();
+    await signIn(page, server.url, server.adminToken);
+    await page.getByTestId('nav-analyst-compare').click();
+    await page.getByTestId('compare-period').selectOption('2024');
+    await expect.poll(() => page.getByTestId('add-version-select').locator(`option[value="${draft.id}"]`).count()).toBe(1);
+    await page.getByTestId('add-version-select').selectOption(draft.id);
+    await page.getByTestId('add-version').click();
+    await page.getByTestId('run-compare').click();
+    await page.getByTestId('compare-table').waitFor();
+    expect(await page.getByTestId('compare-row-rongcheng-2024').getAttribute('data-changed')).toBe('true');
+    expect(await page.getByTestId('title-rongcheng-2024-0').innerText()).toBe('未授予称号');
+    expect(await page.getByTestId('title-rongcheng-2024-1').innerText()).toBe('中国软件特色名城');
+    expect(await page.getByTestId('compare-row-yuzhou-2024').getAttribute('data-changed')).toBe('false');
+    await page.getByTestId('drill-rongcheng-2024').click();
+    await page.getByTestId('drilldown').waitFor();
+    expect(await page.getByTestId('rule-changes').innerText()).toContain('revenueThreshold');
+    expect(await page.getByTestId('moves').innerText()).toContain('revenueThreshold');
+    await screenshot(page, 'analyst-compare-draft');
+    await page.close();
+  });
+
   it('sweeps the revenue threshold in a Web Worker: the step chart and the flips render; 300 dossiers × 1,000 values finish within seconds', async () => {
     const page = await newPage();
     await signIn(page, server.url, server.adminToken);

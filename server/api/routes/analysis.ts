@@ -218,7 +218,7 @@ export const analysisRoutes = (): RouteDef[] => [
     method: 'post',
     path: '/api/analysis/explain',
     tag: 'Analysis',
-    summary: 'Drill-down of one city across versions: full evaluations and, per step, which rule change moved which points',
+    summary: 'Drill-down of one city across versions (or drafts): full evaluations and, per step, which rule change moved which points',
     description: 'Nothing is stored. A rule change is linked to an item when it names the item or cites one of its clauses.',
     role: 'analyst',
     body: A.ExplainBody,
@@ -227,7 +227,13 @@ export const analysisRoutes = (): RouteDef[] => [
     handler: async ({ body, services }) => {
       const { dossier, versions } = await services.repo.read((s) => ({
         dossier: services.dossierRevision(s, body.dossierId).rev.dossier,
-        versions: body.columns.map((c) => services.resolveRef(s, c.ruleSet)),
+        versions: body.columns.map((c) => {
+          if (!c.ruleSet.startsWith('draft-')) return services.resolveRef(s, c.ruleSet);
+          // A draft column (as in /api/batch): previewed under its current document, nothing stored.
+          const d = s.drafts.find((x) => x.id === c.ruleSet);
+          if (!d) throw new ApiError('not_found', `No draft ${c.ruleSet}`);
+          return { document: d.document, contentHash: services.engine.ruleSetHash(d.document) };
+        }),
       }));
       const now = services.now();
       const compiled = body.columns.map((c, i) => services.compiled(versions[i], c.interpretations ?? {}));

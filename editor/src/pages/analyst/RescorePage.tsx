@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../auth/useAuth.js';
+import type { DraftSummary } from '../../api/client.js';
 import { pick } from '../../i18n/i18n.js';
 import { useAnalystVersion } from '../../components/analyst/useAnalystVersion.js';
 import { fmt, outcomeLabel, statusClass } from '../../components/analyst/labels.js';
@@ -23,12 +24,17 @@ export function RescorePage() {
   const [busy, setBusy] = useState(false);
   const [addVersion, setAddVersion] = useState('');
   const [addVariant, setAddVariant] = useState('');
+  const [drafts, setDrafts] = useState<DraftSummary[]>([]);
 
   useEffect(() => {
     if (!v.ref) return;
     analystApi.dossiers(api.token, v.ref).then(setList, (e) => setError(e.message));
     setColumns((c) => (c.length ? c : [{ ruleSet: v.ref! }]));
   }, [api, v.ref]);
+  // Drafts can be columns too: see what a change would do before it is published.
+  useEffect(() => {
+    api.drafts().then(setDrafts, () => setDrafts([]));
+  }, [api]);
 
   const periods = [...new Set((list ?? []).map((d) => d.period).filter((p): p is number => p !== null))].sort();
   const chosen = (list ?? []).filter((d) => (!period || String(d.period) === period) && !excluded.has(d.id));
@@ -93,6 +99,11 @@ export function RescorePage() {
               {v.refs.map((r) => (
                 <option key={r} value={r}>
                   {r}
+                </option>
+              ))}
+              {drafts.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {t('analyst.compare.draftOption', { id: d.id, ref: `${d.basedOn.id}@${d.basedOn.version}` })}
                 </option>
               ))}
             </select>
