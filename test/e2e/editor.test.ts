@@ -361,6 +361,10 @@ describe('safety in chromium', () => {
     expect(await page.getByTestId('publish-open').count()).toBe(0);
     expect(await page.getByTestId('param-value-revenueThreshold').getAttribute('readonly')).not.toBeNull();
     expect(await page.getByRole('button', { name: '删除' }).count()).toBe(0);
+    await page.getByTestId('nav-drafts').click();
+    await page.getByRole('link', { name: draft.body.id }).first().waitFor();
+    expect(await page.getByRole('button', { name: '删除' }).count()).toBe(0);
+    await screenshot(page, 'drafts-viewer');
     await page.close();
   }, 60_000);
 });

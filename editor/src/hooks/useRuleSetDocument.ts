@@ -64,7 +64,7 @@ const HISTORY = 200;
 export function useRuleSetDocument(api: ApiClient, source: { draftId: string } | { ruleSetId: string; version: number }): RuleSetDocument {
   const isDraft = 'draftId' in source;
   const ref = isDraft ? source.draftId : `${source.ruleSetId}@${source.version}`;
-  const [state, setState] = useState({
+  const [state, setRendered] = useState({
     loading: true,
     loadError: null as string | null,
     text: '',
@@ -78,8 +78,13 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
     version: null as VersionDetail | null,
     draft: null as DraftDetail | null,
   });
+  // `live` is the document's state as of now; React state mirrors it for rendering. Every update goes through
+  // setState below, so async code (autosave, conflict handling) never reads a revision older than the last answer.
   const live = useRef(state);
-  live.current = state;
+  const setState = useCallback((fn: (s: typeof state) => typeof state) => {
+    live.current = fn(live.current);
+    setRendered(live.current);
+  }, []);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const past = useRef<string[]>([]);
   const future = useRef<string[]>([]);
@@ -124,7 +129,8 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
 
   const save = useCallback(async (): Promise<boolean> => {
     if (!isDraft) return true;
-    if (saving.current) await saving.current;
+    // One save at a time: a second caller waits, then saves whatever is still unsaved with the ETag the first one got.
+    while (saving.current) await saving.current;
     const s = live.current;
     if (s.saveState === 'saved') return true;
     if (s.conflict || !s.etag) return false;
@@ -171,8 +177,6 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
       }
       setHistoryTick((n) => n + 1);
       const p = parse(text);
-      // Keep the live copy current at once, so a second edit in the same tick builds on the first.
-      live.current = { ...live.current, text, ...p, saveState: live.current.conflict ? 'conflict' : 'dirty' };
       setState((s) => ({ ...s, text, ...p, saveState: s.conflict ? 'conflict' : 'dirty' }));
       if (!isDraft) return;
       try {
@@ -238,7 +242,6 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
     if (!isDraft) return;
     const d = await api.draft(source.draftId);
     setState((s) => ({ ...s, etag: d.etag, draft: d, conflict: null, saveState: 'dirty' }));
-    live.current = { ...live.current, etag: d.etag, conflict: null, saveState: 'dirty' };
     await save();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, save, ref]);

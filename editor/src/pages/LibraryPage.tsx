@@ -67,6 +67,11 @@ function Timeline({ ruleSet }: { ruleSet: RuleSetSummary }) {
                   </span>
                 </div>
                 {v.changelog && <p className="tl-note">{pick(v.changelog.note, i18n.language)}</p>}
+                {drafts.some((d) => d.basedOn.version === v.version) && (
+                  <p className="muted small">
+                    {t('library.draftsFromThis', { ids: drafts.filter((d) => d.basedOn.version === v.version).map((d) => d.id).join('、') })}
+                  </p>
+                )}
                 <div className="tl-actions">
                   <Link href={`/rulesets/${v.ruleSetId}/versions/${v.version}`} className="button">
                     {t('library.openReadOnly')}
