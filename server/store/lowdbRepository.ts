@@ -1,16 +1,49 @@
-// The file store: the one module that imports lowdb; one JSON file written atomically (steno: temp file + rename), one write at a time.
-import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
+// The file store: the one module that imports lowdb; one JSON file written atomically and durably (temp file, fsync, rename, fsync of the folder), one write at a time.
+import { link, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
+import { Low, type Adapter } from 'lowdb';
 import { emptyState, type Repository, type StoreState } from './repository.js';
 import { SerialQueue } from './serialQueue.js';
 import { assertAppendOnly, forkState, freezeAppendOnly } from './stateGuard.js';
 
+/** lowdb's file adapter with the data flushed to disk before the rename and the rename flushed after, so an acknowledged write survives a power cut too. */
+class DurableJsonFile<T> implements Adapter<T> {
+  constructor(private readonly file: string) {}
+  async read(): Promise<T | null> {
+    try {
+      return JSON.parse(await readFile(this.file, 'utf8')) as T;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+  }
+  async write(data: T): Promise<void> {
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(JSON.stringify(data));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, this.file);
+    await syncDir(path.dirname(this.file));
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const d = await open(dir, 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
+  }
+}
+
 /** Opens (or creates) the store in `dataDir/db.json`; a transaction resolves only after its state is on disk. */
 export async function openLowdbRepository(dataDir: string): Promise<Repository> {
   await mkdir(dataDir, { recursive: true });
-  const db = new Low<StoreState>(new DataFile<StoreState>(path.join(dataDir, 'db.json'), { parse: JSON.parse, stringify: (d) => JSON.stringify(d) }), emptyState());
+  const db = new Low<StoreState>(new DurableJsonFile<StoreState>(path.join(dataDir, 'db.json')), emptyState());
   await db.read();
   if (db.data.storeFormat !== 1) throw new Error(`unsupported store format in ${dataDir}/db.json`);
   // Collections added after a store was created start empty.
@@ -40,6 +73,7 @@ export async function openLowdbRepository(dataDir: string): Promise<Repository> 
       } finally {
         await unlink(tmp);
       }
+      await syncDir(blobDir);
     },
     getBlob: async <T>(key: string) => {
       try {
