@@ -1,4 +1,5 @@
 // Starts the server: opens the store in DATA_DIR, seeds it from rules/, prints the first admin token once, listens on PORT.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as engine from '../engine/index.js';
@@ -31,6 +32,7 @@ const app = createApp({ repo, engine: eng, clauseIds, clauses: (policy) => claus
 const server = app.listen(port, () => {
   const url = `http://localhost:${port}`;
   console.log(`Mingcheng server on ${url} (store ${dataDir}); API reference ${url}/api/docs`);
+  if (existsSync(path.join(editorDist, 'index.html'))) console.log(`Rule editor 规则编辑器: open ${url} in a browser and sign in with a token.`);
   if (seeded.adminToken) {
     console.log(
       [
