@@ -266,6 +266,19 @@ describe('the analyst workspace in chromium', () => {
     await page.close();
   });
 
+  it('a viewer sees the dossiers and stored reports, but is offered no import, comparison, sweep or cohort', async () => {
+    const res = await fetch(`${server.url}/api/tokens`, { method: 'POST', headers: { Authorization: `Bearer ${server.adminToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'reader', role: 'viewer' }) });
+    const { token } = await res.json();
+    const page = await newPage();
+    await signIn(page, server.url, token);
+    await page.getByTestId('nav-analyst-dossiers').click();
+    await page.getByTestId('dossier-row-yuzhou-2024').waitFor();
+    for (const id of ['nav-analyst-compare', 'nav-analyst-sensitivity', 'nav-analyst-cohort', 'import-label', 'new-dossier', 'edit-yuzhou-2024']) expect(await page.getByTestId(id).count(), id).toBe(0);
+    await page.getByTestId('report-yuzhou-2024').click();
+    expect(await page.getByTestId('verdict').getAttribute('data-status')).toBe('passed');
+    await page.close();
+  });
+
   it('runs the cohort of a year: titles after the cap and promotion/demotion, each change with its reason', async () => {
     const page = await newPage();
     await signIn(page, server.url, server.adminToken);

@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { useApi } from '../../auth/useAuth.js';
+import { useApi, useAuth } from '../../auth/useAuth.js';
 import { pick } from '../../i18n/i18n.js';
 import { useClauses } from '../../hooks/useClauses.js';
 import { EChart } from '../../components/analyst/EChart.js';
@@ -17,6 +17,7 @@ const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v =
 export function ReportPage({ dossierId }: { dossierId: string }) {
   const { t, i18n } = useTranslation();
   const api = useApi();
+  const { can } = useAuth();
   const lang = i18n.language;
   const v = useAnalystVersion();
   const [rec, setRec] = useState<EvaluationRecord | null>(null);
@@ -27,8 +28,15 @@ export function ReportPage({ dossierId }: { dossierId: string }) {
     if (!v.ref) return;
     setRec(null);
     setError(null);
-    analystApi.evaluate(api.token, v.ref, dossierId).then(setRec, (e) => setError(e.message));
-  }, [api, v.ref, dossierId]);
+    // Analysts evaluate now (stored as a decision record); viewers read the newest stored record.
+    const load = can('analyst')
+      ? analystApi.evaluate(api.token, v.ref, dossierId)
+      : analystApi.latestEvaluation(api.token, v.ref, dossierId).then((r) => {
+          if (!r) throw new Error(t('analyst.report.noRecord'));
+          return r;
+        });
+    load.then(setRec, (e) => setError(e.message));
+  }, [api, v.ref, dossierId]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const e = rec?.result ?? null;
   const factName = (id: string) => {

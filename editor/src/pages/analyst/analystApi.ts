@@ -80,6 +80,13 @@ export const analystApi = {
     json(token, 'POST', '/api/analysis/explain', A.ExplainResponse, { dossierId, columns: columns.map(({ ruleSet, interpretations, label }) => ({ ruleSet, ...(interpretations ? { interpretations } : {}), ...(label ? { label } : {}) })) }),
   evaluate: (token: string, ruleSet: string, dossierId: string, interpretations?: Record<string, string>) =>
     json(token, 'POST', '/api/evaluations', S.EvaluationRecord, { ruleSet, dossierId, ...(interpretations ? { interpretations } : {}) }),
+  /** The newest stored evaluation record of a dossier under a version (viewers read records; only analysts create them). */
+  latestEvaluation: async (token: string, ruleSet: string, dossierId: string) => {
+    const [ruleSetId, version] = ruleSet.split('@');
+    const list = await json(token, 'GET', `/api/evaluations?${q({ dossierId, ruleSetId, version })}`, z.array(S.EvaluationSummary));
+    const newest = [...list].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0];
+    return newest ? json(token, 'GET', `/api/evaluations/${encodeURIComponent(newest.id)}`, S.EvaluationRecord) : null;
+  },
   cohort: (token: string, ruleSet: string, period: number, mode: 'award' | 'dynamic') => json(token, 'POST', '/api/cohort', S.CohortResponse, { ruleSet, period, mode }),
   createDossier: (token: string, dossier: Dossier) => json(token, 'POST', '/api/dossiers', S.DossierDetail, { dossier }),
   saveDossier: (token: string, id: string, dossier: Dossier) => json(token, 'PUT', `/api/dossiers/${encodeURIComponent(id)}`, S.DossierDetail, { dossier }),
