@@ -276,6 +276,12 @@ describe('the analyst workspace in chromium', () => {
     for (const id of ['nav-analyst-compare', 'nav-analyst-sensitivity', 'nav-analyst-cohort', 'import-label', 'new-dossier', 'edit-yuzhou-2024']) expect(await page.getByTestId(id).count(), id).toBe(0);
     await page.getByTestId('report-yuzhou-2024').click();
     expect(await page.getByTestId('verdict').getAttribute('data-status')).toBe('passed');
+    // In English: the labels come from the translation files, the rule content from the rule set's own English text.
+    await page.getByTestId('lang-switch').first().selectOption('en');
+    await expect.poll(() => page.getByTestId('nav-analyst-dossiers').innerText()).toBe('Dossiers');
+    expect(await page.getByTestId('verdict').innerText()).toContain('China Software Famous City');
+    expect(await page.getByTestId('indicator-table').innerText()).toContain('Industrial strength');
+    await screenshot(page, 'analyst-report-en');
     await page.close();
   });
 
