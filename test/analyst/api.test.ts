@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import * as engine from '../../engine/index.js';
 import type { EngineApi } from '../../server/engine.js';
 import { makeServer, type TestServer } from '../server/helpers.js';
-import { SHEETS } from '../../server/spreadsheets/index.js';
+import { readCsv, SHEETS } from '../../server/spreadsheets/index.js';
 
 const realEngine: EngineApi = engine;
 let t: TestServer;
@@ -92,6 +92,19 @@ describe('spreadsheets over HTTP', () => {
     const res = await request(t.app).post('/api/analysis/import?ruleSet=sfc-2017@1').set(t.auth('analyst')).send({ format: 'csv', content: csv });
     expect(res.status).toBe(200);
     expect(res.body.dossiers).toEqual([{ id: 'csvtown-2020', sheet: 'CSV', row: 2, cityId: 'csvtown', period: 2020, action: 'create', revision: 1 }]);
+  });
+
+  it('CSV export: the three header rows, then one row per dossier; a file that is not a workbook is refused with 422', async () => {
+    const res = await request(t.app).get('/api/analysis/export?ruleSet=sfc-2017@1&period=2018&format=csv').set(t.auth('viewer'));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('text/csv');
+    const v1 = engine.compileRuleSet((await request(t.app).get('/api/rulesets/sfc-2017/versions/1').set(t.auth('viewer'))).body.document);
+    if (!v1.ok) throw new Error('v1');
+    const back = await readCsv(v1.compiled, res.text);
+    expect(back.ok && back.rows.map((r) => [r.cityId, r.row])).toEqual([['tianjin', 4], ['wuhan', 5]]);
+    const bad = await request(t.app).post('/api/analysis/import?ruleSet=sfc-2017@1').set(t.auth('analyst')).send({ format: 'xlsx', content: Buffer.from('not a zip').toString('base64') });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.issues.map((i: { code: string }) => i.code)).toEqual(['not_a_workbook']);
   });
 
   it('POST comparison export: the batch matrix as .xlsx with the changed cells marked, and as CSV', async () => {
