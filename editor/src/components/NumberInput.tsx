@@ -1,6 +1,7 @@
 // A number box that checks as you type: invalid text stays in the box with a message and is not written to the document.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { checkNumberText } from '../model/inputs.js';
 
 interface Props {
   value: number | null;
@@ -12,17 +13,6 @@ interface Props {
   ariaLabel: string;
   testId?: string;
   width?: string;
-}
-
-/** Parses typed text to a number within bounds, or returns the i18n key of the problem. */
-export function checkNumberText(text: string, opts: { min?: number; max?: number; nullable?: boolean }): { ok: true; value: number | null } | { ok: false; key: string } {
-  const t = text.trim();
-  if (t === '') return opts.nullable ? { ok: true, value: null } : { ok: false, key: 'input.required' };
-  if (!/^-?(\d+(\.\d*)?|\.\d+)$/.test(t)) return { ok: false, key: 'input.notANumber' };
-  const n = Number(t);
-  if (opts.min !== undefined && n < opts.min) return { ok: false, key: 'input.belowMin' };
-  if (opts.max !== undefined && n > opts.max) return { ok: false, key: 'input.aboveMax' };
-  return { ok: true, value: n };
 }
 
 export function NumberInput({ value, onChange, min, max, nullable, readOnly, ariaLabel, testId, width }: Props) {

@@ -51,22 +51,6 @@ export function setParameterField<K extends 'unit' | 'description' | 'cites' | '
   return setAt(rs, ['parameters', i, field], value === '' ? undefined : value);
 }
 
-/** Checks text typed into a parameter's value cell: the value to store, or an issue code for the cell. */
-export function parseParameterInput(p: Parameter, text: string): { ok: true; value: ParameterValue } | { ok: false; code: 'not_a_number' | 'below_min' | 'above_max' | 'required' | 'not_an_option' } {
-  const t = text.trim();
-  if (p.type === 'number') {
-    if (t === '') return p.nullable ? { ok: true, value: null } : { ok: false, code: 'required' };
-    if (!/^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(t)) return { ok: false, code: 'not_a_number' };
-    const n = Number(t);
-    if (p.min !== undefined && n < p.min) return { ok: false, code: 'below_min' };
-    if (p.max !== undefined && n > p.max) return { ok: false, code: 'above_max' };
-    return { ok: true, value: n };
-  }
-  if (p.type === 'boolean') return t === 'true' || t === 'false' ? { ok: true, value: t === 'true' } : { ok: false, code: 'not_an_option' };
-  if (p.options && !p.options.includes(t)) return { ok: false, code: 'not_an_option' };
-  return { ok: true, value: t };
-}
-
 /** Chooses an interpretation option: records the choice and sets the parameters the option names (engine's applyInterpretations). */
 export function chooseInterpretation(rs: RuleSet, interpretationId: string, optionId: string): { ok: true; ruleSet: RuleSet } | { ok: false; issues: Issue[] } {
   return applyInterpretations(rs, { [interpretationId]: optionId });

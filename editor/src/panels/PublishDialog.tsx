@@ -4,12 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, type GoldenCase, type GoldenRun, type VersionSummary } from '../api/client.js';
 import { useApi } from '../auth/useAuth.js';
 import type { RuleSetDocument } from '../hooks/useRuleSetDocument.js';
+import { splitProblem } from '../model/inputs.js';
 
-/** Splits a golden-case problem ("total: expected 101, got 99") into field, expected and actual. */
-export function splitProblem(p: string): { field: string; expected: string; actual: string } | null {
-  const m = /^(.*?): expected (.*?), got (.*)$/.exec(p);
-  return m ? { field: m[1], expected: m[2], actual: m[3] } : null;
-}
 
 type Step = 'saving' | 'running' | 'ready' | 'publishing' | 'error';
 
