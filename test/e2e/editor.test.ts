@@ -36,10 +36,16 @@ const poll = <T,>(fn: () => Promise<T> | T, opts: { timeout?: number; interval?:
 let server: E2EServer;
 let browser: Browser;
 const pageErrors: string[] = [];
+/** Requests to anywhere but the server under test (a CDN, fonts, telemetry): there must be none. */
+const foreignRequests: string[] = [];
 
 async function newPage(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(server.url) && !/^(data|blob):/.test(url)) foreignRequests.push(url);
+  });
   page.setDefaultTimeout(45_000);
   return page;
 }
@@ -51,6 +57,8 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
+  // Monaco, its workers and everything else load from the server itself: no CDN.
+  expect(foreignRequests).toEqual([]);
   await browser?.close();
   await server?.close();
 });
