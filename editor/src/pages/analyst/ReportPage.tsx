@@ -157,7 +157,14 @@ export function ReportPage({ dossierId }: { dossierId: string }) {
                       {g.comparisons.length ? (
                         g.comparisons.map((c, k) => (
                           <div key={k}>
-                            {c.label ? pick(c.label, lang) : factName(c.fact)}: <strong>{show(c.actual)}</strong> {t(`operators.${c.operator}`, { defaultValue: c.operator })} {show(c.required)}
+                            {c.label ? pick(c.label, lang) : factName(c.fact)}: <strong>{show(c.actual)}</strong>{' '}
+                            {typeof c.required === 'boolean' && c.operator === 'equal' ? (
+                              c.actual !== c.required && <span className="muted">({t('analyst.report.required', { value: show(c.required) })})</span>
+                            ) : (
+                              <>
+                                {t(`operators.${c.operator}`, { defaultValue: c.operator })} {show(c.required)}
+                              </>
+                            )}
                           </div>
                         ))
                       ) : (

@@ -94,13 +94,15 @@ export function SensitivityPage() {
     worker.current.postMessage(req);
   }
 
+  const tiers = useMemo(() => [...(v.ruleSet?.outcomes ?? [])].filter((o) => o.rank > 0).sort((a, b) => b.rank - a.rank), [v.ruleSet]);
   const chart = useMemo(() => {
     if (!sweep) return null;
     const r = sweep.result;
     return {
-      grid: { left: 56, right: 24, top: 32, bottom: 48 },
+      grid: { left: 56, right: 32, top: 64, bottom: 48 },
+      color: ['#1d5fa3', '#1f8a4c', '#d97706', '#7c3aed'],
       tooltip: { trigger: 'axis' as const },
-      legend: { top: 0, data: [t('analyst.sensitivity.passing')] },
+      legend: { top: 0, data: [t('analyst.sensitivity.passing'), ...tiers.map((o) => pick(o.label, lang))] },
       xAxis: { type: 'value' as const, name: r.unit ?? '', min: Number(r.points[0]?.value), max: Number(r.points.at(-1)?.value) },
       yAxis: { type: 'value' as const, name: t('analyst.sensitivity.cities'), minInterval: 1 },
       series: [
@@ -112,12 +114,21 @@ export function SensitivityPage() {
           data: r.points.map((p) => [Number(p.value), p.passed]),
           markLine: { symbol: 'none', lineStyle: { type: 'dashed' as const }, label: { formatter: `${t('analyst.sensitivity.baseline')} ${r.baseline}` }, data: [{ xAxis: Number(r.baseline) }] },
         },
+        // One thinner line per title: how many cities hold each outcome tier at each value.
+        ...tiers.map((o) => ({
+          name: pick(o.label, lang),
+          type: 'line' as const,
+          step: 'end' as const,
+          symbol: 'none',
+          lineStyle: { width: 1.5, type: 'dotted' as const },
+          data: r.points.map((p) => [Number(p.value), p.titles[o.id] ?? 0]),
+        })),
       ],
     };
-  }, [sweep, t]);
+  }, [sweep, t, tiers, lang]);
 
   // The table lists the values where the pass count changes (plus the first and last), so a 1,000-value sweep stays readable.
-  const changes = useMemo(() => (sweep ? sweep.result.points.filter((p, i, a) => i === 0 || i === a.length - 1 || p.passed !== a[i - 1].passed) : []), [sweep]);
+  const changes = useMemo(() => (sweep ? sweep.result.points.filter((p, i, a) => i === 0 || i === a.length - 1 || p.passed !== a[i - 1].passed || JSON.stringify(p.titles) !== JSON.stringify(a[i - 1].titles)) : []), [sweep]);
   const outcomes = v.ruleSet?.outcomes ?? [];
 
   return (
@@ -211,6 +222,9 @@ export function SensitivityPage() {
                 <tr>
                   <th>{t('analyst.sensitivity.value')}</th>
                   <th>{t('analyst.sensitivity.passing')}</th>
+                  {tiers.map((o) => (
+                    <th key={o.id}>{pick(o.label, lang)}</th>
+                  ))}
                   <th>{t('analyst.sensitivity.failing')}</th>
                 </tr>
               </thead>
@@ -221,6 +235,9 @@ export function SensitivityPage() {
                       {fmt(Number(p.value))} {sweep.result.unit ?? ''}
                     </td>
                     <td>{p.passed}</td>
+                    {tiers.map((o) => (
+                      <td key={o.id}>{p.titles[o.id] ?? 0}</td>
+                    ))}
                     <td>{p.failed + p.undecided}</td>
                   </tr>
                 ))}
