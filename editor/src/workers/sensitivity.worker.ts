@@ -11,6 +11,8 @@ function replicate(dossiers: unknown[], n: number): unknown[] {
     if (i >= dossiers.length) {
       const id = d.facts.cityId;
       d.facts.cityId = typeof id === 'object' && id !== null ? { ...(id as object), value: `${(id as { value: string }).value}x${i}` } : `${String(id)}x${i}`;
+      const name = d.facts.cityName;
+      d.facts.cityName = typeof name === 'string' ? `${name}（副本 ${i}）` : name;
     }
     out.push(d);
   }
