@@ -103,6 +103,13 @@ describe('the rule editor in chromium', () => {
     expect(previewMs).toBeLessThan(3000);
     expect(await page.getByTestId(`preview-base-${CITY.id}`).getAttribute('data-status')).toBe('passed');
     expect(await page.getByTestId(`preview-row-${CITY.id}`).getAttribute('data-changed')).toBe('true');
+    // Why did it change? The row opens the items that differ, explained by the engine.
+    await page.getByTestId(`preview-row-${CITY.id}`).click();
+    const why = page.getByTestId(`why-${CITY.id}`);
+    await why.waitFor();
+    expect(await why.innerText()).toContain('达标 → 未达标');
+    expect(await why.innerText()).toContain('I1.1');
+    await screenshot(page, 'preview-why');
     await poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
     // The table marks what differs from the base version.
     expect(await page.getByTestId('param-was-revenueThreshold').innerText()).toBe('原值 1000');

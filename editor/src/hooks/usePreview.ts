@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { compileRuleSet, type CompiledRuleSet, type FastResult, type RuleSet } from '../../../engine/index.js';
 import type { ApiClient, DossierDetail } from '../api/client.js';
+import { evaluationChanges, type ItemChange } from '../model/evaluationDiff.js';
 
 export interface PreviewCell {
   ok: boolean;
@@ -85,6 +86,14 @@ export function usePreview(api: ApiClient, compiled: CompiledRuleSet | null, bas
     return { rows, ms: performance.now() - t0 };
   }, [compiled, chosen, baseCells]);
 
+  /** Why a row changed: both full evaluations (json-rules-engine, explained) and the items that differ. */
+  const explain = async (id: string): Promise<ItemChange[] | null> => {
+    const d = dossiers.find((x) => x.id === id);
+    if (!d || !compiled || !baseCompiled) return null;
+    const [b, a] = await Promise.all([baseCompiled.evaluate(d.dossier), compiled.evaluate(d.dossier)]);
+    return b.ok && a.ok ? evaluationChanges(b.evaluation, a.evaluation) : null;
+  };
+
   const toggle = (id: string) =>
     setSelected((cur) => {
       const next = new Set(cur ?? dossiers.map((d) => d.id));
@@ -93,5 +102,5 @@ export function usePreview(api: ApiClient, compiled: CompiledRuleSet | null, bas
       return next;
     });
 
-  return { rows, ms, dossiers, selected: selected ?? new Set(dossiers.map((d) => d.id)), toggle, error, baseReady: !!baseCompiled, baseRuleSet };
+  return { rows, ms, dossiers, selected: selected ?? new Set(dossiers.map((d) => d.id)), toggle, error, baseReady: !!baseCompiled, baseRuleSet, explain };
 }

@@ -1,5 +1,7 @@
 // The live preview: sample cities' verdicts and totals under the draft beside those under the version it is based on, changes highlighted.
-import { useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
+import type { ItemChange } from '../model/evaluationDiff.js';
+import { pick } from '../i18n/i18n.js';
 import { useTranslation } from 'react-i18next';
 import type { PreviewCell, PreviewRow } from '../hooks/usePreview.js';
 import type { DossierDetail } from '../api/client.js';
@@ -16,9 +18,48 @@ function Cell({ c, testId }: { c: PreviewCell | null; testId: string }) {
   );
 }
 
-export function PreviewPanel({ rows, ms, compileMs, dossiers, selected, toggle, error, baseLabel, currentLabel }: { rows: PreviewRow[]; ms: number; compileMs: number; dossiers: DossierDetail[]; selected: Set<string>; toggle(id: string): void; error: string | null; baseLabel: string | null; currentLabel: string }) {
+function Why({ id, explain, version }: { id: string; explain(id: string): Promise<ItemChange[] | null>; version: unknown }) {
+  const { t, i18n } = useTranslation();
+  const [changes, setChanges] = useState<ItemChange[] | null | undefined>(undefined);
+  useEffect(() => {
+    let alive = true;
+    setChanges(undefined);
+    explain(id).then((c) => alive && setChanges(c), () => alive && setChanges(null));
+    return () => {
+      alive = false;
+    };
+  }, [id, version]); // eslint-disable-line react-hooks/exhaustive-deps
+  if (changes === undefined) return <p className="muted small">{t('common.loading')}</p>;
+  if (changes === null) return <p className="muted small">{t('preview.whyUnavailable')}</p>;
+  if (changes.length === 0) return <p className="muted small">{t('preview.noDifference')}</p>;
+  // Statuses are words of the engine; show them in the UI language.
+  const show = (c: ItemChange, v: string) => {
+    if (c.kind === 'checks') return t(`status.${v}`, { defaultValue: v });
+    if (c.kind === 'outcome') {
+      const [status, ...rest] = v.split(' · ');
+      return [t(`status.${status}`, { defaultValue: status }), ...rest].join(' · ');
+    }
+    return v;
+  };
+  return (
+    <ul className="why" data-testid={`why-${id}`}>
+      {changes.map((c) => (
+        <li key={c.id}>
+          <strong>{pick(c.label, i18n.language)}</strong> {c.cites.length > 0 && <span className="muted small">{c.cites.join(' · ')}</span>}
+          <div>
+            <span className="muted">{show(c, c.before)}</span> → <strong className="changed-value">{show(c, c.after)}</strong>
+          </div>
+          {c.textAfter && <div className="muted small">{pick(c.textAfter, i18n.language)}</div>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function PreviewPanel({ rows, ms, compileMs, dossiers, selected, toggle, error, baseLabel, currentLabel, explain, version }: { explain(id: string): Promise<ItemChange[] | null>; version: unknown; rows: PreviewRow[]; ms: number; compileMs: number; dossiers: DossierDetail[]; selected: Set<string>; toggle(id: string): void; error: string | null; baseLabel: string | null; currentLabel: string }) {
   const { t } = useTranslation();
   const [choosing, setChoosing] = useState(false);
+  const [open, setOpen] = useState<string | null>(null);
   const changed = rows.filter((r) => r.changed).length;
   return (
     <section className="panel" aria-label={t('preview.title')} data-testid="preview-panel" data-compile-ms={compileMs.toFixed(1)} data-evaluate-ms={ms.toFixed(1)}>
@@ -51,13 +92,29 @@ export function PreviewPanel({ rows, ms, compileMs, dossiers, selected, toggle, 
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.id} className={r.changed ? 'changed' : ''} data-testid={`preview-row-${r.id}`} data-changed={r.changed ? 'true' : 'false'}>
-              <td>
-                {r.name} <span className="muted small">{r.period}</span>
-              </td>
-              {baseLabel && <Cell c={r.base} testId={`preview-base-${r.id}`} />}
-              <Cell c={r.draft} testId={`preview-draft-${r.id}`} />
-            </tr>
+            <Fragment key={r.id}>
+              <tr
+                className={`${r.changed ? 'changed' : ''} ${baseLabel ? 'clickable' : ''}`}
+                data-testid={`preview-row-${r.id}`}
+                data-changed={r.changed ? 'true' : 'false'}
+                title={baseLabel ? t('preview.why') : undefined}
+                onClick={() => baseLabel && setOpen(open === r.id ? null : r.id)}
+              >
+                <td>
+                  {baseLabel && <span className="muted small">{open === r.id ? '▾' : '▸'} </span>}
+                  {r.name} <span className="muted small">{r.period}</span>
+                </td>
+                {baseLabel && <Cell c={r.base} testId={`preview-base-${r.id}`} />}
+                <Cell c={r.draft} testId={`preview-draft-${r.id}`} />
+              </tr>
+              {open === r.id && (
+                <tr className="why-row">
+                  <td colSpan={baseLabel ? 3 : 2}>
+                    <Why id={r.id} explain={explain} version={version} />
+                  </td>
+                </tr>
+              )}
+            </Fragment>
           ))}
         </tbody>
       </table>

@@ -210,7 +210,7 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
           <aside className="editor-side">
             <ClausePanel clauses={clauses.byId} />
             <ProblemsPanel issues={checks.issues} onJump={jump} />
-            <PreviewPanel rows={preview.rows} ms={preview.ms} dossiers={preview.dossiers} selected={preview.selected} toggle={preview.toggle} error={preview.error} compileMs={checks.ms} baseLabel={baseLabel} currentLabel={currentLabel} />
+            <PreviewPanel explain={preview.explain} version={checks.compiled} rows={preview.rows} ms={preview.ms} dossiers={preview.dossiers} selected={preview.selected} toggle={preview.toggle} error={preview.error} compileMs={checks.ms} baseLabel={baseLabel} currentLabel={currentLabel} />
           </aside>
         </div>
         {publishing && (
