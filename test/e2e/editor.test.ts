@@ -191,8 +191,8 @@ describe('the rule editor in chromium', () => {
     const drafts = (await (await fetch(`${server.url}/api/drafts`, { headers: { Authorization: `Bearer ${server.adminToken}` } })).json()) as { id: string }[];
     expect(drafts.map((d) => d.id)).not.toContain(draftId);
 
-    // Compare v1 with v2: the semantic change list names the threshold.
-    await page.goto(`${server.url}/compare?ruleSet=sfc-2017&from=1&to=2`);
+    // Compare v2 with the version it is based on: the semantic change list names the threshold.
+    await page.getByTestId('compare-sfc-2017-2').click();
     await poll(() => page.getByTestId('change-list').innerText()).toContain('revenueThreshold');
     await page.locator('.diff-wrap .monaco-diff-editor').waitFor();
     await screenshot(page, 'compare');

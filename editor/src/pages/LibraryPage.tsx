@@ -76,6 +76,11 @@ function Timeline({ ruleSet }: { ruleSet: RuleSetSummary }) {
                   <Link href={`/rulesets/${v.ruleSetId}/versions/${v.version}`} className="button">
                     {t('library.openReadOnly')}
                   </Link>
+                  {v.basedOn && v.basedOn.id === v.ruleSetId && (
+                    <Link href={`/compare?ruleSet=${encodeURIComponent(v.ruleSetId)}&from=${v.basedOn.version}&to=${v.version}`} className="button" data-testid={`compare-${v.ruleSetId}-${v.version}`}>
+                      {t('library.compareWithBase', { ref: `${v.basedOn.id}@${v.basedOn.version}` })}
+                    </Link>
+                  )}
                   {can('editor') && (
                     <button type="button" onClick={() => void start(v.version)} data-testid={`new-draft-${v.ruleSetId}-${v.version}`}>
                       {t('library.newDraft')}
