@@ -32,7 +32,14 @@ function newestMtime(dir: string): number {
 /** Builds editor/dist with Vite when it is missing or older than editor/ sources; one build at a time across test workers. */
 export async function ensureEditorBuilt(): Promise<void> {
   const index = path.join(DIST, 'index.html');
-  const stale = () => !existsSync(index) || statSync(index).mtimeMs < Math.max(newestMtime(path.join(ROOT, 'editor', 'src')), statSync(path.join(ROOT, 'editor', 'index.html')).mtimeMs);
+  // The bundle holds editor/src, the engine and the shared API schemas; a change to any of them (or to the build setup) rebuilds.
+  const inputs = () =>
+    Math.max(
+      newestMtime(path.join(ROOT, 'editor', 'src')),
+      newestMtime(path.join(ROOT, 'engine')),
+      ...['editor/index.html', 'server/api/schemas.ts', 'vite.config.ts', 'package-lock.json'].map((f) => statSync(path.join(ROOT, f)).mtimeMs),
+    );
+  const stale = () => !existsSync(index) || statSync(index).mtimeMs < inputs();
   if (!stale()) return;
   const lock = path.join(ROOT, 'node_modules', '.mingcheng-editor-build.lock');
   for (;;) {
@@ -92,6 +99,7 @@ export async function startServer(): Promise<E2EServer> {
 
 /** Debian's chromium, headless, with nothing reaching out to the network. */
 export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`No chromium at ${CHROMIUM}: install it (apt-get install -y chromium fonts-noto-cjk, as .ci/run does) or set CHROMIUM_PATH`);
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
