@@ -273,6 +273,13 @@ describe('safety in chromium', () => {
     expect(await page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1000');
     expect(await banner.count()).toBe(0);
 
+    // With nothing unsaved here, someone else's next save is loaded and announced.
+    const latest = await api('GET', `/api/drafts/${id}`);
+    latest.body.document.parameters.find((p: { id: string }) => p.id === 'passMarkComprehensive').value = 101;
+    expect((await api('PUT', `/api/drafts/${id}`, { document: latest.body.document }, { 'If-Match': latest.etag! })).status).toBe(200);
+    await page.getByTestId('remote-update').waitFor({ timeout: 20_000 });
+    await poll(() => page.getByTestId('param-value-passMarkComprehensive').inputValue()).toBe('101');
+
     // Undo and redo step through edits, whichever view made them.
     await page.getByTestId('param-value-revenueThreshold').fill('1111');
     await page.getByTestId('undo').click();

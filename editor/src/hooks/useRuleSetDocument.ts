@@ -24,6 +24,8 @@ export interface RuleSetDocument {
   saveError: string | null;
   conflict: ConflictDetails | null;
   restoredBackup: boolean;
+  /** Set when someone else saved the draft while this page had nothing unsaved, and their revision was loaded. */
+  remoteUpdate: { by: string; revision: number } | null;
   version: VersionDetail | null;
   draft: DraftDetail | null;
   /** Applies a pure edit to the parsed rule set (visual views). */
@@ -59,6 +61,7 @@ function parse(text: string): { value: unknown; syntaxError: RuleSetDocument['sy
 
 const AUTOSAVE_MS = 800;
 const HISTORY = 200;
+const REMOTE_POLL_MS = 5000;
 
 /** Loads a draft (editable, autosaved) or a published version (read-only). */
 export function useRuleSetDocument(api: ApiClient, source: { draftId: string } | { ruleSetId: string; version: number }): RuleSetDocument {
@@ -75,6 +78,7 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
     saveError: null as string | null,
     conflict: null as ConflictDetails | null,
     restoredBackup: false,
+    remoteUpdate: null as { by: string; revision: number } | null,
     version: null as VersionDetail | null,
     draft: null as DraftDetail | null,
   });
@@ -185,7 +189,10 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
         // Storage full: autosave still runs.
       }
       if (timer.current) clearTimeout(timer.current);
-      timer.current = setTimeout(() => void save(), AUTOSAVE_MS);
+      timer.current = setTimeout(() => {
+        timer.current = null;
+        void save();
+      }, AUTOSAVE_MS);
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [save, ref],
@@ -228,6 +235,7 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
 
   const flush = useCallback(async () => {
     if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
     return save();
   }, [save]);
 
@@ -247,6 +255,30 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
   }, [api, save, ref]);
 
   const setEtag = useCallback((etag: string) => setState((s) => ({ ...s, etag })), []);
+
+  // While nothing is unsaved here, look for someone else's saves and load them, so the page never shows a stale draft.
+  useEffect(() => {
+    if (!isDraft) return;
+    const id = setInterval(async () => {
+      const s = live.current;
+      if (s.loading || s.saveState !== 'saved' || s.conflict || saving.current || timer.current) return;
+      try {
+        const d = await api.draft(source.draftId);
+        const now = live.current;
+        if (d.etag === now.etag || now.saveState !== 'saved' || saving.current) return;
+        const text = pretty(d.document);
+        // A new revision with the same document (golden cases re-baselined, perhaps from this page) only moves the ETag.
+        if (text === now.text) return setState((x) => ({ ...x, etag: d.etag, draft: d }));
+        past.current = [];
+        future.current = [];
+        setState((x) => ({ ...x, text, ...parse(text), etag: d.etag, draft: d, remoteUpdate: { by: d.updatedBy, revision: d.revision } }));
+      } catch {
+        // Offline for a moment: try again at the next tick.
+      }
+    }, REMOTE_POLL_MS);
+    return () => clearInterval(id);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, ref]);
 
   const basedOn = isDraft ? (state.draft?.basedOn ?? null) : (state.version?.basedOn ?? null);
   return {

@@ -166,6 +166,11 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
           </div>
         </header>
         {doc.restoredBackup && <div className="banner info">{t('editor.restored')}</div>}
+        {doc.remoteUpdate && (
+          <div className="banner info" role="status" data-testid="remote-update">
+            {t('editor.remoteUpdate', { who: doc.remoteUpdate.by, revision: doc.remoteUpdate.revision })}
+          </div>
+        )}
         {doc.saveState === 'error' && doc.saveError && (
           <div className="banner error" role="alert">
             {t('save.failed')}: {doc.saveError}
