@@ -296,6 +296,7 @@ describe('safety in chromium', () => {
     const problem = page.getByTestId('problem').filter({ hasText: 'I9.9' });
     await problem.waitFor();
     expect(await problem.innerText()).toContain('政策原文中没有这个条款');
+    await page.getByTestId('preview-paused').waitFor();
     await page.getByTestId('tab-bonus').click();
     await page.getByTestId('param-row-revenueThreshold').waitFor({ state: 'detached' });
     await problem.click();

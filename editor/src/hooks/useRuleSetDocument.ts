@@ -181,7 +181,7 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
       }
       setHistoryTick((n) => n + 1);
       const p = parse(text);
-      setState((s) => ({ ...s, text, ...p, saveState: s.conflict ? 'conflict' : 'dirty' }));
+      setState((s) => ({ ...s, text, ...p, saveState: s.conflict ? 'conflict' : 'dirty', remoteUpdate: null }));
       if (!isDraft) return;
       try {
         localStorage.setItem(backupKey(source.draftId), JSON.stringify({ etag: live.current.etag, text }));

@@ -56,7 +56,7 @@ function Why({ id, explain, version }: { id: string; explain(id: string): Promis
   );
 }
 
-export function PreviewPanel({ rows, ms, compileMs, dossiers, selected, toggle, error, baseLabel, currentLabel, explain, version }: { explain(id: string): Promise<ItemChange[] | null>; version: unknown; rows: PreviewRow[]; ms: number; compileMs: number; dossiers: DossierDetail[]; selected: Set<string>; toggle(id: string): void; error: string | null; baseLabel: string | null; currentLabel: string }) {
+export function PreviewPanel({ rows, ms, compileMs, dossiers, selected, toggle, error, baseLabel, currentLabel, explain, version, paused }: { paused: boolean; explain(id: string): Promise<ItemChange[] | null>; version: unknown; rows: PreviewRow[]; ms: number; compileMs: number; dossiers: DossierDetail[]; selected: Set<string>; toggle(id: string): void; error: string | null; baseLabel: string | null; currentLabel: string }) {
   const { t } = useTranslation();
   const [choosing, setChoosing] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
@@ -67,6 +67,11 @@ export function PreviewPanel({ rows, ms, compileMs, dossiers, selected, toggle, 
         {t('preview.title')} {changed > 0 && <span className="badge warn" data-testid="preview-changed">{t('preview.changed', { count: changed })}</span>}
       </h2>
       {error && <p className="field-error">{error}</p>}
+      {paused && (
+        <p className="field-error" data-testid="preview-paused">
+          {t('preview.paused')}
+        </p>
+      )}
       <p className="muted small">
         {t('preview.timing', { count: rows.length, ms: ms.toFixed(0), compile: compileMs.toFixed(0) })}{' '}
         <button type="button" className="link small" onClick={() => setChoosing(!choosing)}>

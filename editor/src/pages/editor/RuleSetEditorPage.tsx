@@ -215,7 +215,7 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
           <aside className="editor-side">
             <ClausePanel clauses={clauses.byId} />
             <ProblemsPanel issues={checks.issues} onJump={jump} />
-            <PreviewPanel explain={preview.explain} version={checks.compiled} rows={preview.rows} ms={preview.ms} dossiers={preview.dossiers} selected={preview.selected} toggle={preview.toggle} error={preview.error} compileMs={checks.ms} baseLabel={baseLabel} currentLabel={currentLabel} />
+            <PreviewPanel paused={!checks.compiled && checks.issues.some((i) => i.severity !== 'warning')} explain={preview.explain} version={checks.compiled} rows={preview.rows} ms={preview.ms} dossiers={preview.dossiers} selected={preview.selected} toggle={preview.toggle} error={preview.error} compileMs={checks.ms} baseLabel={baseLabel} currentLabel={currentLabel} />
           </aside>
         </div>
         {publishing && (
