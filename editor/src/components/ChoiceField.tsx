@@ -1,6 +1,6 @@
 // A text choice given literally or by a parameter (StrOrParam / BoolOrParam): a reference is edited through its parameter.
 import { useTranslation } from 'react-i18next';
-import { useEditor } from '../pages/editor/editorContext.js';
+import { useEditor } from '../pages/editor/useEditor.js';
 import { getAt, setAt, setParameterValue, type JsonPath } from '../model/ruleSetOps.js';
 
 export function ChoiceField({ path, options, label, testId }: { path: JsonPath; options: { value: string | boolean; label: string }[]; label: string; testId?: string }) {

@@ -1,7 +1,7 @@
 // A visual builder for json-rules-engine condition trees: all / any / not groups and leaves (fact, operator, value, another fact or a parameter).
 import { useTranslation } from 'react-i18next';
 import { OPERATORS, type Condition, type LeafCondition, type Operator, type RuleSet } from '../../../engine/index.js';
-import { useEditor } from '../pages/editor/editorContext.js';
+import { useEditor } from '../pages/editor/useEditor.js';
 import { getAt, setConditionAt, type JsonPath } from '../model/ruleSetOps.js';
 import { addChild, changeLeaf, childrenOf, newLeaf, nodeKind, removeNode, setGroupKind, unwrapNode, wrapNode, type NodePath } from '../model/conditionOps.js';
 import { pick } from '../i18n/i18n.js';

@@ -1,7 +1,7 @@
 // A number given literally or by a parameter (NumOrParam): a parameter reference is edited through its parameter, so every rule citing it agrees.
 import { useTranslation } from 'react-i18next';
 import type { NumOrParam } from '../../../engine/index.js';
-import { useEditor } from '../pages/editor/editorContext.js';
+import { useEditor } from '../pages/editor/useEditor.js';
 import { getAt, setNumOrParam, type JsonPath } from '../model/ruleSetOps.js';
 import { pick } from '../i18n/i18n.js';
 import { NumberInput } from './NumberInput.js';

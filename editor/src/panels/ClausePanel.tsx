@@ -1,7 +1,7 @@
 // The original text of the clauses the selected item cites, from the project's copy of the policy (Chinese original; English beside it in English mode).
 import { useTranslation } from 'react-i18next';
 import type { ClauseText } from '../api/client.js';
-import { useEditor } from '../pages/editor/editorContext.js';
+import { useEditor } from '../pages/editor/useEditor.js';
 
 export function ClausePanel({ clauses }: { clauses: Map<string, ClauseText> }) {
   const { t, i18n } = useTranslation();

@@ -1,7 +1,7 @@
 // Bonus items: each formula in a form that fits its kind (steps over a base with a cap, per-firm tiers, thresholds, discretionary awards), with a preview of the points.
 import { useTranslation } from 'react-i18next';
 import type { BonusItem, RuleSet } from '../../../engine/index.js';
-import { useEditor } from '../pages/editor/editorContext.js';
+import { useEditor } from '../pages/editor/useEditor.js';
 import { addTier, getAt, removeTier, setAt, type JsonPath } from '../model/ruleSetOps.js';
 import { awardsRange, previewFormula } from '../model/formulaPreview.js';
 import { ValueField } from '../components/ValueField.js';

@@ -1,6 +1,6 @@
 // Gates and basic conditions: every check stage and item with its condition in the visual all / any / not builder, its severity and when it applies.
 import { useTranslation } from 'react-i18next';
-import { useEditor } from '../pages/editor/editorContext.js';
+import { useEditor } from '../pages/editor/useEditor.js';
 import { ConditionBuilder } from '../components/ConditionBuilder.js';
 import { ChoiceField } from '../components/ChoiceField.js';
 import { ItemCard } from './ItemCard.js';

@@ -1,7 +1,7 @@
 // The seven indicators: maximum points with a live check that they add up to the base, and their reference (备注) requirements.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useEditor } from '../pages/editor/editorContext.js';
+import { useEditor } from '../pages/editor/useEditor.js';
 import { indicatorTotals } from '../model/ruleSetOps.js';
 import { ValueField } from '../components/ValueField.js';
 import { ConditionBuilder } from '../components/ConditionBuilder.js';

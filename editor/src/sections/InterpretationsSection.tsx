@@ -1,7 +1,7 @@
 // Interpretations: each recorded question with its cited clauses and options, one chosen; choosing sets the parameters the option names.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useEditor } from '../pages/editor/editorContext.js';
+import { useEditor } from '../pages/editor/useEditor.js';
 import { chooseInterpretation } from '../model/ruleSetOps.js';
 import { ClauseChips } from '../components/ClauseChips.js';
 import { IssueList } from '../components/IssueList.js';

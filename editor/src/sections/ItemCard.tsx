@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { I18nText } from '../../../engine/index.js';
-import { useEditor } from '../pages/editor/editorContext.js';
+import { useEditor } from '../pages/editor/useEditor.js';
 import type { JsonPath } from '../model/ruleSetOps.js';
 import { ClauseChips } from '../components/ClauseChips.js';
 import { IssueList } from '../components/IssueList.js';

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import Editor, { type OnMount } from '@monaco-editor/react';
 import { useTranslation } from 'react-i18next';
 import { monaco, ENGINE_MARKER_OWNER, RULESET_URI_PREFIX } from '../monaco/setupMonaco.js';
-import { useEditor } from '../pages/editor/editorContext.js';
+import { useEditor } from '../pages/editor/useEditor.js';
 import { rangeFinder, rangeOf } from '../model/locate.js';
 
 type Ed = Parameters<OnMount>[0];

@@ -1,6 +1,6 @@
 // Pass marks and titles (outcome rules), the rule set's effective dates and title, and the cohort cap and promotion rule.
 import { useTranslation } from 'react-i18next';
-import { useEditor } from '../pages/editor/editorContext.js';
+import { useEditor } from '../pages/editor/useEditor.js';
 import { setAt } from '../model/ruleSetOps.js';
 import { ValueField } from '../components/ValueField.js';
 import { ChoiceField } from '../components/ChoiceField.js';

@@ -2,7 +2,7 @@
 import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Parameter } from '../../../engine/index.js';
-import { useEditor } from '../pages/editor/editorContext.js';
+import { useEditor } from '../pages/editor/useEditor.js';
 import { setParameterField, setParameterValue } from '../model/ruleSetOps.js';
 import { NumberInput } from '../components/NumberInput.js';
 import { ClauseChips } from '../components/ClauseChips.js';

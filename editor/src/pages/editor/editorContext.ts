@@ -1,5 +1,5 @@
 // What every section of the rule-set editor shares: the document, its checks, the selected item and the jump target.
-import { createContext, useContext } from 'react';
+import { createContext } from 'react';
 import type { Issue, RuleSet } from '../../../../engine/index.js';
 import type { RuleSetDocument } from '../../hooks/useRuleSetDocument.js';
 import type { Checks } from '../../hooks/useChecks.js';
@@ -28,10 +28,3 @@ export interface EditorState {
 }
 
 export const EditorContext = createContext<EditorState | null>(null);
-
-/** The editor state, inside RuleSetEditorPage. */
-export function useEditor(): EditorState {
-  const e = useContext(EditorContext);
-  if (!e) throw new Error('useEditor outside the rule-set editor');
-  return e;
-}
