@@ -371,6 +371,31 @@ describe('safety in chromium', () => {
     await page.close();
   }, 120_000);
 
+  it('loses nothing when the server cannot be reached: the edit is kept, restored after a reload, and saved', async () => {
+    const created = await api('POST', '/api/drafts', { from: 'sfc-2017@1' });
+    const id: string = created.body.id;
+    const page = await newPage();
+    page.on('dialog', (d) => void d.accept());
+    await signIn(page, server.url, server.adminToken);
+    await page.goto(`${server.url}/drafts/${id}`);
+    const value = page.getByTestId('param-value-revenueThreshold');
+    await value.waitFor();
+    // Saving fails while the server is unreachable; the page says so.
+    await page.route(`**/api/drafts/${id}`, (r) => (r.request().method() === 'PUT' ? r.abort() : r.continue()));
+    await value.fill('1234');
+    await poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('error');
+    // Reloading (or closing the tab) does not lose the edit: it comes back from this browser and is saved once the server answers.
+    await page.unroute(`**/api/drafts/${id}`);
+    await page.reload();
+    await value.waitFor();
+    expect(await value.inputValue()).toBe('1234');
+    expect(await page.locator('.banner.info').first().innerText()).toContain('已恢复');
+    await poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
+    const stored = await api('GET', `/api/drafts/${id}`);
+    expect(stored.body.document.parameters.find((p: { id: string }) => p.id === 'revenueThreshold').value).toBe(1234);
+    await page.close();
+  }, 90_000);
+
   it('does not offer a viewer what a viewer may not do', async () => {
     const made = await api('POST', '/api/tokens', { name: 'reader', role: 'viewer' });
     expect(made.status).toBe(201);

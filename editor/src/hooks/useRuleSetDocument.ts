@@ -62,6 +62,7 @@ function parse(text: string): { value: unknown; syntaxError: RuleSetDocument['sy
 const AUTOSAVE_MS = 800;
 const HISTORY = 200;
 const REMOTE_POLL_MS = 5000;
+const RETRY_MS = 3000;
 
 /** Loads a draft (editable, autosaved) or a published version (read-only). */
 export function useRuleSetDocument(api: ApiClient, source: { draftId: string } | { ruleSetId: string; version: number }): RuleSetDocument {
@@ -116,6 +117,7 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
           }
         }
         setState((s) => ({ ...s, loading: false, loadError: null, text, ...parse(text), etag: d.etag, draft: d, saveState: restored ? 'dirty' : 'saved', restoredBackup: restored, conflict: null, saveError: null }));
+        if (restored) schedule(AUTOSAVE_MS);
       } else {
         const v = await api.version(source.ruleSetId, source.version);
         const text = pretty(v.document);
@@ -130,6 +132,16 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
   useEffect(() => {
     void load();
   }, [load]);
+
+  // Autosave runs through a ref so that loading (defined before save) can schedule it too.
+  const saveRef = useRef<() => Promise<boolean>>(async () => false);
+  const schedule = (ms: number) => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      void saveRef.current();
+    }, ms);
+  };
 
   const save = useCallback(async (): Promise<boolean> => {
     if (!isDraft) return true;
@@ -158,6 +170,8 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
           setState((x) => ({ ...x, saveState: 'conflict', conflict: c.success ? c.data : { current: { etag: '', revision: 0, updatedAt: '', updatedBy: '?' }, changes: null } }));
         } else {
           setState((x) => ({ ...x, saveState: 'error', saveError: e instanceof ApiError ? `${e.message}${e.issues.length ? ': ' + e.issues.map((i) => i.message).join('; ') : ''}` : String(e) }));
+          // The server could not be reached: try again shortly (the edit is also kept in this browser).
+          if (e instanceof ApiError && e.code === 'network') schedule(RETRY_MS);
         }
         return false;
       } finally {
@@ -170,6 +184,7 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
     return ok;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, ref]);
+  saveRef.current = save;
 
   const changed = useCallback(
     (text: string, from: 'edit' | 'undo' = 'edit') => {
@@ -188,11 +203,7 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
       } catch {
         // Storage full: autosave still runs.
       }
-      if (timer.current) clearTimeout(timer.current);
-      timer.current = setTimeout(() => {
-        timer.current = null;
-        void save();
-      }, AUTOSAVE_MS);
+      schedule(AUTOSAVE_MS);
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [save, ref],
