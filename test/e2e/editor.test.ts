@@ -290,6 +290,19 @@ describe('safety in chromium', () => {
     await poll(() => page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1000');
     await poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
 
+    // Another conflict, resolved the other way: having seen their change, keep mine deliberately.
+    const again = await api('GET', `/api/drafts/${id}`);
+    again.body.document.parameters.find((p: { id: string }) => p.id === 'top100FirmsMin').value = 2;
+    expect((await api('PUT', `/api/drafts/${id}`, { document: again.body.document }, { 'If-Match': again.etag! })).status).toBe(200);
+    await page.getByTestId('param-value-revenueThreshold').fill('1050');
+    await banner.waitFor();
+    expect(await banner.innerText()).toContain('top100FirmsMin');
+    await page.getByTestId('conflict-keep-mine').click();
+    await poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
+    const mine = (await api('GET', `/api/drafts/${id}`)).body.document;
+    expect(mine.parameters.find((p: { id: string }) => p.id === 'revenueThreshold').value).toBe(1050);
+    expect(mine.parameters.find((p: { id: string }) => p.id === 'top100FirmsMin').value).toBe(1);
+
     // A clause id that the policy does not have is a problem; from another tab, clicking it jumps to the parameter.
     await page.getByTestId('param-row-revenueThreshold').click();
     await page.getByLabel('引用条款', { exact: true }).last().fill('I1.1, I9.9');
