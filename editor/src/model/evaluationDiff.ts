@@ -9,7 +9,7 @@ export interface ItemChange {
   cites: string[];
   before: string;
   after: string;
-  /** The engine's explanation under each version. */
+  /** The engine's explanation under each version; for the verdict, the title awarded (null: none). */
   textBefore: I18nText | null;
   textAfter: I18nText | null;
 }
@@ -29,9 +29,9 @@ export function evaluationChanges(before: Evaluation, after: Evaluation): ItemCh
   const out: ItemChange[] = [];
   const b = before.outcome;
   const a = after.outcome;
-  const verdict = (o: Evaluation['outcome']) => `${o.status}${o.title ? ` · ${o.title.id}` : ''} · ${pts(o.total.value)}`;
-  if (verdict(b) !== verdict(a))
-    out.push({ kind: 'outcome', id: 'outcome', label: { zh: '结论', en: 'Verdict' }, cites: [], before: verdict(b), after: verdict(a), textBefore: null, textAfter: null });
+  const verdict = (o: Evaluation['outcome']) => `${o.status} · ${pts(o.total.value)}`;
+  if (verdict(b) !== verdict(a) || b.title?.id !== a.title?.id)
+    out.push({ kind: 'outcome', id: 'outcome', label: { zh: '结论', en: 'Verdict' }, cites: [], before: verdict(b), after: verdict(a), textBefore: b.title?.label ?? null, textAfter: a.title?.label ?? null });
   const collect = (e: Evaluation, into: Map<string, Entry>) => {
     for (const s of e.stages) {
       if (s.kind === 'checks') for (const i of s.items) into.set(i.id, { kind: 'checks', label: i.label, cites: i.cites, value: i.status, text: i.text });

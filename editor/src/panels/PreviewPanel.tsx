@@ -33,11 +33,13 @@ function Why({ id, explain, version }: { id: string; explain(id: string): Promis
   if (changes === null) return <p className="muted small">{t('preview.whyUnavailable')}</p>;
   if (changes.length === 0) return <p className="muted small">{t('preview.noDifference')}</p>;
   // Statuses are words of the engine; show them in the UI language.
-  const show = (c: ItemChange, v: string) => {
+  const show = (c: ItemChange, side: 'before' | 'after') => {
+    const v = c[side];
     if (c.kind === 'checks') return t(`status.${v}`, { defaultValue: v });
     if (c.kind === 'outcome') {
-      const [status, ...rest] = v.split(' · ');
-      return [t(`status.${status}`, { defaultValue: status }), ...rest].join(' · ');
+      const [status, total] = v.split(' · ');
+      const title = side === 'before' ? c.textBefore : c.textAfter;
+      return [t(`status.${status}`, { defaultValue: status }), title ? pick(title, i18n.language) : null, total].filter(Boolean).join(' · ');
     }
     return v;
   };
@@ -47,9 +49,9 @@ function Why({ id, explain, version }: { id: string; explain(id: string): Promis
         <li key={c.id}>
           <strong>{pick(c.label, i18n.language)}</strong> {c.cites.length > 0 && <span className="muted small">{c.cites.join(' · ')}</span>}
           <div>
-            <span className="muted">{show(c, c.before)}</span> → <strong className="changed-value">{show(c, c.after)}</strong>
+            <span className="muted">{show(c, 'before')}</span> → <strong className="changed-value">{show(c, 'after')}</strong>
           </div>
-          {c.textAfter && <div className="muted small">{pick(c.textAfter, i18n.language)}</div>}
+          {c.kind !== 'outcome' && c.textAfter && <div className="muted small">{pick(c.textAfter, i18n.language)}</div>}
         </li>
       ))}
     </ul>
