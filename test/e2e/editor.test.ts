@@ -364,6 +364,10 @@ describe('safety in chromium', () => {
     await page.getByTestId('tab-interpretations').click();
     await page.getByTestId('item-interp:revenue-bonus-steps').getByRole('radio').nth(1).check();
     await poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
+    // The open section is in the address: a reload comes back to it, with the choice kept.
+    await page.reload();
+    await poll(() => page.getByTestId('tab-interpretations').getAttribute('aria-selected')).toBe('true');
+    expect(await page.getByTestId('item-interp:revenue-bonus-steps').getByRole('radio').nth(1).isChecked()).toBe(true);
 
     const saved = (await api('GET', `/api/drafts/${id}`)).body.document;
     const param = (pid: string) => saved.parameters.find((p: { id: string }) => p.id === pid).value;

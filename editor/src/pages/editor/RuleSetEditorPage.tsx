@@ -1,7 +1,7 @@
 // The rule-set editor: a draft (editable, autosaved) or a published version (read-only), in section tabs or JSON, with clause text, problems and live preview beside it.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation } from 'wouter';
+import { Link, useLocation, useSearch } from 'wouter';
 import { RuleSet, type Issue } from '../../../../engine/index.js';
 import { useApi, useAuth } from '../../auth/useAuth.js';
 import { useRuleSetDocument } from '../../hooks/useRuleSetDocument.js';
@@ -40,7 +40,8 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
   const { t, i18n } = useTranslation();
   const api = useApi();
   const { can } = useAuth();
-  const [, navigate] = useLocation();
+  const [location, navigate] = useLocation();
+  const search = useSearch();
   const source = useMemo(() => props, ['draftId' in props ? props.draftId : `${props.ruleSetId}@${props.version}`]); // eslint-disable-line react-hooks/exhaustive-deps
   const doc = useRuleSetDocument(api, source);
   const policy = (doc.value as { policy?: string } | undefined)?.policy;
@@ -53,7 +54,14 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
   }, [doc.value]);
   const readOnly = doc.readOnly || !can('editor');
   const preview = usePreview(api, checks.compiled, doc.basedOn);
-  const [tab, setTab] = useState<SectionId>('parameters');
+  // The open section is part of the address (?tab=bonus), so a reload or a shared link opens the same place.
+  const tabParam = new URLSearchParams(search).get('tab');
+  const tab: SectionId = SECTIONS.includes(tabParam as SectionId) ? (tabParam as SectionId) : 'parameters';
+  const setTab = (s: SectionId) => {
+    const p = new URLSearchParams(search);
+    p.set('tab', s);
+    navigate(`${location}?${p.toString()}`, { replace: true });
+  };
   const [selection, setSelection] = useState<Selection | null>(null);
   const [focus, setFocus] = useState<EditorState['focus']>(null);
   const [publishing, setPublishing] = useState(false);
