@@ -195,6 +195,9 @@ describe('the rule editor in chromium', () => {
     await page.getByTestId('compare-sfc-2017-2').click();
     await poll(() => page.getByTestId('change-list').innerText()).toContain('revenueThreshold');
     await page.locator('.diff-wrap .monaco-diff-editor').waitFor();
+    // Choosing a change shows it in the diff.
+    await page.getByTestId('change-list').getByRole('button').filter({ hasText: 'revenueThreshold' }).click();
+    await poll(async () => (await page.locator('.diff-wrap .view-lines').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ')).toContain(`"value": ${T}`);
     await screenshot(page, 'compare');
     expect(pageErrors).toEqual([]);
     await page.close();

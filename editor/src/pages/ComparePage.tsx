@@ -2,11 +2,12 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useSearch } from 'wouter';
-import { DiffEditor } from '@monaco-editor/react';
+import { DiffEditor, type DiffOnMount } from '@monaco-editor/react';
 import '../monaco/setupMonaco.js';
 import { useApi } from '../auth/useAuth.js';
 import type { Change, RuleSetSummary } from '../api/client.js';
 import { pick } from '../i18n/i18n.js';
+import { rangeOf } from '../model/locate.js';
 
 export function ComparePage() {
   const { t, i18n } = useTranslation();
@@ -22,6 +23,21 @@ export function ComparePage() {
   const [texts, setTexts] = useState<{ a: string; b: string } | null>(null);
   const [changes, setChanges] = useState<Change[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [diff, setDiff] = useState<Parameters<DiffOnMount>[0] | null>(null);
+
+  /** Shows a change in the diff: in the newer text, or in the older one when the item was removed. */
+  const reveal = (c: Change) => {
+    if (!diff || !texts) return;
+    const removed = c.change === 'removed';
+    const ed = removed ? diff.getOriginalEditor() : diff.getModifiedEditor();
+    const model = ed.getModel();
+    const r = rangeOf(removed ? texts.a : texts.b, c.path as (string | number)[]);
+    if (!model || !r) return;
+    const pos = model.getPositionAt(r.offset);
+    ed.revealLineInCenter(pos.lineNumber);
+    ed.setPosition(pos);
+    ed.focus();
+  };
 
   useEffect(() => {
     api.ruleSets().then(setSets, (e) => setError(e.message));
@@ -49,7 +65,7 @@ export function ComparePage() {
   return (
     <div className="page-pad compare">
       <h1>{t('nav.compare')}</h1>
-      <div className="form-row">
+      <div className="compare-pickers">
         <label>
           {t('compare.ruleSet')}{' '}
           <select value={ruleSet} onChange={(e) => go({ ruleSet: e.target.value, from: '', to: '' })}>
@@ -89,13 +105,15 @@ export function ComparePage() {
           <ul>
             {changes?.map((c, n) => (
               <li key={n} className={`change ${c.change ?? ''}`}>
-                <span className="kind-tag">{t(`compare.kinds.${c.kind}`, { defaultValue: c.kind })}</span> {pick(c.text, i18n.language)}
+                <button type="button" className="change-link" onClick={() => reveal(c)} title={t('compare.reveal')}>
+                  <span className="kind-tag">{t(`compare.kinds.${c.kind}`, { defaultValue: c.kind })}</span> {pick(c.text, i18n.language)}
+                </button>
               </li>
             ))}
           </ul>
         </section>
         <div className="diff-wrap">
-          {texts && <DiffEditor original={texts.a} modified={texts.b} language="json" options={{ readOnly: true, renderSideBySide: true, minimap: { enabled: false }, automaticLayout: true, scrollBeyondLastLine: false }} loading={t('common.loading')} />}
+          {texts && <DiffEditor onMount={(e) => setDiff(e)} original={texts.a} modified={texts.b} language="json" options={{ readOnly: true, renderSideBySide: true, minimap: { enabled: false }, automaticLayout: true, scrollBeyondLastLine: false }} loading={t('common.loading')} />}
         </div>
       </div>
     </div>
