@@ -228,7 +228,7 @@ export function BonusSection() {
       {rs.stages.map((s, si) =>
         s.kind !== 'bonus' ? null : (
           <div key={s.id}>
-            <div className="form-row">
+            <div className="ed-row">
               <label>{t('bonus.stageCap')}</label>
               <CapField path={['stages', si, 'cap']} />
             </div>

@@ -31,7 +31,7 @@ export function IndicatorsSection() {
             </div>
             {s.items.map((it, ii) => (
               <ItemCard key={it.id} path={['stages', si, 'items', ii]} id={it.id} label={it.label} cites={it.cites}>
-                <div className="form-row">
+                <div className="ed-row">
                   <label>{t('indicators.max')}</label>
                   <ValueField path={['stages', si, 'items', ii, 'max']} label={t('indicators.maxOf', { name: pick(it.label, i18n.language) })} testId={`max-${it.id}`} />
                   {it.scoreFact && (
