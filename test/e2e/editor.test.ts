@@ -350,6 +350,7 @@ describe('safety in chromium', () => {
     const tierRows = await tiers.locator('table.tiers tbody tr').count();
     await tiers.getByRole('button', { name: '增加一档' }).click();
     await poll(() => tiers.locator('table.tiers tbody tr').count()).toBe(tierRows + 1);
+    await poll(() => page.getByTestId(`preview-draft-${CITY.id}`).getAttribute('data-status')).toBe('passed');
     await screenshot(page, 'bonus-edited');
 
     // A gate that is one comparison: wrap it in "all", add a second condition, make it "any".
