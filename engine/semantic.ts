@@ -260,6 +260,20 @@ export function semanticIssues(rs: RuleSet, clauseIds: Set<string> | null): Issu
   if (rs.stages.filter((s) => s.kind === 'outcome').length !== 1) err('outcome_stage_count', ['stages'], 'a rule set needs exactly one outcome stage');
   void stageIds;
 
+  // Parameters named in labels.
+  const labelRefs = (x: unknown, path: Path) => {
+    if (Array.isArray(x)) return x.forEach((v, i) => labelRefs(v, [...path, i]));
+    if (x === null || typeof x !== 'object') return;
+    for (const [k, v] of Object.entries(x as Record<string, unknown>)) {
+      if (k === 'label' && v && typeof v === 'object' && 'zh' in v) {
+        for (const lang of ['zh', 'en'] as const)
+          for (const m of String((v as Record<string, string>)[lang]).matchAll(/\{([A-Za-z][A-Za-z0-9]*)\}/g))
+            if (!params.has(m[1])) err('unknown_parameter', [...path, k, lang], `label names {${m[1]}}, which is not a parameter`, 'use {parameterId} of a declared parameter');
+      } else labelRefs(v, [...path, k]);
+    }
+  };
+  labelRefs(rs.stages, ['stages']);
+
   // Cohort rules.
   if (rs.cohort) {
     const c = rs.cohort;

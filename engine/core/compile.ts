@@ -30,6 +30,8 @@ export interface CompiledDerived {
 
 export interface CompiledRuleSetCore {
   ruleSet: RuleSet;
+  /** The stages with `{parameterId}` placeholders in labels replaced by the parameters' values, for explanations. */
+  stages: Stage[];
   contentHash: string;
   params: Map<string, ParameterValue>;
   facts: Map<string, FactDef>;
@@ -171,8 +173,24 @@ export function compileCore(ruleSet: RuleSet, reuse: { schema?: z.ZodType } = {}
   const derived = order.map((def) => ({ def, fn: compiledDerived.get(def.id)!, reads: [...(deps.get(def.id) ?? [])] }));
   let engine: Engine | null = null;
   let hash: string | null = null;
+  // Labels may name a parameter ({revenueThreshold}) so that they follow its value in every version.
+  const fill = (text: string) => text.replace(LABEL_PLACEHOLDER, (m, id: string) => (params.has(id) ? String(params.get(id) ?? '—') : m));
+  const renderLabels = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(renderLabels);
+    if (x === null || typeof x !== 'object') return x;
+    const o = x as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) {
+      if (k === 'label' && v && typeof v === 'object' && 'zh' in v) {
+        const l = v as { zh: string; en: string };
+        out[k] = { zh: fill(l.zh), en: fill(l.en) };
+      } else out[k] = renderLabels(v);
+    }
+    return out;
+  };
   const core: CompiledRuleSetCore = {
     ruleSet,
+    stages: renderLabels(ruleSet.stages) as Stage[],
     // Hashing 80 kB of canonical JSON costs milliseconds; sweeps compile many variants and never read it.
     get contentHash() {
       return (hash ??= ruleSetHash(ruleSet));
@@ -194,6 +212,9 @@ export function compileCore(ruleSet: RuleSet, reuse: { schema?: z.ZodType } = {}
   };
   return { ok: true, core };
 }
+
+/** A parameter named in a label: `{revenueThreshold}`. */
+export const LABEL_PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
 
 export class UnknownParam extends Error {
   constructor(

@@ -118,7 +118,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
   const extraLabels = new Map(rs.derived.map((x) => [x.id, { label: x.label, unit: x.unit }]));
   const labeler: Labeler = factLabeler(core.facts, extraLabels);
   const param = (id: string) => core.params.get(id);
-  const stageLabel = (id: string): I18nText => rs.stages.find((x) => x.id === id)?.label ?? t(id, id);
+  const stageLabel = (id: string): I18nText => core.stages.find((x) => x.id === id)?.label ?? t(id, id);
 
   const resolve: Resolve = (key) => {
     const c = core.conditions.get(key)!;
@@ -145,7 +145,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
   const stageStatus: Record<string, Status> = {};
   // Stages an enabled fallback outcome rule requires are shown in full even where they do not apply to the subject's type.
   const shownAnyway = new Set(
-    rs.stages.flatMap((s) => (s.kind === 'outcome' ? s.rules.filter((r) => r.fallback && core.bool(r.enabled as boolean | { param: string })).flatMap((r) => r.requires) : [])),
+    core.stages.flatMap((s) => (s.kind === 'outcome' ? s.rules.filter((r) => r.fallback && core.bool(r.enabled as boolean | { param: string })).flatMap((r) => r.requires) : [])),
   );
   const vetoStatus = new Map<string, Status>();
   const stages: StageResult[] = [];
@@ -156,13 +156,13 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
   let bonus: Range = exact(ZERO);
   let indicative = false;
 
-  for (const stage of rs.stages) {
+  for (const stage of core.stages) {
     if (stage.kind === 'checks') runChecks(stage);
     else if (stage.kind === 'score') runScore(stage);
     else if (stage.kind === 'bonus') runBonus(stage);
   }
   const total = add(base, bonus);
-  const outcomeStage = rs.stages.find((s): s is OutcomeStage => s.kind === 'outcome');
+  const outcomeStage = core.stages.find((s): s is OutcomeStage => s.kind === 'outcome');
   const verdict = outcomeStage ? runOutcome(outcomeStage, total) : { outcome: null, status: 'undecided' as const, passMark: null, ruleId: null, primaryRequires: [] as string[] };
 
   const fast: FastResult = {

@@ -1,6 +1,6 @@
 // Evaluation behaviour: verdicts, exact decimals, missing facts, explanations, gaps and provenance.
 import { describe, expect, it } from 'vitest';
-import { Evaluation, type Evaluation as EvaluationT } from '../../engine/index.js';
+import { Evaluation, withParameters, type Evaluation as EvaluationT } from '../../engine/index.js';
 import { compiled, dossier } from './fixtures.js';
 
 async function ev(patch?: (f: Record<string, any>) => void): Promise<EvaluationT> {
@@ -192,5 +192,19 @@ describe('dossier issues', () => {
     const item = r.evaluation.stages.flatMap((s) => (s.kind === 'checks' ? s.items : [])).find((i) => i.id === 'basic:featured-domain')!;
     expect(item.text.zh).toContain('工业软件（工控系统）');
     expect(item.text.en).toContain('Industrial software');
+  });
+});
+
+describe('labels naming parameters', () => {
+  it('a label follows its parameter: {revenueThreshold} reads 1000 in v1 and 1500 after a change', async () => {
+    const e = await ev();
+    const gate = () => e.stages.flatMap((s) => (s.kind === 'checks' ? s.items : [])).find((i) => i.id === 'gate:industry-scale')!;
+    expect(gate().label.zh).toBe('产业规模不低于1000亿元');
+    const v = withParameters(compiled(), { revenueThreshold: 1500 });
+    if (!v.ok) throw new Error();
+    const r = await v.compiled.evaluate(dossier());
+    if (!r.ok) throw new Error();
+    const g2 = r.evaluation.stages.flatMap((s) => (s.kind === 'checks' ? s.items : [])).find((i) => i.id === 'gate:industry-scale')!;
+    expect(g2.label).toEqual({ zh: '产业规模不低于1500亿元', en: 'Industry scale at least 1500亿' });
   });
 });

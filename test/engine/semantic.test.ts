@@ -69,6 +69,10 @@ describe('semantic checks', () => {
     const issues = issuesAfter((rs) => (rs.stages[2].items[0].cites = ['I1.1', 'I9.9']));
     expect(issues).toContainEqual(expect.objectContaining({ code: 'unknown_clause', path: ['stages', 2, 'items', 0, 'cites', 1] }));
   });
+  it('a label naming a parameter that does not exist', () => {
+    const issues = issuesAfter((rs) => (rs.stages[2].items[0].label.zh = '产业规模不低于{revenueTreshold}亿元'));
+    expect(issues).toContainEqual(expect.objectContaining({ code: 'unknown_parameter', path: ['stages', 2, 'items', 0, 'label', 'zh'] }));
+  });
   it('a parameter citing a clause that does not exist', () => {
     const issues = issuesAfter((rs) => (rs.parameters[0].cites = ['I9.9']));
     expect(issues).toContainEqual(expect.objectContaining({ code: 'unknown_clause', path: ['parameters', 0, 'cites', 0] }));
