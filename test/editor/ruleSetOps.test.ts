@@ -163,3 +163,11 @@ describe('locating issues', () => {
     expect(rangeOf('{ broken', ['a'])).not.toBeUndefined();
   });
 });
+
+describe('fillParameters', () => {
+  it('fills a label\'s parameter names with the draft\'s values and leaves unknown names visible', async () => {
+    const { fillParameters } = await import('../../editor/src/model/labels.js');
+    expect(fillParameters('产业规模不低于{revenueThreshold}亿元', [{ id: 'revenueThreshold', value: 1300 }])).toBe('产业规模不低于1300亿元');
+    expect(fillParameters('x {nope}', [])).toBe('x {nope}');
+  });
+});

@@ -7,10 +7,13 @@ import type { JsonPath } from '../model/ruleSetOps.js';
 import { ClauseChips } from '../components/ClauseChips.js';
 import { IssueList } from '../components/IssueList.js';
 import { pick } from '../i18n/i18n.js';
+import { fillParameters } from '../model/labels.js';
 
 export function ItemCard({ path, id, label, cites, children, extra }: { path: JsonPath; id: string; label: I18nText; cites: string[]; children?: ReactNode; extra?: ReactNode }) {
   const { i18n } = useTranslation();
-  const { select, selection, issuesAt } = useEditor();
+  const { select, selection, issuesAt, doc } = useEditor();
+  const raw = pick(label, i18n.language);
+  const shown = fillParameters(raw, (doc as { parameters?: { id: string; value: unknown }[] } | null)?.parameters ?? []);
   const issues = issuesAt(path);
   const sel = selection && selection.path.length === path.length && selection.path.every((k, n) => path[n] === k);
   return (
@@ -22,7 +25,7 @@ export function ItemCard({ path, id, label, cites, children, extra }: { path: Js
     >
       <header className="card-head">
         <div>
-          <h3>{pick(label, i18n.language)}</h3>
+          <h3 title={shown !== raw ? raw : undefined}>{shown}</h3>
           <code className="id">{id}</code>
         </div>
         <div className="card-extra">
@@ -35,3 +38,4 @@ export function ItemCard({ path, id, label, cites, children, extra }: { path: Js
     </article>
   );
 }
+
