@@ -1,5 +1,5 @@
 // Runs golden cases (hand-written dossiers with expected outcomes) against a compiled rule set and lists every mismatch.
-import type { GoldenCase } from './schema/golden.js';
+import type { ExpectedOutcome, GoldenCase } from './schema/golden.js';
 import type { Evaluation } from './schema/evaluation.js';
 import { applyInterpretations } from './interpretations.js';
 import { compileRuleSet, type CompiledRuleSet } from './ruleSets.js';
@@ -11,7 +11,13 @@ export interface GoldenReport {
   results: { id: string; ok: boolean; problems: string[]; actual: unknown }[];
 }
 
-function statusOf(e: Evaluation, id: string): string | undefined {
+/** The outcome tier as golden cases name it: the title when passed, 'none' when failed, null when undecided. */
+function titleOf(o: Evaluation['outcome']): string | null {
+  return o.status === 'passed' ? (o.title?.id ?? null) : o.status === 'failed' ? 'none' : null;
+}
+
+/** The status an evaluation gives a stage, check, requirement or indicator id. */
+export function statusOf(e: Evaluation, id: string): string | undefined {
   for (const s of e.stages) {
     if (s.id === id) return s.status;
     if (s.kind === 'checks') for (const i of s.items) if (i.id === id) return i.status;
@@ -24,17 +30,13 @@ function statusOf(e: Evaluation, id: string): string | undefined {
   return undefined;
 }
 
-function close(a: number | null | undefined, b: number | null | undefined): boolean {
-  return a === b;
-}
-
 /** Compares one evaluation with a case's expected outcome; returns the differences in words. */
-export function compareOutcome(e: Evaluation, x: NonNullable<Extract<GoldenCase, { kind: 'single' }>['expect'] extends infer T ? (T extends { outcome: infer O } ? O : never) : never>): string[] {
+export function compareOutcome(e: Evaluation, x: ExpectedOutcome): string[] {
   const p: string[] = [];
   const o = e.outcome;
   if (o.status !== x.status) p.push(`status: expected ${x.status}, got ${o.status}`);
   if (x.title !== undefined) {
-    const got = o.status === 'passed' ? (o.title?.id ?? null) : o.status === 'failed' ? 'none' : null;
+    const got = titleOf(o);
     if (got !== x.title) p.push(`title: expected ${x.title}, got ${got}`);
   }
   for (const [k, v] of [
@@ -44,7 +46,7 @@ export function compareOutcome(e: Evaluation, x: NonNullable<Extract<GoldenCase,
     ['passMark', o.passMark],
   ] as const) {
     const want = x[k];
-    if (want !== undefined && !close(v, want)) p.push(`${k}: expected ${want}, got ${v}`);
+    if (want !== undefined && v !== want) p.push(`${k}: expected ${want}, got ${v}`);
   }
   for (const [id, want] of Object.entries(x.stages ?? {})) if (o.stages[id] !== want) p.push(`stage ${id}: expected ${want}, got ${o.stages[id]}`);
   for (const [id, want] of Object.entries(x.checks ?? {})) {
@@ -66,6 +68,28 @@ export function compareOutcome(e: Evaluation, x: NonNullable<Extract<GoldenCase,
   if (x.pointsNeeded !== undefined && (e.gapToPass?.pointsNeeded ?? null) !== x.pointsNeeded)
     p.push(`pointsNeeded: expected ${x.pointsNeeded}, got ${e.gapToPass?.pointsNeeded ?? null}`);
   return p;
+}
+
+/** The expectation that the evaluation meets, keeping the keys the old one checked. */
+export function expectationFrom(e: Evaluation, old: ExpectedOutcome): Record<string, unknown> {
+  const o = e.outcome;
+  const items = (kind: 'bonus' | 'score') => new Map(e.stages.flatMap((s) => (s.kind === kind ? s.items.map((i) => [i.id, i.points.value] as const) : [])));
+  const pick = <T>(rec: Record<string, unknown> | undefined, get: (id: string) => T) => (rec ? Object.fromEntries(Object.keys(rec).map((id) => [id, get(id)])) : undefined);
+  const next: Record<string, unknown> = {
+    status: o.status,
+    title: old.title === undefined ? undefined : titleOf(o),
+    base: old.base === undefined ? undefined : o.baseScore.value,
+    bonus: old.bonus === undefined ? undefined : o.bonus.value,
+    total: old.total === undefined ? undefined : o.total.value,
+    passMark: old.passMark === undefined ? undefined : o.passMark,
+    stages: pick(old.stages, (id) => o.stages[id]),
+    checks: pick(old.checks, (id) => statusOf(e, id)),
+    bonusItems: pick(old.bonusItems, (id) => items('bonus').get(id) ?? null),
+    indicators: pick(old.indicators, (id) => items('score').get(id) ?? null),
+    missingFacts: old.missingFacts === undefined ? undefined : e.missingFacts.map((m) => m.fact).sort(),
+    pointsNeeded: old.pointsNeeded === undefined ? undefined : (e.gapToPass?.pointsNeeded ?? null),
+  };
+  return Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined));
 }
 
 /** Runs every case; a case with interpretation switches is run under the rule set with those options chosen. */

@@ -18,3 +18,4 @@ export { clauseCoverage, type ClauseCoverage } from './coverage.js';
 export { sweepParameter, flipInterpretations, type SweepResult, type SweepPoint, type FlipResult } from './sensitivity.js';
 export { parameterValueIssues } from './semantic.js';
 export { readable } from './core/text.js';
+export { fillParameters } from './core/compile.js';

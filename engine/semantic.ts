@@ -5,7 +5,7 @@ import { isLeaf } from './schema/condition.js';
 import type { Parameter, ParameterValue, RuleSet } from './schema/ruleSet.js';
 import { compileExpr } from './core/expr.js';
 import { Dec, dec } from './core/decimal.js';
-import { orderDerived } from './core/compile.js';
+import { LABEL_PLACEHOLDER, orderDerived } from './core/compile.js';
 
 type Path = (string | number)[];
 
@@ -267,7 +267,7 @@ export function semanticIssues(rs: RuleSet, clauseIds: Set<string> | null): Issu
     for (const [k, v] of Object.entries(x as Record<string, unknown>)) {
       if (k === 'label' && v && typeof v === 'object' && 'zh' in v) {
         for (const lang of ['zh', 'en'] as const)
-          for (const m of String((v as Record<string, string>)[lang]).matchAll(/\{([A-Za-z][A-Za-z0-9]*)\}/g))
+          for (const m of String((v as Record<string, string>)[lang]).matchAll(LABEL_PLACEHOLDER))
             if (!params.has(m[1])) err('unknown_parameter', [...path, k, lang], `label names {${m[1]}}, which is not a parameter`, 'use {parameterId} of a declared parameter');
       } else labelRefs(v, [...path, k]);
     }

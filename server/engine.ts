@@ -1,5 +1,6 @@
 // The slice of the engine's API the server uses, as a type, so createApp can be given the real engine or a stand-in.
-import type { RuleSet } from '../engine/schema/ruleSet.js';
+import type { ParameterValue, RuleSet } from '../engine/schema/ruleSet.js';
+import type { sweepParameter, flipInterpretations } from '../engine/sensitivity.js';
 import type { Dossier } from '../engine/schema/dossier.js';
 import type { Evaluation, FastResult, CohortResult } from '../engine/schema/evaluation.js';
 import type { GoldenCase, GoldenSuite } from '../engine/schema/golden.js';
@@ -50,4 +51,7 @@ export interface EngineApi {
   applyInterpretations(ruleSet: RuleSet, choices: Record<string, string>): { ok: true; ruleSet: RuleSet } | { ok: false; issues: Issue[] };
   runGoldenCases(compiled: CompiledRuleSetApi, cases: GoldenCase[]): Promise<GoldenRunApi>;
   ruleSetJsonSchema(): object;
+  /** Sensitivity on the fast path (the analysis routes); a stand-in engine may leave them out. */
+  sweepParameter?(compiled: CompiledRuleSetApi, dossiers: unknown[], parameter: string, values: ParameterValue[]): ReturnType<typeof sweepParameter>;
+  flipInterpretations?(compiled: CompiledRuleSetApi, dossiers: unknown[]): ReturnType<typeof flipInterpretations>;
 }

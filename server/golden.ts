@@ -1,42 +1,7 @@
 // Re-baselining a golden case: its expectation becomes what the engine now gives, for exactly the fields it already checked.
 import { GoldenCase } from '../engine/schema/golden.js';
-import type { ExpectedOutcome } from '../engine/schema/golden.js';
-import type { CompiledRuleSetApi, EngineApi, Evaluation } from './engine.js';
-
-function statusOf(e: Evaluation, id: string): string | undefined {
-  for (const s of e.stages) {
-    if (s.id === id) return s.status;
-    if (s.kind === 'checks') for (const i of s.items) if (i.id === id) return i.status;
-    if (s.kind === 'score')
-      for (const i of s.items) {
-        if (i.id === id) return i.points.value === null ? 'undecided' : 'passed';
-        for (const r of i.requirements) if (r.id === id) return r.status;
-      }
-  }
-  return undefined;
-}
-
-/** The expectation that the evaluation meets, keeping the keys the old one checked. */
-export function expectationFrom(e: Evaluation, old: ExpectedOutcome): Record<string, unknown> {
-  const o = e.outcome;
-  const items = (kind: 'bonus' | 'score') => new Map(e.stages.flatMap((s) => (s.kind === kind ? s.items.map((i) => [i.id, i.points.value] as const) : [])));
-  const pick = <T>(rec: Record<string, unknown> | undefined, get: (id: string) => T) => (rec ? Object.fromEntries(Object.keys(rec).map((id) => [id, get(id)])) : undefined);
-  const next: Record<string, unknown> = {
-    status: o.status,
-    title: old.title === undefined ? undefined : o.status === 'passed' ? (o.title?.id ?? null) : o.status === 'failed' ? 'none' : null,
-    base: old.base === undefined ? undefined : o.baseScore.value,
-    bonus: old.bonus === undefined ? undefined : o.bonus.value,
-    total: old.total === undefined ? undefined : o.total.value,
-    passMark: old.passMark === undefined ? undefined : o.passMark,
-    stages: pick(old.stages, (id) => o.stages[id]),
-    checks: pick(old.checks, (id) => statusOf(e, id)),
-    bonusItems: pick(old.bonusItems, (id) => items('bonus').get(id) ?? null),
-    indicators: pick(old.indicators, (id) => items('score').get(id) ?? null),
-    missingFacts: old.missingFacts === undefined ? undefined : e.missingFacts.map((m) => m.fact).sort(),
-    pointsNeeded: old.pointsNeeded === undefined ? undefined : (e.gapToPass?.pointsNeeded ?? null),
-  };
-  return Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined));
-}
+import { expectationFrom } from '../engine/golden.js';
+import type { CompiledRuleSetApi, EngineApi } from './engine.js';
 
 /** The case with its expectation replaced by the current result under `compiled`, checked to pass; or why that is impossible. */
 export async function rebaselineCase(engine: EngineApi, compiled: CompiledRuleSetApi, c: GoldenCase): Promise<{ ok: true; case: GoldenCase } | { ok: false; message: string }> {

@@ -174,7 +174,7 @@ export function compileCore(ruleSet: RuleSet, reuse: { schema?: z.ZodType } = {}
   let engine: Engine | null = null;
   let hash: string | null = null;
   // Labels may name a parameter ({revenueThreshold}) so that they follow its value in every version.
-  const fill = (text: string) => text.replace(LABEL_PLACEHOLDER, (m, id: string) => (params.has(id) ? String(params.get(id) ?? '—') : m));
+  const fill = (text: string) => fillParameters(text, ruleSet.parameters);
   const renderLabels = (x: unknown): unknown => {
     if (Array.isArray(x)) return x.map(renderLabels);
     if (x === null || typeof x !== 'object') return x;
@@ -215,6 +215,14 @@ export function compileCore(ruleSet: RuleSet, reuse: { schema?: z.ZodType } = {}
 
 /** A parameter named in a label: `{revenueThreshold}`. */
 export const LABEL_PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
+
+/** A label's {parameterId} placeholders filled with the parameters' values ('—' for none); unknown names stay visible. */
+export function fillParameters(text: string, parameters: { id: string; value: unknown }[]): string {
+  return text.replace(LABEL_PLACEHOLDER, (m, id: string) => {
+    const p = parameters.find((x) => x.id === id);
+    return p ? String(p.value ?? '—') : m;
+  });
+}
 
 export class UnknownParam extends Error {
   constructor(

@@ -20,7 +20,6 @@ export interface CompiledCondition {
 
 type ParamLookup = (id: string) => unknown;
 
-const NUMERIC = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']);
 
 // Same semantics as json-rules-engine's default operators, so both paths agree on every present value.
 function numberLike(a: unknown): boolean {
@@ -184,8 +183,4 @@ export function traceFromJre(
       ...(n.label ? { label: n.label } : {}),
     };
   }
-}
-
-export function isNumericOperator(op: string): boolean {
-  return NUMERIC.has(op);
 }

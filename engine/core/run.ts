@@ -45,6 +45,8 @@ const triStatus = (x: Tri): Status => (x === null ? 'undecided' : x ? 'passed' :
 
 export interface EvalContext {
   values: Values;
+  /** What expressions read: facts, derived values, parameters and reference data, as exact decimals. */
+  env: ExprEnv;
   derived: Map<string, Value>;
   missingOf(fact: string): string[];
 }
@@ -95,6 +97,7 @@ export function prepareValues(core: CompiledRuleSetCore, d: PreparedDossier): Ev
   }
   return {
     values,
+    env,
     derived,
     missingOf(fact) {
       const v = derived.get(fact);
@@ -396,7 +399,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
     const f = b.formula;
     switch (f.kind) {
       case 'steps': {
-        const raw = d.values[f.input] ?? ctx.values[f.input];
+        const raw = ctx.values[f.input];
         const cap = core.numOrNull(b.cap ?? null);
         if (typeof raw !== 'number') return { range: { lo: ZERO, hi: cap }, text: explain ? t(`缺少 ${labeler(f.input).label.zh}`, `${labeler(f.input).label.en} missing`) : null, missing: ctx.missingOf(f.input) };
         const x = dec(raw);
@@ -476,20 +479,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
         return { range, text, missing: miss };
       }
       case 'expression': {
-        const fn = core.expressions.get(b.id)!;
-        const v = fn({
-          fact: (id) => {
-            const dv = ctx.derived.get(id);
-            if (dv !== undefined) return dv;
-            const raw = d.values[id];
-            return raw === undefined ? new Undecided([id]) : typeof raw === 'number' ? dec(raw) : (raw as Value);
-          },
-          param: (id) => {
-            const p = core.params.get(id);
-            return typeof p === 'number' ? dec(p) : p === null || p === undefined ? new Undecided([]) : p;
-          },
-          ref: () => new Undecided([], ['ref in bonus']),
-        });
+        const v = core.expressions.get(b.id)!(ctx.env);
         if (v instanceof Dec) {
           const pts = roundTo(v, scale, rounding);
           return { range: exact(pts), text: explain ? t(`${f.expr} = ${fmt(pts)}`, `${f.expr} = ${fmt(pts)}`) : null, missing: [] };

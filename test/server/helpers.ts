@@ -8,6 +8,7 @@ import { loadClauseIds, seedStore } from '../../server/seed.js';
 import { addToken } from '../../server/auth.js';
 import type { EngineApi } from '../../server/engine.js';
 import type { Role } from '../../server/store/repository.js';
+import { passingFacts } from '../engine/fixtures.js';
 
 export const RULES_DIR = path.resolve(import.meta.dirname, '../../rules');
 
@@ -69,48 +70,7 @@ export function cityDossier(cityId: string, revenue: number, extra: Record<strin
   };
 }
 
-/** A comprehensive city dossier complete for sfc-2017@1 (it passes with revenue 1450, previous 1250). */
+/** A comprehensive city dossier complete for sfc-2017@1 (it passes with revenue 1450, previous 1250): the engine tests' passing city, renamed. */
 export function fullDossier(cityId: string, softwareRevenue: number, softwareRevenuePrev: number, period = 2018) {
-  return {
-    dossierFormat: 1 as const,
-    facts: {
-      cityId,
-      cityName: cityId,
-      province: '测试省',
-      isMunicipality: false,
-      period,
-      applicationType: 'comprehensive',
-      application: {
-        conditions: { govCommitment: true, regionalRepresentativeness: true, industryFoundation: true, drivingEffect: true, resourcesAndEnvironment: true },
-        workingBody: true,
-        materials: { applicationReport: true, workPlan: true, mouDraft: true, coordinationPlan: true, workPlanContents: true, responsibleBodyContact: true, provincialSupportLetter: true },
-      },
-      softwareRevenue,
-      softwareRevenuePrev,
-      categoriesComplete: true,
-      competitivenessStrong: true,
-      rdExpensePct: 11,
-      top100Firms: 2,
-      hasNationalSoftwarePark: true,
-      firmsInParksPct: 75,
-      firmsOver100M: 120,
-      largeFirms: [
-        { name: 'A', softwareRevenue: 120 },
-        { name: 'B', softwareRevenue: 60 },
-      ],
-      expertScores: { industryStrength: 14, enterpriseCultivation: 13, humanResources: 8, innovation: 13, applicationLevel: 12, environment: 17, drivingBenefit: 8 },
-      bonusAwards: {
-        majorInnovation: 2,
-        basicSoftware: 1,
-        industrialSoftware: 1,
-        strategies: { madeInChina2025: 1, manufacturingInternet: 1, internetPlus: 1, bigData: 1, beltAndRoad: 0, massInnovation: 0, secureReliable: 0 },
-        featuredDistinction: 0,
-        internationalization: 2,
-        drivingEffect: 1.5,
-        leadershipInitiative: 1.5,
-      },
-      fraudFound: false,
-      currentTitle: 'none',
-    },
-  };
+  return { dossierFormat: 1 as const, facts: { ...passingFacts(), cityId, cityName: cityId, period, softwareRevenue, softwareRevenuePrev } };
 }

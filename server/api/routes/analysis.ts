@@ -3,23 +3,20 @@ import { z } from 'zod';
 import { route, type RouteDef } from '../route.js';
 import { ApiError } from '../errors.js';
 import * as A from '../analysisSchemas.js';
-import type { Dossier, EngineApi, Evaluation, I18nText, Issue } from '../../engine.js';
+import type { Dossier, Evaluation, I18nText, Issue } from '../../engine.js';
 import type { StoreState } from '../../store/repository.js';
 import { factOf, type Services } from '../../services.js';
 import { filterDossiers, reviseDossier } from './dossiers.js';
 import { buildTemplate, exportComparison, exportDossiers, readCsv, readWorkbook, type SheetIssue } from '../../spreadsheets/index.js';
-import type { sweepParameter, flipInterpretations } from '../../../engine/index.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CSV = 'text/csv; charset=utf-8';
 
 /** The engine's sensitivity functions; the real engine has them, a stand-in may not. */
-type SensitivityEngine = EngineApi & { sweepParameter?: typeof sweepParameter; flipInterpretations?: typeof flipInterpretations };
-
 function sensitivity(services: Services) {
-  const e = services.engine as SensitivityEngine;
+  const e = services.engine;
   if (!e.sweepParameter || !e.flipInterpretations) throw new Error('the engine given to createApp has no sweepParameter / flipInterpretations');
-  return { sweep: e.sweepParameter, flip: e.flipInterpretations };
+  return { sweep: e.sweepParameter.bind(e), flip: e.flipInterpretations.bind(e) };
 }
 
 const attachment = (name: string) => ({ 'Content-Disposition': `attachment; filename="${name.replace(/[^A-Za-z0-9@._-]/g, '_')}"` });
@@ -188,7 +185,7 @@ export const analysisRoutes = (): RouteDef[] => [
       const values = sweepValues(body);
       const compiled = services.compiled(v, body.interpretations ?? {});
       const t0 = performance.now();
-      const out = sensitivity(services).sweep(compiled as never, list.map((d) => d.dossier), body.parameter, values);
+      const out = sensitivity(services).sweep(compiled, list.map((d) => d.dossier), body.parameter, values);
       const elapsedMs = Math.round((performance.now() - t0) * 10) / 10;
       if (!out.ok) throw new ApiError(out.issues.some((i) => i.path[0] === 'dossiers') ? 'invalid_dossier' : 'invalid_request', 'The sweep cannot run', out.issues);
       return { body: { ...out.result, elapsedMs, dossiers: list.length } };
@@ -208,7 +205,7 @@ export const analysisRoutes = (): RouteDef[] => [
       if (!list.length) throw new ApiError('not_found', 'No dossiers selected');
       const compiled = services.compiled(v, body.interpretations ?? {});
       const t0 = performance.now();
-      const out = sensitivity(services).flip(compiled as never, list.map((d) => d.dossier));
+      const out = sensitivity(services).flip(compiled, list.map((d) => d.dossier));
       const elapsedMs = Math.round((performance.now() - t0) * 10) / 10;
       if (!out.ok) throw new ApiError('invalid_dossier', 'The dossiers cannot be evaluated', out.issues);
       return { body: { baselinePassed: out.baselinePassed, flips: out.flips, elapsedMs, dossiers: list.length } };
