@@ -18,7 +18,7 @@ import { policyRoutes } from './api/routes/policies.js';
 import { analysisRoutes } from './api/routes/analysis.js';
 import { createServices, type AppDeps } from './services.js';
 import { findToken, roleAllows } from './auth.js';
-import type { Actor } from './store/repository.js';
+import { StoreError, type Actor } from './store/repository.js';
 
 export type { AppDeps };
 
@@ -51,12 +51,15 @@ export function createApp(deps: AppDeps): express.Express {
       method: 'get',
       path: '/api/health',
       tag: 'Meta',
-      summary: 'Liveness and engine version',
+      summary: 'Liveness, engine version and whether the store accepts writes',
       role: null,
       query: S.EmptyQuery,
       response: { status: 200, schema: S.Health, description: 'Up' },
       errors: [],
-      handler: () => ({ body: { ok: true, engineVersion: deps.engine.ENGINE_VERSION } }),
+      handler: async () => {
+        const report = await deps.repo.integrity();
+        return { body: { ok: true, engineVersion: deps.engine.ENGINE_VERSION, store: { kind: deps.repo.kind, writable: report.writable, problems: report.problems.length } } };
+      },
     }),
     route({
       method: 'get',
@@ -126,7 +129,7 @@ export function createApp(deps: AppDeps): express.Express {
     const header = req.headers.authorization;
     const m = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!m) throw new ApiError('unauthenticated', 'Send Authorization: Bearer <token>');
-    const token = await deps.repo.read((s) => findToken(s, m[1]));
+    const token = await deps.repo.read((tx) => findToken(tx, m[1]));
     if (!token) throw new ApiError('unauthenticated', 'Unknown or revoked token');
     if (!roleAllows(token.role, needs)) throw new ApiError('forbidden', `This needs the ${needs} role; the token has ${token.role}`);
     return { tokenId: token.id, name: token.name, role: token.role };
@@ -179,6 +182,7 @@ function parse<T>(schema: z.ZodType<T, any>, value: unknown, where: 'params' | '
 /** Maps anything thrown to an API error; body-parser and routing errors become 4xx, the rest is a bug (500). */
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof StoreError) return new ApiError(err.code === 'conflict' ? 'write_conflict' : err.code, err.message, undefined, err.target ? { target: err.target } : undefined);
   const e = err as { type?: string; status?: number; statusCode?: number; message?: string };
   switch (e?.type) {
     case 'entity.parse.failed':

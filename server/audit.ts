@@ -1,33 +1,59 @@
-// The audit log: append-only entries chained by hash, so a rewritten entry is detectable.
+// The audit chain: each entry's hash is an HMAC (keyed by a secret kept outside the data) over the entry and the previous entry's hash, so an edit re-hashed by hand is detected.
+import { createHmac } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { AuditEntry, StoreState } from './store/repository.js';
-import { sha256 } from './auth.js';
+import type { AuditEntry, AuditInput, ChainHead, WriteTx } from './store/repository.js';
 
-export interface AuditInput {
-  actor: string;
-  action: string;
-  target: string;
-  before: string | null;
-  after: string | null;
-  details?: Record<string, unknown>;
+export type { AuditInput };
+
+const PREFIX = 'hmac-sha256:';
+
+/** The entry without its hash, in the one form both the MAC and its check use (absent details stay absent). */
+function body(e: Omit<AuditEntry, 'hash'>): Record<string, unknown> {
+  const { seq, at, actor, action, target, before, after, details, prevHash } = e;
+  return { seq, at, actor, action, target, before, after, ...(details === undefined || details === null ? {} : { details }), prevHash };
 }
 
-/** Appends one entry (who, when, what, hashes before and after) to the log. */
-export function appendAudit(state: StoreState, now: string, input: AuditInput): AuditEntry {
-  const prev = state.audit.at(-1) ?? null;
-  const body = { seq: (prev?.seq ?? 0) + 1, at: now, ...input, prevHash: prev?.hash ?? null };
-  const entry: AuditEntry = { ...body, hash: sha256(canonicalize(body) ?? '') };
-  state.audit.push(entry);
-  return entry;
+/** The keyed hash of an entry. */
+export function auditMac(key: Buffer, e: Omit<AuditEntry, 'hash'>): string {
+  return PREFIX + createHmac('sha256', key).update(canonicalize(body(e)) ?? '', 'utf8').digest('hex');
 }
 
-/** Checks the hash chain; returns the seq of the first broken entry, or null when intact. */
-export function verifyAudit(entries: readonly AuditEntry[]): number | null {
-  let prevHash: string | null = null;
+/** The keyed hash of the chain head, stored beside the log so a cut-off tail is noticed. */
+export function headMac(key: Buffer, head: { seq: number; hash: string }): string {
+  return PREFIX + createHmac('sha256', key).update(`head\n${head.seq}\n${head.hash}`, 'utf8').digest('hex');
+}
+
+/** A short public id of the key, stored with the data so a wrong key file is named as such. */
+export function keyId(key: Buffer): string {
+  return createHmac('sha256', key).update('mingcheng audit key id', 'utf8').digest('hex').slice(0, 16);
+}
+
+/** Builds the next entry after `prev`. */
+export function chainEntry(key: Buffer, prev: { seq: number; hash: string } | null, input: AuditInput): AuditEntry {
+  const b = { seq: (prev?.seq ?? 0) + 1, ...input, prevHash: prev?.hash ?? null };
+  if (b.details === undefined) delete b.details;
+  return { ...b, hash: auditMac(key, b) };
+}
+
+/** Where a chain stops verifying: the seq of the first bad entry and why, or null when every entry verifies. */
+export function verifyChain(key: Buffer, entries: readonly AuditEntry[], prev: { seq: number; hash: string } | null = null): { seq: number; reason: string } | null {
+  let p = prev;
   for (const e of entries) {
-    const { hash, ...body } = e;
-    if (e.prevHash !== prevHash || sha256(canonicalize(body) ?? '') !== hash) return e.seq;
-    prevHash = hash;
+    const expectedSeq = (p?.seq ?? 0) + 1;
+    if (e.seq !== expectedSeq) return { seq: expectedSeq, reason: `entry ${expectedSeq} is missing (found ${e.seq})` };
+    if (e.prevHash !== (p?.hash ?? null)) return { seq: e.seq, reason: `entry ${e.seq} does not point at the entry before it` };
+    if (auditMac(key, e) !== e.hash) return { seq: e.seq, reason: `entry ${e.seq} was changed after it was written (its keyed hash does not match)` };
+    p = { seq: e.seq, hash: e.hash };
   }
   return null;
+}
+
+/** Appends one entry (who, when, what, hashes before and after) to the log inside a transaction. */
+export function appendAudit(tx: WriteTx, at: string, input: Omit<AuditInput, 'at'>): Promise<AuditEntry> {
+  return tx.audit.append({ at, ...input });
+}
+
+/** The head as exported for anchoring. */
+export function headOf(e: AuditEntry | undefined): ChainHead | null {
+  return e ? { seq: e.seq, hash: e.hash, at: e.at } : null;
 }

@@ -1,29 +1,44 @@
-// Starts the server: opens the store in DATA_DIR, seeds it from rules/, prints the first admin token once, listens on PORT.
+// Starts the server: opens the store (DATA_DIR, or DATABASE_URL), seeds it from rules/, prints the first admin token once, listens on PORT.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as engine from '../engine/index.js';
 import { createApp } from './app.js';
-import { openLowdbRepository } from './store/lowdbRepository.js';
+import { describeStore, openStore, storeConfig } from './store/open.js';
 import { loadClauseIds, seedStore } from './seed.js';
 import { loadClauseTexts } from './clauses.js';
 import type { EngineApi } from './engine.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT ?? 8080);
-const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
+const config = storeConfig();
 const rulesDir = path.resolve(process.env.RULES_DIR ?? path.join(root, 'rules'));
 const editorDist = path.join(root, 'editor', 'dist');
 
-const repo = await openLowdbRepository(dataDir).catch((err: Error) => {
-  console.error(`Cannot open the store in ${dataDir}: ${err.message}\nMove the folder away (or set DATA_DIR) to start with a fresh store.`);
+const { repo, keyCreated } = await openStore(config, {
+  onStartup: (info) => {
+    if (info.migratedFrom !== null) console.log(`store: migrated from format ${info.migratedFrom} to format 2 (the old state file is kept as db.format1.json)`);
+    if (info.droppedTornCommit) console.log('store: dropped the last commit of the journal, cut short by a crash before it was acknowledged');
+    if (info.removedTemp || info.removedOrphanBlobs) console.log(`store: removed ${info.removedTemp} temporary file(s) and ${info.removedOrphanBlobs} unreferenced blob(s) left by an interrupted write`);
+  },
+}).catch((err: Error) => {
+  console.error(`Cannot open the store (${describeStore(config)}): ${err.message}`);
   process.exit(1);
 });
+if (keyCreated) console.log(`store: created the audit key ${config.auditKeyFile} (mode 0600); keep it outside the data folder and back it up: without it the audit chain cannot be verified`);
+const integrity = await repo.integrity();
+if (!integrity.writable) {
+  console.error(`store: INTEGRITY CHECK FAILED, the store is read-only until it is restored:`);
+  for (const p of integrity.problems) console.error(`  ${p.code}: ${p.message}`);
+} else for (const p of integrity.problems) console.warn(`store: ${p.code}: ${p.message}`);
 const clauses = await loadClauseIds(rulesDir);
 const clauseIds = (policy: string) => clauses.get(policy) ?? [];
 const clauseTexts = await loadClauseTexts(rulesDir);
 const eng: EngineApi = engine;
-const seeded = await seedStore(repo, eng, { rulesDir, clauseIds, now: new Date().toISOString() });
+const seeded = await seedStore(repo, eng, { rulesDir, clauseIds, now: new Date().toISOString() }).catch((err: Error) => {
+  console.error(`seed: not applied: ${err.message}`);
+  return { adminToken: null, imported: [], samples: [], warnings: [] };
+});
 for (const w of seeded.warnings) console.warn(`seed: ${w}`);
 if (seeded.imported.length) console.log(`seed: published versions imported: ${seeded.imported.join(', ')}`);
 if (seeded.samples.length) console.log(`seed: sample dossiers: ${seeded.samples.join(', ')}`);
@@ -31,7 +46,7 @@ if (seeded.samples.length) console.log(`seed: sample dossiers: ${seeded.samples.
 const app = createApp({ repo, engine: eng, clauseIds, clauses: (policy) => clauseTexts.get(policy) ?? null, editorDist });
 const server = app.listen(port, () => {
   const url = `http://localhost:${port}`;
-  console.log(`Mingcheng server on ${url} (store ${dataDir}); API reference ${url}/api/docs`);
+  console.log(`Mingcheng server on ${url} (store ${describeStore(config)}); API reference ${url}/api/docs`);
   if (existsSync(path.join(editorDist, 'index.html'))) console.log(`Rule editor 规则编辑器: open ${url} in a browser and sign in with a token.`);
   if (seeded.adminToken) {
     console.log(
@@ -43,6 +58,7 @@ const server = app.listen(port, () => {
         '',
         'Create tokens for others (roles: viewer, analyst, editor, admin):',
         `  curl -s -X POST ${url}/api/tokens -H "Authorization: Bearer <admin token>" -H "Content-Type: application/json" -d '{"name":"alice","role":"editor"}'`,
+        'Lost every admin token? Stop the server and run `npm run admin:token` on this machine.',
         '',
       ].join('\n'),
     );

@@ -1,4 +1,4 @@
-// Seeding the store from rules/: published rule-set versions with their golden cases (every start), sample dossiers and the first admin token (first start).
+// Seeding the store from rules/: published rule-set versions with their golden cases (every start), sample dossiers and the first admin token (first start on an empty store only).
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GoldenSuite } from '../engine/schema/golden.js';
@@ -8,6 +8,7 @@ import type { Repository } from './store/repository.js';
 import { addToken } from './auth.js';
 import { appendAudit } from './audit.js';
 import { defaultDossierId } from './api/routes/dossiers.js';
+import { dossierIndex } from './facts.js';
 
 export interface SeedResult {
   /** The first admin token, when this start created it; print it once. */
@@ -101,16 +102,16 @@ export async function seedStore(
     }
   }
 
-  return repo.transact((s) => {
+  return repo.transact(async (tx) => {
     const imported: string[] = [];
     for (const v of versions) {
       const contentHash = engine.ruleSetHash(v.document);
-      const existing = s.versions.find((x) => x.ruleSetId === v.document.id && x.version === v.document.version);
+      const existing = (await tx.versions.list(v.document.id)).find((x) => x.version === v.document.version);
       if (existing) {
         if (existing.contentHash !== contentHash) warnings.push(`${v.file}: differs from the stored ${v.document.id}@${v.document.version} (${existing.contentHash}); the stored version is kept`);
         continue;
       }
-      s.versions.push({
+      await tx.versions.insert({
         ruleSetId: v.document.id,
         version: v.document.version,
         contentHash,
@@ -120,25 +121,22 @@ export async function seedStore(
         publishedBy: 'seed',
         source: 'seed',
       });
-      appendAudit(s, opts.now, { actor: 'seed', action: 'version.seed', target: `${v.document.id}@${v.document.version}`, before: null, after: contentHash, details: { file: path.basename(v.file) } });
+      await appendAudit(tx, opts.now, { actor: 'seed', action: 'version.seed', target: `${v.document.id}@${v.document.version}`, before: null, after: contentHash, details: { file: path.basename(v.file) } });
       imported.push(`${v.document.id}@${v.document.version}`);
     }
     const seededSamples: string[] = [];
     let adminToken: string | null = null;
-    if (s.seededAt === null) {
+    if ((await tx.seededAt()) === null) {
       for (const sample of samples) {
-        if (s.dossiers.some((d) => d.id === sample.id)) continue;
+        if (await tx.dossiers.get(sample.id)) continue;
         const hash = engine.dossierHash(sample.dossier);
-        s.dossiers.push({ id: sample.id, deleted: false, revisions: [{ revision: 1, hash, at: opts.now, by: 'seed', dossier: sample.dossier }] });
-        appendAudit(s, opts.now, { actor: 'seed', action: 'dossier.create', target: `dossier:${sample.id}`, before: null, after: hash, details: { revision: 1 } });
+        await tx.dossiers.addRevision(sample.id, null, { revision: 1, hash, at: opts.now, by: 'seed', dossier: sample.dossier }, dossierIndex(sample.dossier));
+        await appendAudit(tx, opts.now, { actor: 'seed', action: 'dossier.create', target: `dossier:${sample.id}`, before: null, after: hash, details: { revision: 1 } });
         seededSamples.push(sample.id);
       }
-      s.seededAt = opts.now;
-    }
-    if (!s.tokens.some((t) => t.role === 'admin' && t.revokedAt === null)) {
-      const made = addToken(s, 'admin', 'admin', 'seed', opts.now);
-      appendAudit(s, opts.now, { actor: 'seed', action: 'token.create', target: made.token.id, before: null, after: made.token.hash, details: { name: 'admin', role: 'admin' } });
-      adminToken = made.secret;
+      // The first admin token, made once on an empty store; a store that has lost its admin tokens is recovered with `npm run admin:token`, never by minting one at start-up.
+      if ((await tx.tokens.list()).length === 0) adminToken = (await addToken(tx, 'admin', 'admin', 'seed', opts.now)).secret;
+      await tx.markSeeded(opts.now);
     }
     return { adminToken, imported, samples: seededSamples, warnings };
   });

@@ -1,8 +1,11 @@
 // Shared server logic behind the routes: the clock, the store, rule-set references, compiled rule sets (cached) and dossier lookup.
 import canonicalize from 'canonicalize';
 import type { EngineApi, CompiledRuleSetApi, RuleSet, Dossier, Issue } from './engine.js';
-import type { Repository, StoreState, StoredVersion, StoredDossier, DossierRevision, Actor } from './store/repository.js';
+import type { Repository, ReadTx, StoredVersion, VersionRecord, DossierRecord, DossierRevision, Actor } from './store/repository.js';
 import { ApiError } from './api/errors.js';
+import { factOf } from './facts.js';
+
+export { factOf };
 
 export interface AppDeps {
   repo: Repository;
@@ -31,11 +34,14 @@ export interface Services {
   repo: Repository;
   now(): string;
   actorName(actor: Actor): string;
-  resolveRef(state: Readonly<StoreState>, ref: string): StoredVersion;
+  /** The published version a reference names (`id@3` or `id@2024-01-01`), its document checked against its content hash. */
+  resolveRef(tx: ReadTx, ref: string): Promise<StoredVersion>;
   compiled(version: { document: RuleSet; contentHash: string }, interpretations?: Record<string, string>): CompiledRuleSetApi;
   compileDocument(document: RuleSet): CompiledRuleSetApi;
-  findDossier(state: Readonly<StoreState>, id: string): StoredDossier;
-  dossierRevision(state: Readonly<StoreState>, id: string, revision?: number): { dossier: StoredDossier; rev: DossierRevision };
+  /** A live dossier, or 404. */
+  findDossier(tx: ReadTx, id: string): Promise<DossierRecord>;
+  /** A revision of a live dossier (of any dossier with `includeDeleted`), or 404. */
+  dossierRevision(tx: ReadTx, id: string, revision?: number, opts?: { includeDeleted?: boolean }): Promise<{ dossier: DossierRecord; rev: DossierRevision }>;
   checkRuleSet(doc: unknown): { ruleSet: RuleSet | null; issues: Issue[] };
 }
 
@@ -48,10 +54,10 @@ export function parseRef(ref: string): { id: string; version: number } | { id: s
 }
 
 /** The published version of a rule set in force on a day: latest effectiveFrom not after it, open or not yet ended. */
-export function versionInForce(versions: readonly StoredVersion[], ruleSetId: string, date: string): StoredVersion | undefined {
+export function versionInForce<V extends VersionRecord>(versions: readonly V[], ruleSetId: string, date: string): V | undefined {
   return versions
-    .filter((v) => v.ruleSetId === ruleSetId && v.document.effectiveFrom <= date && (v.document.effectiveTo === null || v.document.effectiveTo >= date))
-    .sort((a, b) => (a.document.effectiveFrom === b.document.effectiveFrom ? b.version - a.version : a.document.effectiveFrom < b.document.effectiveFrom ? 1 : -1))[0];
+    .filter((v) => v.ruleSetId === ruleSetId && v.effectiveFrom <= date && (v.effectiveTo === null || v.effectiveTo >= date))
+    .sort((a, b) => (a.effectiveFrom === b.effectiveFrom ? b.version - a.version : a.effectiveFrom < b.effectiveFrom ? 1 : -1))[0];
 }
 
 /** Builds the services object for one app. */
@@ -75,17 +81,18 @@ export function createServices(deps: AppDeps): Services {
       const policy = typeof doc === 'object' && doc !== null && typeof (doc as { policy?: unknown }).policy === 'string' ? (doc as { policy: string }).policy : '';
       return engine.checkRuleSet(doc, { clauseIds: deps.clauseIds(policy) });
     },
-    resolveRef(state, ref) {
+    async resolveRef(tx, ref) {
       const parsed = parseRef(ref);
       if ('version' in parsed) {
-        const v = state.versions.find((x) => x.ruleSetId === parsed.id && x.version === parsed.version);
+        const v = await tx.versions.get(parsed.id, parsed.version);
         if (!v) throw new ApiError('not_found', `No published version ${ref}`);
         return v;
       }
-      if (!state.versions.some((x) => x.ruleSetId === parsed.id)) throw new ApiError('not_found', `No rule set ${parsed.id}`);
-      const v = versionInForce(state.versions, parsed.id, parsed.date);
+      const list = await tx.versions.list(parsed.id);
+      if (list.length === 0) throw new ApiError('not_found', `No rule set ${parsed.id}`);
+      const v = versionInForce(list, parsed.id, parsed.date);
       if (!v) throw new ApiError('no_version_in_force', `No version of ${parsed.id} is in force on ${parsed.date}`);
-      return v;
+      return (await tx.versions.get(v.ruleSetId, v.version))!;
     },
     compiled(version, interpretations = {}) {
       const key = `${version.contentHash}|${canonicalize(interpretations)}`;
@@ -103,27 +110,17 @@ export function createServices(deps: AppDeps): Services {
       return compiled;
     },
     compileDocument,
-    findDossier(state, id) {
-      const d = state.dossiers.find((x) => x.id === id && !x.deleted);
-      if (!d) throw new ApiError('not_found', `No dossier ${id}`);
+    async findDossier(tx, id) {
+      const d = await tx.dossiers.get(id);
+      if (!d || d.deleted) throw new ApiError('not_found', `No dossier ${id}`);
       return d;
     },
-    dossierRevision(state, id, revision) {
-      const dossier = this.findDossier(state, id);
-      const rev = revision === undefined ? dossier.revisions.at(-1)! : dossier.revisions.find((r) => r.revision === revision);
+    async dossierRevision(tx, id, revision, opts = {}) {
+      const dossier = opts.includeDeleted ? await tx.dossiers.get(id) : await this.findDossier(tx, id);
+      if (!dossier) throw new ApiError('not_found', `No dossier ${id}`);
+      const rev = await tx.dossiers.revision(id, revision);
       if (!rev) throw new ApiError('not_found', `Dossier ${id} has no revision ${revision}`);
       return { dossier, rev };
     },
   };
-}
-
-/** A fact of a dossier by dotted id, unwrapping `{value, ...}`. */
-export function factOf(dossier: Dossier, id: string): unknown {
-  let v: unknown = dossier.facts[id];
-  if (v === undefined) {
-    v = dossier.facts;
-    for (const part of id.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
-  }
-  if (v && typeof v === 'object' && !Array.isArray(v) && 'value' in v) return (v as { value: unknown }).value;
-  return v;
 }

@@ -12,6 +12,10 @@ export const ERROR_STATUS = {
   etag_mismatch: 409, // If-Match names a revision that is no longer current
   already_exists: 409, // an id that is taken
   published_immutable: 409, // published versions never change
+  write_conflict: 409, // another write changed the record first (on a store shared by several servers); retry on the current state
+  last_admin: 409, // revoking the last live admin token
+  integrity_mismatch: 409, // stored data no longer matches its hash (a changed published document, a truncated or edited result); it is not served
+  blob_missing: 410, // stored data a record refers to is gone from the store
   payload_too_large: 413, // body above the limit, or a batch above its cell limit
   unsupported_media_type: 415, // a body that is not application/json
   invalid_rule_set: 422, // the rule set does not pass schema or semantic checks
@@ -23,6 +27,7 @@ export const ERROR_STATUS = {
   evaluation_failed: 422, // the engine rejected the input
   precondition_required: 428, // a draft edit without If-Match
   internal: 500, // a bug; never caused by input
+  store_read_only: 503, // the store's integrity check failed (see GET /api/admin/integrity): writes are refused until it is restored
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -352,8 +352,45 @@ export const AuditEntrySchema = z
   })
   .strict();
 export const AuditResponse = z
-  .object({ entries: z.array(AuditEntrySchema), intact: z.boolean().describe('The hash chain of the whole log verifies') })
+  .object({
+    entries: z.array(AuditEntrySchema),
+    intact: z.boolean().describe('The keyed hash chain verified at start-up and before the last append (see GET /api/admin/integrity)'),
+    scope: z.enum(['all', 'own']).describe("'own' for viewers and analysts: only the entries of their own actions"),
+  })
   .strict();
 
-export const Health = z.object({ ok: z.literal(true), engineVersion: z.string() }).strict();
+export const ChainHead = z
+  .object({
+    seq: z.number().int().describe('The last entry'),
+    hash: z.string().describe('Its keyed hash (HMAC-SHA256); every earlier entry is fixed by it'),
+    at: z.string(),
+  })
+  .strict()
+  .describe('The head of the audit chain, to record elsewhere (a ticket, a signed mail, another system): a later store whose chain does not pass through it was rewritten');
+
+export const IntegrityProblemSchema = z
+  .object({
+    code: z.string().describe('audit_chain_broken, audit_truncated, audit_head_missing, audit_head_forged, audit_key_mismatch, record_mismatch, version_content_mismatch'),
+    message: z.string(),
+    target: z.string().optional().describe('What it concerns: sfc-2017@2, evaluation:ev-3, dossier:x-2019, audit:12'),
+  })
+  .strict();
+export const IntegrityReportSchema = z
+  .object({
+    writable: z.boolean().describe('False when the audit chain, or a record it proves, does not verify: every write is refused (503 store_read_only) until the store is restored'),
+    checkedAt: z.string(),
+    problems: z.array(IntegrityProblemSchema),
+    head: ChainHead.nullable(),
+    entries: z.number().int().describe('Audit entries verified'),
+    store: z.enum(['memory', 'lowdb', 'postgres']),
+  })
+  .strict();
+
+export const Health = z
+  .object({
+    ok: z.literal(true),
+    engineVersion: z.string(),
+    store: z.object({ kind: z.enum(['memory', 'lowdb', 'postgres']), writable: z.boolean(), problems: z.number().int() }).strict().describe('When writable is false, an administrator reads why at GET /api/admin/integrity'),
+  })
+  .strict();
 export const WhoAmI = z.object({ tokenId: z.string(), name: z.string(), role: RoleEnum }).strict();

@@ -1,31 +1,27 @@
-// An in-memory repository with the same semantics as the file store; for tests and as a template for other stores.
-import { emptyState, type Repository, type StoreState } from './repository.js';
-import { SerialQueue } from './serialQueue.js';
-import { assertAppendOnly, forkState, freezeAppendOnly } from './stateGuard.js';
+// An in-memory repository with the same semantics as the file store; for tests and as the smallest implementation of the contract.
+import { randomBytes } from 'node:crypto';
+import type { Repository } from './repository.js';
+import type { RuleSet } from '../engine.js';
+import { StoreCore } from './core.js';
 
-/** A repository that keeps the state in memory only. */
-export function createMemoryRepository(initial: StoreState = emptyState()): Repository {
-  let state = freezeAppendOnly(structuredClone(initial));
-  const queue = new SerialQueue();
+/** A repository that keeps everything in memory only; `auditKey` defaults to a random key per store. */
+export function createMemoryRepository(opts: { auditKey?: Buffer; ruleSetHash?: (doc: RuleSet) => string } = {}): Repository {
   const blobs = new Map<string, string>();
+  const core = new StoreCore(opts.auditKey ?? randomBytes(32), { has: (a) => blobs.has(a), read: async (a) => blobs.get(a) ?? null }, { ruleSetHash: opts.ruleSetHash });
+  let closed = false;
   return {
-    putBlob: async (key, value) => {
-      if (blobs.has(key)) throw new Error(`blob ${key} exists`);
-      blobs.set(key, JSON.stringify(value));
+    kind: 'memory',
+    read: async (fn) => fn(core.readTx()),
+    transact: (fn) => {
+      if (closed) return Promise.reject(new Error('the store is closed'));
+      return core.transact(fn, async (plan) => {
+        for (const [a, text] of plan.blobs) blobs.set(a, text);
+      });
     },
-    getBlob: async <T>(key: string) => {
-      const b = blobs.get(key);
-      return b === undefined ? null : (JSON.parse(b) as T);
-    },
-    read: (fn) => queue.run(() => fn(state)),
-    transact: (fn) =>
-      queue.run(() => {
-        const draft = forkState(state);
-        const result = fn(draft);
-        assertAppendOnly(state, draft);
-        state = freezeAppendOnly(draft);
-        return result;
+    integrity: async () => core.report,
+    close: () =>
+      core.queue.run(() => {
+        closed = true;
       }),
-    close: async () => undefined,
   };
 }

@@ -1,5 +1,5 @@
-// The repository interface the routes use: the stored state's shape and a serialized, all-or-nothing transaction over it.
-import type { Dossier, RuleSet, GoldenCase, Evaluation } from '../engine.js';
+// The repository contract the routes use: records per collection, read views and all-or-nothing transactions, implemented alike by the memory, lowdb and PostgreSQL stores.
+import type { Dossier, RuleSet, GoldenCase, Evaluation, I18nText } from '../engine.js';
 
 export type Role = 'viewer' | 'analyst' | 'editor' | 'admin';
 
@@ -10,8 +10,33 @@ export interface Actor {
   role: Role;
 }
 
-/** A published, immutable rule-set version with its golden cases. */
-export interface StoredVersion {
+/** A published version as listed: everything but its document and golden cases (which are large and loaded on demand). */
+export interface VersionRecord {
+  ruleSetId: string;
+  version: number;
+  /** ruleSetHash of the document: recomputed whenever the document is loaded, a mismatch refuses the version. */
+  contentHash: string;
+  title: I18nText;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  basedOn: { id: string; version: number } | null;
+  /** The document's changelog entry for this version, if any. */
+  changelog: { version: number; date: string; author?: string; note: I18nText } | null;
+  goldenCount: number;
+  /** Address of the stored golden cases ('sha256:<hex>' of their stored bytes). */
+  goldenHash: string;
+  publishedAt: string;
+  publishedBy: string;
+  source: 'seed' | 'api';
+}
+
+/** A published, immutable rule-set version with its document. */
+export interface StoredVersion extends VersionRecord {
+  document: RuleSet;
+}
+
+/** What publishing (or seeding) stores. */
+export interface NewVersion {
   ruleSetId: string;
   version: number;
   contentHash: string;
@@ -31,14 +56,15 @@ export interface DraftRevision {
   changes: unknown[];
 }
 
-/** An editable draft derived from a version; its golden cases travel with it. */
-export interface StoredDraft {
+/** A draft as listed: everything but its document and golden cases. */
+export interface DraftRecord {
   id: string;
   ruleSetId: string;
   basedOn: { id: string; version: number };
   revision: number;
-  document: RuleSet;
-  golden: GoldenCase[];
+  goldenCount: number;
+  /** Address of the stored golden cases. */
+  goldenHash: string;
   createdAt: string;
   createdBy: string;
   updatedAt: string;
@@ -47,18 +73,48 @@ export interface StoredDraft {
   history: DraftRevision[];
 }
 
-export interface DossierRevision {
+/** A draft with its document. */
+export interface StoredDraft extends DraftRecord {
+  document: RuleSet;
+}
+
+export type NewDraft = Omit<DraftRecord, 'goldenCount' | 'goldenHash'> & { document: RuleSet; golden: GoldenCase[] };
+
+/** A change to a draft: the next revision with what it changes (document and golden cases only when they change). */
+export type DraftPatch = Partial<Omit<DraftRecord, 'id' | 'goldenCount' | 'goldenHash'>> & { revision: number; document?: RuleSet; golden?: GoldenCase[] };
+
+/** One revision of a dossier, without its content. */
+export interface DossierRevisionMeta {
   revision: number;
+  /** dossierHash of the content. */
   hash: string;
   at: string;
   by: string;
+}
+
+export interface DossierRevision extends DossierRevisionMeta {
   dossier: Dossier;
 }
 
-export interface StoredDossier {
+/** The fields a dossier is listed and filtered by, taken from its latest revision. */
+export interface DossierIndex {
+  cityName: string | null;
+  province: string | null;
+  period: number | null;
+  type: string | null;
+}
+
+/** A dossier: its latest revision and listing fields; every revision stays stored. */
+export interface DossierRecord extends DossierIndex {
   id: string;
   deleted: boolean;
-  revisions: DossierRevision[];
+  latest: DossierRevisionMeta;
+}
+
+export interface DossierFilter {
+  period?: number;
+  type?: string;
+  province?: string;
 }
 
 export interface StoredEvaluation {
@@ -76,9 +132,18 @@ export interface StoredEvaluation {
   inlineDossier: Dossier | null;
   engineVersion: string;
   now: string;
-  /** The verdict in brief, for listings; the full result is a blob (`blobKey`), kept out of the state so writes stay small. */
+  /** The verdict in brief, for listings; the full result is stored apart, under `resultHash`. */
   outcome: { status: Evaluation['outcome']['status']; title: string | null; total: number | null };
-  blobKey: string;
+  /** Address of the stored result ('sha256:<hex>' of its bytes): the result is checked against it whenever it is served. */
+  resultHash: string;
+}
+
+export type NewEvaluation = Omit<StoredEvaluation, 'resultHash'>;
+
+export interface EvaluationFilter {
+  dossierId?: string;
+  ruleSetId?: string;
+  version?: number;
 }
 
 export interface StoredToken {
@@ -92,9 +157,8 @@ export interface StoredToken {
   revokedAt: string | null;
 }
 
-/** One append-only audit entry; `hash` chains it to the previous entry. */
-export interface AuditEntry {
-  seq: number;
+/** What a change records in the audit log. */
+export interface AuditInput {
   at: string;
   actor: string;
   action: string;
@@ -102,54 +166,153 @@ export interface AuditEntry {
   before: string | null;
   after: string | null;
   details?: Record<string, unknown>;
+}
+
+/** One append-only audit entry; `hash` is the keyed MAC of the entry with the previous entry's hash, so the log is a chain. */
+export interface AuditEntry extends AuditInput {
+  seq: number;
   prevHash: string | null;
   hash: string;
 }
 
-export interface StoreState {
-  storeFormat: 1;
-  seededAt: string | null;
-  counters: Record<string, number>;
-  versions: StoredVersion[];
-  drafts: StoredDraft[];
-  dossiers: StoredDossier[];
-  evaluations: StoredEvaluation[];
-  tokens: StoredToken[];
-  audit: AuditEntry[];
+export interface AuditQuery {
+  after?: number;
+  target?: string;
+  action?: string;
+  /** Only the entries of this actor string. */
+  actor?: string;
+  limit?: number;
 }
 
-/** An empty store. */
-export function emptyState(): StoreState {
-  return {
-    storeFormat: 1,
-    seededAt: null,
-    counters: {},
-    versions: [],
-    drafts: [],
-    dossiers: [],
-    evaluations: [],
-    tokens: [],
-    audit: [],
+/** The last audit entry, for anchoring the chain elsewhere. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+  at: string;
+}
+
+export interface IntegrityProblem {
+  /** audit_chain_broken, audit_truncated, record_mismatch, version_content_mismatch, blob_missing, blob_mismatch, … */
+  code: string;
+  message: string;
+  /** What it concerns: `sfc-2017@2`, `evaluation:ev-3`, `audit:12`. */
+  target?: string;
+}
+
+/** What the store knows of its own integrity: checked at start-up and before each append. */
+export interface IntegrityReport {
+  /** False when the audit chain or a record it proves does not verify; writes are refused until an operator repairs the store. */
+  writable: boolean;
+  checkedAt: string;
+  problems: IntegrityProblem[];
+  head: ChainHead | null;
+  /** Entries verified in the last check. */
+  entries: number;
+}
+
+/** Reads every store offers; within `transact` they see the transaction's own writes. */
+export interface ReadTx {
+  versions: {
+    get(ruleSetId: string, version: number): Promise<StoredVersion | null>;
+    byHash(contentHash: string): Promise<StoredVersion | null>;
+    /** Version records, ordered by rule set then version. */
+    list(ruleSetId?: string): Promise<VersionRecord[]>;
+    golden(v: VersionRecord): Promise<GoldenCase[]>;
   };
+  drafts: {
+    get(id: string): Promise<StoredDraft | null>;
+    list(ruleSetId?: string): Promise<DraftRecord[]>;
+    golden(d: DraftRecord): Promise<GoldenCase[]>;
+  };
+  dossiers: {
+    /** A dossier, deleted ones included (check `deleted`). */
+    get(id: string): Promise<DossierRecord | null>;
+    /** Live dossiers matching the filter, ordered by id. */
+    list(filter?: DossierFilter): Promise<DossierRecord[]>;
+    revisions(id: string): Promise<DossierRevisionMeta[]>;
+    /** One revision with its content (the latest when `revision` is left out), deleted dossiers included. */
+    revision(id: string, revision?: number): Promise<DossierRevision | null>;
+  };
+  evaluations: {
+    get(id: string): Promise<StoredEvaluation | null>;
+    /** Records in the order they were made. */
+    list(filter?: EvaluationFilter): Promise<StoredEvaluation[]>;
+    /** The stored result, checked against the record's resultHash (IntegrityError when missing or different). */
+    result(e: StoredEvaluation): Promise<Evaluation>;
+  };
+  tokens: {
+    get(id: string): Promise<StoredToken | null>;
+    byHash(hash: string): Promise<StoredToken | null>;
+    list(): Promise<StoredToken[]>;
+  };
+  audit: {
+    list(query?: AuditQuery): Promise<AuditEntry[]>;
+    head(): Promise<ChainHead | null>;
+  };
+  seededAt(): Promise<string | null>;
+  /** Every record (no blobs) as plain JSON, in a stable order: for tests and exports. */
+  dump(): Promise<unknown>;
+}
+
+/** Writes, all or nothing: nothing is visible to others or durable until the transaction's function returns and the commit is on disk. */
+export interface WriteTx extends ReadTx {
+  versions: ReadTx['versions'] & {
+    /** The highest published version number of a rule set plus one. */
+    nextNumber(ruleSetId: string): Promise<number>;
+    /** Stores a version; an existing number is a ConflictError. */
+    insert(v: NewVersion): Promise<StoredVersion>;
+  };
+  drafts: ReadTx['drafts'] & {
+    insert(d: NewDraft): Promise<StoredDraft>;
+    /** Moves a draft from `expectedRevision` to patch.revision; a draft at another revision is a ConflictError. */
+    update(id: string, expectedRevision: number, patch: DraftPatch): Promise<StoredDraft>;
+    delete(id: string, expectedRevision: number): Promise<void>;
+  };
+  dossiers: ReadTx['dossiers'] & {
+    /** Adds the next revision (creating the dossier, or reviving a deleted one); `expectedRevision` null: the dossier must not exist. */
+    addRevision(id: string, expectedRevision: number | null, rev: DossierRevision, index: DossierIndex): Promise<DossierRecord>;
+    markDeleted(id: string, expectedRevision: number): Promise<DossierRecord>;
+  };
+  evaluations: ReadTx['evaluations'] & {
+    /** Stores the record and its result, and appends the record's hash to the audit chain (action evaluation.create). */
+    insert(e: NewEvaluation, result: Evaluation): Promise<StoredEvaluation>;
+  };
+  tokens: ReadTx['tokens'] & {
+    insert(t: StoredToken): Promise<StoredToken>;
+    revoke(id: string, at: string): Promise<StoredToken>;
+  };
+  audit: ReadTx['audit'] & {
+    append(input: AuditInput): Promise<AuditEntry>;
+  };
+  /** Next value of a named counter, as a readable id such as draft-3. */
+  nextId(kind: string): Promise<string>;
+  markSeeded(at: string): Promise<void>;
 }
 
 /**
- * Storage behind the routes. `transact` runs one change at a time on a private copy of the state and
- * persists it atomically only when the function returns; if it throws, nothing is changed.
+ * Storage behind the routes. `read` sees committed data; `transact` runs one change so that no other change
+ * interleaves with it (per store: one at a time, or serialised across instances by the database) and resolves
+ * only after the change is durable; if its function throws, nothing is changed.
  */
 export interface Repository {
-  read<T>(fn: (state: Readonly<StoreState>) => T): Promise<T>;
-  transact<T>(fn: (state: StoreState) => T): Promise<T>;
-  /** Writes an immutable document (an evaluation result) under a new key; resolves once it is durable. */
-  putBlob(key: string, value: unknown): Promise<void>;
-  /** Reads a document written by putBlob, or null. */
-  getBlob<T = unknown>(key: string): Promise<T | null>;
+  readonly kind: 'memory' | 'lowdb' | 'postgres';
+  read<T>(fn: (tx: ReadTx) => Promise<T> | T): Promise<T>;
+  transact<T>(fn: (tx: WriteTx) => Promise<T> | T): Promise<T>;
+  /** The last integrity check (start-up, then before each append). */
+  integrity(): Promise<IntegrityReport>;
   close(): Promise<void>;
 }
 
-/** Next value of a named counter, for readable ids such as draft-3. */
-export function nextId(state: StoreState, kind: string): string {
-  const n = (state.counters[kind] ?? 0) + 1;
-  state.counters[kind] = n;
-  return `${kind}-${n}`;
+/** A store-level refusal the API answers with a 4xx/5xx of its own: a conflicting write, or data that failed its integrity check. */
+export class StoreError extends Error {
+  constructor(
+    readonly code: 'conflict' | 'integrity_mismatch' | 'blob_missing' | 'store_read_only',
+    message: string,
+    readonly target?: string,
+  ) {
+    super(message);
+  }
 }
+
+/** A write that lost a race: the record is not at the revision the writer expected, or the key is taken. */
+export const conflict = (message: string, target?: string) => new StoreError('conflict', message, target);

@@ -1,9 +1,11 @@
 // Store benchmark: fills a store to 100, 1,000 and 10,000 dossiers, evaluations and draft revisions, then times through the HTTP API a draft save, a dossier update and an evaluation write, and the start-up.
 //
 // Usage: npm run bench:store [-- --sizes 100,1000,10000 --samples 60]
-// Prints, per size, median and p99 of each write (ms), the state file size and the start-up time (open the store and seed, as the server does before it listens).
+// Prints, per size, median and p99 of each write (ms), the state size (db.json and journal) and the start-up time (open the store, which
+// replays the journal and verifies the audit chain and published documents, and seed, as the server does before it listens).
 // Not a test: run it by hand when the store changes; at 10,000 it takes a few minutes on 2 cores.
-import { cp, link, mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +17,7 @@ import { loadClauseIds, seedStore } from '../../server/seed.js';
 import { addToken } from '../../server/auth.js';
 import { appendAudit } from '../../server/audit.js';
 import type { EngineApi } from '../../server/engine.js';
-import type { StoredEvaluation } from '../../server/store/repository.js';
+import { dossierIndex } from '../../server/facts.js';
 import { passingFacts } from '../engine/fixtures.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -24,6 +26,7 @@ const SIZES = String(program.opts().sizes).split(',').map(Number);
 const SAMPLES = Number(program.opts().samples);
 const eng: EngineApi = engine;
 const DRAFTS = 3;
+const KEY = randomBytes(32);
 
 const dossier = (i: number) => ({ dossierFormat: 1 as const, facts: { ...passingFacts(), cityId: `city${i}`, cityName: `City ${i}`, period: 2018, softwareRevenue: 1400 + (i % 100) } });
 
@@ -44,53 +47,61 @@ async function rulesCopy(base: string): Promise<string> {
 
 const clock = () => new Date().toISOString();
 
-/** Fills the store directly (not through the API, which would take hours at 10,000 on the old store): n dossiers, n evaluations, n draft revisions over DRAFTS drafts, with their audit entries. */
+/** Fills the store through the repository, in batches: n dossiers, n evaluations (each with its own result), n draft revisions over DRAFTS drafts, with their audit entries. */
 async function fill(dataDir: string, rulesDir: string, n: number): Promise<string> {
-  const repo = await openLowdbRepository(dataDir);
+  const repo = await openLowdbRepository(dataDir, { auditKey: KEY });
   const clauses = await loadClauseIds(rulesDir);
-  const seeded = await seedStore(repo, eng, { rulesDir, clauseIds: (p) => clauses.get(p) ?? [], now: clock(), samples: false });
-  const v1 = await repo.read((s) => s.versions[0]);
+  await seedStore(repo, eng, { rulesDir, clauseIds: (p) => clauses.get(p) ?? [], now: clock(), samples: false });
+  const v1 = (await repo.read((tx) => tx.versions.get('sfc-2017', 1)))!;
   const c = eng.compileRuleSet(v1.document);
   if (!c.ok) throw new Error('v1 does not compile');
   const result = await c.compiled.evaluate(dossier(0), { now: clock() });
   if (!result.ok) throw new Error('the fill dossier does not evaluate');
-  await repo.putBlob('evaluation-fill', result.evaluation);
-  const blobs = path.join(dataDir, 'blobs');
-  await repo.transact((s) => {
+  const BATCH = 500;
+  for (let from = 0; from < n; from += BATCH) {
+    await repo.transact(async (tx) => {
+      const now = clock();
+      for (let i = from; i < Math.min(n, from + BATCH); i++) {
+        const d = dossier(i);
+        const hash = eng.dossierHash(d);
+        await tx.dossiers.addRevision(`city${i}-2018`, null, { revision: 1, hash, at: now, by: 'bench', dossier: d }, dossierIndex(d));
+        await appendAudit(tx, now, { actor: 'bench', action: 'dossier.create', target: `dossier:city${i}-2018`, before: null, after: hash, details: { revision: 1 } });
+        const evaluation = { ...result.evaluation, provenance: { ...result.evaluation.provenance, dossierHash: hash } };
+        await tx.evaluations.insert(
+          {
+            id: await tx.nextId('ev'), createdAt: now, createdBy: 'bench', ruleSetId: 'sfc-2017', version: 1, contentHash: v1.contentHash, interpretations: {},
+            dossierId: `city${i}-2018`, dossierRevision: 1, dossierHash: hash, inlineDossier: null, engineVersion: eng.ENGINE_VERSION, now,
+            outcome: { status: result.evaluation.outcome.status, title: result.evaluation.outcome.title?.id ?? null, total: result.evaluation.outcome.total.value },
+          },
+          evaluation,
+        );
+      }
+    });
+  }
+  const golden = await repo.read((tx) => tx.versions.golden(v1));
+  await repo.transact(async (tx) => {
     const now = clock();
-    for (let i = 0; i < n; i++) {
-      const d = dossier(i);
-      const hash = eng.dossierHash(d);
-      s.dossiers.push({ id: `city${i}-2018`, deleted: false, revisions: [{ revision: 1, hash, at: now, by: 'bench', dossier: d }] });
-      appendAudit(s, now, { actor: 'bench', action: 'dossier.create', target: `dossier:city${i}-2018`, before: null, after: hash, details: { revision: 1 } });
-    }
     for (let k = 0; k < DRAFTS; k++) {
       const doc = { ...structuredClone(v1.document), status: 'draft' as const, version: 2, basedOn: { id: 'sfc-2017', version: 1 } };
-      s.drafts.push({ id: `draft-${k + 1}`, ruleSetId: 'sfc-2017', basedOn: { id: 'sfc-2017', version: 1 }, revision: 1, document: doc, golden: v1.golden, createdAt: now, createdBy: 'bench', updatedAt: now, updatedBy: 'bench', history: [] });
+      await tx.drafts.insert({ id: await tx.nextId('draft'), ruleSetId: 'sfc-2017', basedOn: { id: 'sfc-2017', version: 1 }, revision: 1, document: doc, golden, createdAt: now, createdBy: 'bench', updatedAt: now, updatedBy: 'bench', history: [] });
     }
-    s.counters.draft = DRAFTS;
-    for (let i = 0; i < n; i++) {
-      const d = s.drafts[i % DRAFTS];
-      d.revision += 1;
-      d.history.push({ revision: d.revision, at: now, by: 'bench', action: 'draft.update', changes: [{ kind: 'parameter', id: 'revenueThreshold', path: ['parameters', 0, 'value'], text: { zh: '改', en: 'changed' } }] });
-      if (d.history.length > 50) d.history.splice(0, d.history.length - 50);
-      appendAudit(s, now, { actor: 'bench', action: 'draft.update', target: d.id, before: v1.contentHash, after: v1.contentHash, details: { revision: d.revision } });
-    }
-    for (let i = 0; i < n; i++) {
-      const rec: StoredEvaluation = {
-        id: `ev-${i + 1}`, createdAt: now, createdBy: 'bench', ruleSetId: 'sfc-2017', version: 1, contentHash: v1.contentHash, interpretations: {},
-        dossierId: `city${i}-2018`, dossierRevision: 1, dossierHash: s.dossiers[i].revisions[0].hash, inlineDossier: null, engineVersion: eng.ENGINE_VERSION, now,
-        outcome: { status: result.evaluation.outcome.status, title: result.evaluation.outcome.title?.id ?? null, total: result.evaluation.outcome.total.value }, blobKey: `evaluation-f${i}`,
-      };
-      s.evaluations.push(rec);
-    }
-    s.counters.ev = n;
   });
-  // Every record has its own result file, as on a real store (hard links: the same bytes, n names).
-  for (let i = 0; i < n; i++) await link(path.join(blobs, 'evaluation-fill.json'), path.join(blobs, `evaluation-f${i}.json`));
-  const token = await repo.transact((s) => addToken(s, 'bench', 'admin', 'bench', clock()).secret);
+  for (let from = 0; from < n; from += BATCH) {
+    await repo.transact(async (tx) => {
+      const now = clock();
+      for (let i = from; i < Math.min(n, from + BATCH); i++) {
+        const d = (await tx.drafts.get(`draft-${(i % DRAFTS) + 1}`))!;
+        const revision = d.revision + 1;
+        const history = [...d.history, { revision, at: now, by: 'bench', action: 'draft.update', changes: [{ kind: 'parameter', id: 'revenueThreshold', path: ['parameters', 0, 'value'], text: { zh: '改', en: 'changed' } }] }].slice(-50);
+        // Two contents in turn, so the fill does not write thousands of 136 kB documents that the next edit orphans.
+        const document = { ...d.document, description: { zh: '修订', en: `revision ${revision % 2}` } };
+        await tx.drafts.update(d.id, d.revision, { revision, updatedAt: now, updatedBy: 'bench', history, document });
+        await appendAudit(tx, now, { actor: 'bench', action: 'draft.update', target: d.id, before: v1.contentHash, after: v1.contentHash, details: { revision } });
+      }
+    });
+  }
+  const token = await repo.transact(async (tx) => (await addToken(tx, 'bench', 'admin', 'bench', clock())).secret);
   await repo.close();
-  void seeded;
   return token;
 }
 
@@ -110,6 +121,7 @@ async function timed(url: string, token: string, method: string, body: unknown, 
 }
 
 const rows: string[] = [];
+console.log('  size | draft save med  p99 | dossier upd med  p99 | evaluation med  p99 | state file  | folder     | open ms  start ms');
 for (const n of SIZES) {
   const base = await mkdtemp(path.join(tmpdir(), 'mc-bench-store-'));
   try {
@@ -120,7 +132,7 @@ for (const n of SIZES) {
     const fillS = (performance.now() - tFill) / 1000;
 
     const t0 = performance.now();
-    const repo = await openLowdbRepository(dataDir);
+    const repo = await openLowdbRepository(dataDir, { auditKey: KEY });
     const openMs = performance.now() - t0;
     const clauses = await loadClauseIds(rulesDir);
     const clauseIds = (p: string) => clauses.get(p) ?? [];
@@ -138,7 +150,9 @@ for (const n of SIZES) {
     const param = doc.parameters.find((p: { id: string }) => p.id === 'revenueThreshold');
     const times = { draft: [] as number[], dossier: [] as number[], evaluation: [] as number[] };
     for (let i = 0; i < SAMPLES; i++) {
+      // Every save a new document, as when someone types.
       param.value = 1000 + (i % 2);
+      doc.description = { zh: '修订', en: `timed save ${i}` };
       const d = await timed(`${url}/api/drafts/draft-1`, token, 'PUT', { document: doc }, { 'If-Match': etag });
       etag = d.res.headers.get('etag')!;
       times.draft.push(d.ms);
@@ -152,8 +166,9 @@ for (const n of SIZES) {
     const allBytes = await dirSize(dataDir);
     const f = (x: number) => x.toFixed(1).padStart(7);
     const [dr, ds, ev] = [stats(times.draft), stats(times.dossier), stats(times.evaluation)];
+    const state = await stateBytes;
     rows.push(
-      `${String(n).padStart(6)} | ${f(dr.median)} ${f(dr.p99)} | ${f(ds.median)} ${f(ds.p99)} | ${f(ev.median)} ${f(ev.p99)} | ${(stateBytes / 1e6).toFixed(2).padStart(8)} MB | ${(allBytes / 1e6).toFixed(1).padStart(7)} MB | ${f(openMs)} ${f(startMs)} | fill ${fillS.toFixed(0)} s`,
+      `${String(n).padStart(6)} | ${f(dr.median)} ${f(dr.p99)} | ${f(ds.median)} ${f(ds.p99)} | ${f(ev.median)} ${f(ev.p99)} | ${(state / 1e6).toFixed(2).padStart(8)} MB | ${(allBytes / 1e6).toFixed(1).padStart(7)} MB | ${f(openMs)} ${f(startMs)} | fill ${fillS.toFixed(0)} s`,
     );
     console.log(rows.at(-1));
   } finally {
@@ -163,4 +178,3 @@ for (const n of SIZES) {
 console.log(`\nstore benchmark: ${SAMPLES} timed writes of each kind per size, through the HTTP API on 127.0.0.1 (ms)`);
 console.log('  size | draft save med  p99 | dossier upd med  p99 | evaluation med  p99 | state file  | folder     | open ms  start ms');
 for (const r of rows) console.log(r);
-void readFile;

@@ -1,4 +1,5 @@
 // End-to-end harness: builds the editor when its build is missing or stale, starts the real server in-process on a temp store, and launches Debian's chromium.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -72,7 +73,7 @@ export interface E2EServer {
 /** The real server (createApp, lowdb store seeded from rules/ with the sample dossiers) on a free port. */
 export async function startServer(): Promise<E2EServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mc-e2e-'));
-  const repo = await openLowdbRepository(dataDir);
+  const repo = await openLowdbRepository(dataDir, { auditKey: randomBytes(32) });
   const clauses = await loadClauseIds(RULES_DIR);
   const clauseIds = (p: string) => clauses.get(p) ?? [];
   const texts = await loadClauseTexts(RULES_DIR);

@@ -58,26 +58,43 @@ describe('access', () => {
     expect((await request(t.app).delete(`/api/tokens/${made.body.id}`).set(t.auth('admin'))).status).toBe(404);
   });
 
-  it('keeps an audit entry for every change, with hashes before and after, chained', async () => {
-    const res = await request(t.app).get('/api/audit').set(t.auth('viewer'));
-    expect(res.body.intact).toBe(true);
+  it('keeps an audit entry for every change, with hashes before and after, chained; editors read it all, others their own entries', async () => {
+    const res = await request(t.app).get('/api/audit').set(t.auth('editor'));
+    expect(res.body).toMatchObject({ intact: true, scope: 'all' });
     const actions = res.body.entries.map((e: { action: string }) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['version.seed', 'token.create', 'dossier.create', 'token.revoke']));
     const dossier = res.body.entries.find((e: { target: string }) => e.target === 'dossier:al-2019');
     expect(dossier).toMatchObject({ actor: 'alice (tok-5)', before: null, after: expect.stringMatching(/^sha256:/) });
     for (let i = 1; i < res.body.entries.length; i++) expect(res.body.entries[i].prevHash).toBe(res.body.entries[i - 1].hash);
-    expect((await request(t.app).get('/api/audit?limit=2&after=1').set(t.auth('viewer'))).body.entries.map((e: { seq: number }) => e.seq)).toEqual([2, 3]);
-    expect((await request(t.app).get('/api/audit?limit=many').set(t.auth('viewer'))).status).toBe(400);
+    expect((await request(t.app).get('/api/audit?limit=2&after=1').set(t.auth('editor'))).body.entries.map((e: { seq: number }) => e.seq)).toEqual([2, 3]);
+    expect((await request(t.app).get('/api/audit?limit=many').set(t.auth('editor'))).status).toBe(400);
+    // The token entries name the token, never a hash of its secret.
+    for (const e of res.body.entries.filter((x: { action: string }) => x.action.startsWith('token.'))) expect([e.before, e.after]).toEqual([null, null]);
+    // An analyst sees only what the analyst did.
+    const analyst = await request(t.app).get('/api/audit').set(t.auth('analyst'));
+    expect(analyst.body.scope).toBe('own');
+    const mine = await request(t.app).post('/api/dossiers').set(t.auth('analyst')).send({ dossier: cityDossier('own', 1) });
+    expect(mine.status).toBe(201);
+    const own = await request(t.app).get('/api/audit').set(t.auth('analyst'));
+    expect(own.body.entries.map((e: { target: string }) => e.target)).toEqual(['dossier:own-2019']);
+    expect((await request(t.app).get('/api/audit').set(t.auth('viewer'))).body).toMatchObject({ scope: 'own', entries: [] });
   });
 
-  it('refuses, as a bug, a transaction that rewrites the audit log', async () => {
+  it('keeps stored records immutable: what a read returns is frozen, and a transaction that throws leaves nothing', async () => {
     const repo = createMemoryRepository();
-    await repo.transact((s) => {
-      s.audit.push({ seq: 1, at: 'now', actor: 'a', action: 'x', target: 't', before: null, after: null, prevHash: null, hash: 'h1' });
+    await repo.transact(async (tx) => {
+      await tx.audit.append({ at: 'now', actor: 'a', action: 'x', target: 't', before: null, after: null });
     });
-    await expect(repo.transact((s) => void (s.audit[0] = { ...s.audit[0], hash: 'forged' }))).rejects.toThrow(/rewritten/);
-    await expect(repo.transact((s) => void ((s.audit[0] as { hash: string }).hash = 'forged'))).rejects.toThrow(/read only|read-only/);
-    await expect(repo.transact((s) => void s.audit.pop())).rejects.toThrow(/shrank/);
-    expect(await repo.read((s) => s.audit[0].hash)).toBe('h1');
+    const [entry] = await repo.read((tx) => tx.audit.list());
+    expect(() => void ((entry as { hash: string }).hash = 'forged')).toThrow(/read only|read-only/);
+    expect((await repo.read((tx) => tx.audit.list()))[0].hash).toBe(entry.hash);
+    // A transaction that throws leaves nothing behind.
+    await expect(
+      repo.transact(async (tx) => {
+        await tx.audit.append({ at: 'now', actor: 'a', action: 'y', target: 't', before: null, after: null });
+        throw new Error('stop');
+      }),
+    ).rejects.toThrow('stop');
+    expect((await repo.read((tx) => tx.audit.list())).map((e) => e.action)).toEqual(['x']);
   });
 });

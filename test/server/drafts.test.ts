@@ -124,7 +124,7 @@ describe('drafts', () => {
     expect(re.status).toBe(200);
     const golden = await request(t.app).get(`/api/drafts/${draftId}/golden`).set(t.auth('viewer'));
     expect(golden.body.cases[0].expect).toEqual({ outcome: { status: 'passed', title: 'comprehensive' } });
-    const audit = await request(t.app).get(`/api/audit?action=draft.golden.rebaseline`).set(t.auth('viewer'));
+    const audit = await request(t.app).get(`/api/audit?action=draft.golden.rebaseline`).set(t.auth('editor'));
     expect(audit.body.entries[0]).toMatchObject({ target: draftId, details: { cases: ['boundary-950'], reason: 'Threshold is now 900' } });
   });
 

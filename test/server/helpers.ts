@@ -1,4 +1,5 @@
 // Test setup for the server: a temp DATA_DIR, a store seeded from rules/, an app from createApp and one token per role.
+import { randomBytes } from 'node:crypto';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,8 +18,11 @@ export interface TestServer {
   repo: Awaited<ReturnType<typeof openLowdbRepository>>;
   /** The store folder (db.json). */
   dataDir: string;
+  /** The key of the store's audit chain. */
+  auditKey: Buffer;
   tokens: Record<Role, string>;
   auth(role: Role): { Authorization: string };
+  /** Every record of the store, as JSON: equal before and after a refused request. */
   snapshot(): Promise<string>;
   /** Errors that became 500s (bugs). */
   internalErrors: unknown[];
@@ -34,7 +38,8 @@ export async function makeServer(engine: EngineApi, opts: { bodyLimit?: number |
   await cp(path.join(RULES_DIR, 'policy'), path.join(rulesDir, 'policy'), { recursive: true });
   await cp(path.join(RULES_DIR, 'samples'), path.join(rulesDir, 'samples'), { recursive: true });
   for (const f of ['v1.json', 'v1.golden.json']) await cp(path.join(RULES_DIR, 'sfc-2017', f), path.join(rulesDir, 'sfc-2017', f)).catch(() => undefined);
-  const repo = await openLowdbRepository(path.join(dataDir, 'store'));
+  const auditKey = randomBytes(32);
+  const repo = await openLowdbRepository(path.join(dataDir, 'store'), { auditKey, ruleSetHash: engine.ruleSetHash });
   const clauses = await loadClauseIds(rulesDir);
   const clauseIds = (p: string) => clauses.get(p) ?? [];
   let tick = 0;
@@ -42,8 +47,8 @@ export async function makeServer(engine: EngineApi, opts: { bodyLimit?: number |
   const { samples, ...appOpts } = opts;
   const seeded = await seedStore(repo, engine, { rulesDir, clauseIds, now: now(), samples: samples ?? false });
   const tokens = { admin: seeded.adminToken! } as Record<Role, string>;
-  await repo.transact((s) => {
-    for (const role of ['viewer', 'analyst', 'editor'] as const) tokens[role] = addToken(s, `${role}-user`, role, 'test', now()).secret;
+  await repo.transact(async (tx) => {
+    for (const role of ['viewer', 'analyst', 'editor'] as const) tokens[role] = (await addToken(tx, `${role}-user`, role, 'test', now())).secret;
   });
   const internalErrors: unknown[] = [];
   const app = createApp({ repo, engine, clauseIds, now, logError: (e) => internalErrors.push(e), checkResponses: true, ...appOpts });
@@ -54,7 +59,8 @@ export async function makeServer(engine: EngineApi, opts: { bodyLimit?: number |
     tokens,
     internalErrors,
     auth: (role) => ({ Authorization: `Bearer ${tokens[role]}` }),
-    snapshot: () => repo.read((s) => JSON.stringify(s)),
+    auditKey,
+    snapshot: async () => JSON.stringify(await repo.read((tx) => tx.dump())),
     cleanup: async () => {
       await repo.close();
       await rm(dataDir, { recursive: true, force: true });

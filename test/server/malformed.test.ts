@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import request from 'supertest';
 import fc from 'fast-check';
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as engine from '../../engine/index.js';
 import { fullDossier, makeServer, type TestServer } from './helpers.js';
@@ -100,11 +100,16 @@ const request$ = fc.oneof(
   }),
 );
 
-/** Identity of the store file: every committed write renames a new file into place (new inode, times and usually size). */
-const storeVersion = () => {
-  const st = statSync(path.join(t.dataDir, 'db.json'), { bigint: true });
-  return `${st.ino}/${st.mtimeNs}/${st.ctimeNs}/${st.size}`;
-};
+/** Identity of the store's files: every committed write appends to the journal or renames a new snapshot into place (new inode, times or size). */
+const storeVersion = () =>
+  readdirSync(t.dataDir)
+    .filter((f) => f === 'db.json' || f.startsWith('journal-'))
+    .sort()
+    .map((f) => {
+      const st = statSync(path.join(t.dataDir, f), { bigint: true });
+      return `${f}:${st.ino}/${st.mtimeNs}/${st.ctimeNs}/${st.size}`;
+    })
+    .join(' ');
 
 it(`gives no 500 and changes nothing for ${RUNS} malformed requests (seeded)`, async () => {
   let refused = 0;

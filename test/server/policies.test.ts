@@ -14,7 +14,7 @@ const RULES_DIR = path.resolve(import.meta.dirname, '../../rules');
 describe('GET /api/policies/:id/clauses', () => {
   it('answers the clause texts of a policy to any signed-in role, 404 for an unknown policy, 401 without a token', async () => {
     const repo = createMemoryRepository();
-    const secret = await repo.transact((s) => addToken(s, 'v', 'viewer', 'test', '2026-01-01T00:00:00.000Z').secret);
+    const secret = await repo.transact(async (tx) => (await addToken(tx, 'v', 'viewer', 'test', '2026-01-01T00:00:00.000Z')).secret);
     const texts = await loadClauseTexts(RULES_DIR);
     const app = createApp({ repo, engine: engine as EngineApi, clauseIds: () => [], clauses: (p) => texts.get(p) ?? null });
     const auth = { Authorization: `Bearer ${secret}` };

@@ -4,7 +4,7 @@ import { route, type RouteDef } from '../route.js';
 import { ApiError } from '../errors.js';
 import * as A from '../analysisSchemas.js';
 import type { Dossier, Evaluation, I18nText, Issue } from '../../engine.js';
-import type { StoreState } from '../../store/repository.js';
+import type { ReadTx } from '../../store/repository.js';
 import { factOf, type Services } from '../../services.js';
 import { filterDossiers, reviseDossier } from './dossiers.js';
 import { buildTemplate, exportComparison, exportDossiers, readCsv, readWorkbook, type SheetIssue } from '../../spreadsheets/index.js';
@@ -27,9 +27,9 @@ function cellIssues(issues: SheetIssue[]): Issue[] {
 }
 
 /** Latest revisions of the dossiers picked by ids or period (all when neither). */
-function pickDossiers(services: Services, s: Readonly<StoreState>, body: { dossierIds?: string[]; period?: number }): { id: string; dossier: Dossier }[] {
-  if (body.dossierIds) return body.dossierIds.map((id) => ({ id, dossier: services.dossierRevision(s, id).rev.dossier }));
-  return filterDossiers(s, body.period === undefined ? {} : { period: body.period }).map((d) => ({ id: d.id, dossier: d.revisions.at(-1)!.dossier }));
+async function pickDossiers(services: Services, tx: ReadTx, body: { dossierIds?: string[]; period?: number }): Promise<{ id: string; dossier: Dossier }[]> {
+  if (body.dossierIds) return Promise.all(body.dossierIds.map(async (id) => ({ id, dossier: (await services.dossierRevision(tx, id)).rev.dossier })));
+  return (await filterDossiers(tx, body.period === undefined ? {} : { period: body.period })).map((d) => ({ id: d.record.id, dossier: d.dossier }));
 }
 
 function sweepValues(body: z.infer<typeof A.SweepBody>): (number | string | boolean | null)[] {
@@ -93,7 +93,7 @@ export const analysisRoutes = (): RouteDef[] => [
     response: { status: 200, description: 'The workbook', contentType: XLSX },
     errors: ['invalid_request', 'not_found', 'no_version_in_force'],
     handler: async ({ query, services }) => {
-      const v = await services.repo.read((s) => services.resolveRef(s, query.ruleSet));
+      const v = await services.repo.read((tx) => services.resolveRef(tx, query.ruleSet));
       const body = await buildTemplate(v.document);
       return { body, contentType: XLSX, headers: attachment(`dossier-template-${v.ruleSetId}@${v.version}.xlsx`) };
     },
@@ -111,7 +111,7 @@ export const analysisRoutes = (): RouteDef[] => [
     response: { status: 200, schema: A.ImportResponse, description: 'What was (or, in a dry run, would be) stored' },
     errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_dossier'],
     handler: async ({ query, body, actor, services }) => {
-      const v = await services.repo.read((s) => services.resolveRef(s, query.ruleSet));
+      const v = await services.repo.read((tx) => services.resolveRef(tx, query.ruleSet));
       const compiled = services.compiled(v);
       const read = body.format === 'xlsx' ? await readWorkbook(compiled, Buffer.from(body.content, 'base64')) : await readCsv(compiled, body.content);
       if (!read.ok) throw new ApiError('invalid_dossier', `${read.issues.length} problem(s) in ${body.filename ?? 'the file'}; nothing was imported`, cellIssues(read.issues), { cells: read.issues });
@@ -122,16 +122,21 @@ export const analysisRoutes = (): RouteDef[] => [
         throw new ApiError('invalid_dossier', 'Some city ids cannot name a dossier', bad.map((x) => ({ code: 'invalid_city_id', path: [x.r.sheet, x.r.row, 'A'], message: `"${x.r.cityId}" must be letters, digits, . _ -`, hint: 'cityId' })));
       const now = services.now();
       const by = services.actorName(actor);
-      const out = await (query.dryRun ? services.repo.read.bind(services.repo) : services.repo.transact.bind(services.repo))((s: StoreState) =>
-        read.dossiers.map((d, i) => {
-          const existing = s.dossiers.find((x) => x.id === ids[i] && !x.deleted);
-          const same = existing && services.engine.dossierHash(comparable(existing.revisions.at(-1)!.dossier)) === services.engine.dossierHash(comparable(d));
+      const plan = async (tx: ReadTx, write: ((id: string, d: Dossier) => Promise<number>) | null) => {
+        const out = [];
+        for (const [i, d] of read.dossiers.entries()) {
+          const found = await tx.dossiers.get(ids[i]);
+          const existing = found && !found.deleted ? found : null;
+          const same = existing && services.engine.dossierHash(comparable((await tx.dossiers.revision(existing.id))!.dossier)) === services.engine.dossierHash(comparable(d));
           const action = !existing ? ('create' as const) : same ? ('unchanged' as const) : ('update' as const);
-          let revision: number | null = null;
-          if (!query.dryRun && action !== 'unchanged') revision = reviseDossier(services, s, ids[i], d, by, now)!.revisions.at(-1)!.revision;
-          return { id: ids[i], ...read.rows[i], action, revision };
-        }),
-      );
+          const revision = write && action !== 'unchanged' ? await write(ids[i], d) : null;
+          out.push({ id: ids[i], ...read.rows[i], action, revision });
+        }
+        return out;
+      };
+      const out = query.dryRun
+        ? await services.repo.read((tx) => plan(tx, null))
+        : await services.repo.transact((tx) => plan(tx, async (id, d) => (await reviseDossier(services, tx, id, d, by, now))!.latest.revision));
       return { body: { dryRun: query.dryRun ?? false, ruleSet: `${v.ruleSetId}@${v.version}`, dossiers: out } };
     },
   }),
@@ -145,9 +150,9 @@ export const analysisRoutes = (): RouteDef[] => [
     response: { status: 200, description: 'The workbook or CSV', contentType: XLSX },
     errors: ['invalid_request', 'not_found', 'no_version_in_force'],
     handler: async ({ query, services }) => {
-      const { v, list } = await services.repo.read((s) => ({
-        v: services.resolveRef(s, query.ruleSet),
-        list: pickDossiers(services, s, { dossierIds: query.ids ? query.ids.split(',').filter(Boolean) : undefined, period: query.period }),
+      const { v, list } = await services.repo.read(async (tx) => ({
+        v: await services.resolveRef(tx, query.ruleSet),
+        list: await pickDossiers(services, tx, { dossierIds: query.ids ? query.ids.split(',').filter(Boolean) : undefined, period: query.period }),
       }));
       const format = query.format ?? 'xlsx';
       const body = await exportDossiers(v.document, list.map((d) => d.dossier), format);
@@ -165,7 +170,7 @@ export const analysisRoutes = (): RouteDef[] => [
     response: { status: 200, description: 'The workbook or CSV', contentType: XLSX },
     errors: ['invalid_request', 'not_found'],
     handler: async ({ body, services }) => {
-      const outcomes = body.ruleSet ? (await services.repo.read((s) => services.resolveRef(s, body.ruleSet!))).document.outcomes : undefined;
+      const outcomes = body.ruleSet ? (await services.repo.read((tx) => services.resolveRef(tx, body.ruleSet!))).document.outcomes : undefined;
       const out = await exportComparison(body.matrix, { format: body.format, outcomes });
       return { body: out, contentType: body.format === 'xlsx' ? XLSX : CSV, headers: attachment(`comparison.${body.format}`) };
     },
@@ -180,7 +185,7 @@ export const analysisRoutes = (): RouteDef[] => [
     response: { status: 200, schema: A.SweepResponse, description: 'Pass counts per value, flips per city, and the outcome matrix' },
     errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_interpretation', 'invalid_dossier'],
     handler: async ({ body, services }) => {
-      const { v, list } = await services.repo.read((s) => ({ v: services.resolveRef(s, body.ruleSet), list: pickDossiers(services, s, body) }));
+      const { v, list } = await services.repo.read(async (tx) => ({ v: await services.resolveRef(tx, body.ruleSet), list: await pickDossiers(services, tx, body) }));
       if (!list.length) throw new ApiError('not_found', 'No dossiers selected');
       const values = sweepValues(body);
       const compiled = services.compiled(v, body.interpretations ?? {});
@@ -201,7 +206,7 @@ export const analysisRoutes = (): RouteDef[] => [
     response: { status: 200, schema: A.FlipsResponse, description: 'One entry per alternative option' },
     errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_interpretation', 'invalid_dossier'],
     handler: async ({ body, services }) => {
-      const { v, list } = await services.repo.read((s) => ({ v: services.resolveRef(s, body.ruleSet), list: pickDossiers(services, s, body) }));
+      const { v, list } = await services.repo.read(async (tx) => ({ v: await services.resolveRef(tx, body.ruleSet), list: await pickDossiers(services, tx, body) }));
       if (!list.length) throw new ApiError('not_found', 'No dossiers selected');
       const compiled = services.compiled(v, body.interpretations ?? {});
       const t0 = performance.now();
@@ -222,16 +227,21 @@ export const analysisRoutes = (): RouteDef[] => [
     response: { status: 200, schema: A.ExplainResponse, description: 'Evaluations per column and the moves between consecutive columns' },
     errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_interpretation', 'invalid_dossier'],
     handler: async ({ body, services }) => {
-      const { dossier, versions } = await services.repo.read((s) => ({
-        dossier: services.dossierRevision(s, body.dossierId).rev.dossier,
-        versions: body.columns.map((c) => {
-          if (!c.ruleSet.startsWith('draft-')) return services.resolveRef(s, c.ruleSet);
+      const { dossier, versions } = await services.repo.read(async (tx) => {
+        const dossier = (await services.dossierRevision(tx, body.dossierId)).rev.dossier;
+        const versions = [];
+        for (const c of body.columns) {
+          if (!c.ruleSet.startsWith('draft-')) {
+            versions.push(await services.resolveRef(tx, c.ruleSet));
+            continue;
+          }
           // A draft column (as in /api/batch): previewed under its current document, nothing stored.
-          const d = s.drafts.find((x) => x.id === c.ruleSet);
+          const d = await tx.drafts.get(c.ruleSet);
           if (!d) throw new ApiError('not_found', `No draft ${c.ruleSet}`);
-          return { document: d.document, contentHash: services.engine.ruleSetHash(d.document) };
-        }),
-      }));
+          versions.push({ document: d.document, contentHash: services.engine.ruleSetHash(d.document) });
+        }
+        return { dossier, versions };
+      });
       const now = services.now();
       const compiled = body.columns.map((c, i) => services.compiled(versions[i], c.interpretations ?? {}));
       const evaluations: Evaluation[] = [];
@@ -260,17 +270,17 @@ export const analysisRoutes = (): RouteDef[] => [
     response: { status: 200, schema: z.array(A.AnalystDossier), description: 'One entry per dossier' },
     errors: ['invalid_request', 'not_found', 'no_version_in_force'],
     handler: async ({ query, services }) => {
-      const { v, list, evals } = await services.repo.read((s) => ({
-        v: services.resolveRef(s, query.ruleSet),
-        list: filterDossiers(s, query.period === undefined ? {} : { period: query.period }),
-        evals: s.evaluations,
+      const { v, list, evals } = await services.repo.read(async (tx) => ({
+        v: await services.resolveRef(tx, query.ruleSet),
+        list: await filterDossiers(tx, query.period === undefined ? {} : { period: query.period }),
+        evals: await tx.evaluations.list(),
       }));
       const compiled = services.compiled(v);
       const latest = new Map<string, (typeof evals)[number]>();
       for (const e of evals) if (e.dossierId && (!latest.has(e.dossierId) || latest.get(e.dossierId)!.createdAt <= e.createdAt)) latest.set(e.dossierId, e);
       return {
-        body: list.map((d) => {
-          const rev = d.revisions.at(-1)!;
+        body: list.map(({ record: d, dossier }) => {
+          const rev = { ...d.latest, dossier };
           const checked = compiled.checkDossier(rev.dossier);
           const fast = checked.ok ? compiled.evaluateFast(checked.dossier) : null;
           const e = latest.get(d.id);

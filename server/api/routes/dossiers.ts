@@ -3,32 +3,34 @@ import { z } from 'zod';
 import { route, type RouteDef } from '../route.js';
 import { ApiError } from '../errors.js';
 import * as S from '../schemas.js';
-import type { StoreState, StoredDossier, DossierRevision } from '../../store/repository.js';
+import type { DossierFilter, DossierRecord, DossierRevision, ReadTx, WriteTx } from '../../store/repository.js';
 import { appendAudit } from '../../audit.js';
 import { factOf, type Services } from '../../services.js';
+import { dossierIndex } from '../../facts.js';
 import type { Dossier, Issue } from '../../engine.js';
 
-const etag = (d: StoredDossier) => `"${d.id}.r${d.revisions.at(-1)!.revision}"`;
-const str = (v: unknown) => (typeof v === 'string' ? v : null);
+const etag = (d: DossierRecord) => `"${d.id}.r${d.latest.revision}"`;
 
 /** The listing form of a dossier (its latest revision). */
-function summary(d: StoredDossier): z.infer<typeof S.DossierSummary> {
-  const rev = d.revisions.at(-1)!;
-  const period = factOf(rev.dossier, 'period');
+function summary(d: DossierRecord): z.infer<typeof S.DossierSummary> {
   return {
     id: d.id,
-    revision: rev.revision,
-    hash: rev.hash,
-    cityName: str(factOf(rev.dossier, 'cityName')),
-    province: str(factOf(rev.dossier, 'province')),
-    period: typeof period === 'number' ? period : null,
-    type: str(factOf(rev.dossier, 'applicationType')),
-    updatedAt: rev.at,
-    updatedBy: rev.by,
+    revision: d.latest.revision,
+    hash: d.latest.hash,
+    cityName: d.cityName,
+    province: d.province,
+    period: d.period,
+    type: d.type,
+    updatedAt: d.latest.at,
+    updatedBy: d.latest.by,
   };
 }
 
-const detail = (d: StoredDossier) => ({ body: { ...summary(d), dossier: d.revisions.at(-1)!.dossier }, headers: { ETag: etag(d) } });
+/** A dossier with its latest content. */
+async function detail(tx: ReadTx, d: DossierRecord) {
+  const rev = (await tx.dossiers.revision(d.id, d.latest.revision))!;
+  return { body: { ...summary(d), dossier: rev.dossier }, headers: { ETag: etag(d) } };
+}
 
 /** The default store id of a dossier: `${cityId}-${period}`. */
 export function defaultDossierId(dossier: Dossier): { ok: true; id: string } | { ok: false; issues: Issue[] } {
@@ -42,22 +44,17 @@ export function defaultDossierId(dossier: Dossier): { ok: true; id: string } | {
   return issues.length ? { ok: false, issues } : { ok: true, id: `${cityId}-${period}` };
 }
 
-/** Adds a revision to a dossier in the state (creating it when new); returns undefined when nothing changed. */
-export function reviseDossier(services: Services, s: StoreState, id: string, dossier: Dossier, by: string, now: string): StoredDossier | undefined {
+/** Adds a revision to a dossier (creating it when new, reviving it when deleted); returns undefined when nothing changed. */
+export async function reviseDossier(services: Services, tx: WriteTx, id: string, dossier: Dossier, by: string, now: string): Promise<DossierRecord | undefined> {
   const hash = services.engine.dossierHash(dossier);
-  let d = s.dossiers.find((x) => x.id === id);
-  const last = d?.revisions.at(-1);
+  const d = await tx.dossiers.get(id);
+  const last = d?.latest;
   if (d && !d.deleted && last?.hash === hash) return undefined;
   const rev: DossierRevision = { revision: (last?.revision ?? 0) + 1, hash, at: now, by, dossier };
-  if (!d) {
-    d = { id, deleted: false, revisions: [] };
-    s.dossiers.push(d);
-  }
-  const before = d.deleted ? null : (last?.hash ?? null);
-  d.deleted = false;
-  d.revisions.push(rev);
-  appendAudit(s, now, { actor: by, action: before ? 'dossier.update' : 'dossier.create', target: `dossier:${id}`, before, after: hash, details: { revision: rev.revision } });
-  return d;
+  const before = !d || d.deleted ? null : last!.hash;
+  const next = await tx.dossiers.addRevision(id, last?.revision ?? null, rev, dossierIndex(dossier));
+  await appendAudit(tx, now, { actor: by, action: before ? 'dossier.update' : 'dossier.create', target: `dossier:${id}`, before, after: hash, details: { revision: rev.revision } });
+  return next;
 }
 
 /** The dossier a request names: stored (id, optional revision) or inline. */
@@ -74,27 +71,22 @@ export async function dossierFromRequest(
     if (body.revision !== undefined) throw new ApiError('invalid_request', 'revision goes with dossierId', [{ code: 'unexpected', path: ['body', 'revision'], message: 'revision needs dossierId' }]);
     return { dossier: body.dossier, dossierId: null, revision: null, hash: services.engine.dossierHash(body.dossier) };
   }
-  const { rev } = await services.repo.read((s) => services.dossierRevision(s, body.dossierId!, body.revision));
+  const { rev } = await services.repo.read((tx) => services.dossierRevision(tx, body.dossierId!, body.revision));
   return { dossier: rev.dossier, dossierId: body.dossierId!, revision: rev.revision, hash: rev.hash };
 }
 
-function matches(d: StoredDossier, f: { period?: number; type?: string; province?: string }): boolean {
-  if (d.deleted) return false;
-  const s = summary(d);
-  return (f.period === undefined || s.period === f.period) && (f.type === undefined || s.type === f.type) && (f.province === undefined || s.province === f.province);
-}
-
-/** Stored dossiers matching a filter. */
-export function filterDossiers(state: Readonly<StoreState>, f: { period?: number; type?: string; province?: string }): StoredDossier[] {
-  return state.dossiers.filter((d) => matches(d, f)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+/** Live dossiers matching a filter, with their latest content, ordered by id. */
+export async function filterDossiers(tx: ReadTx, f: DossierFilter): Promise<{ record: DossierRecord; dossier: Dossier }[]> {
+  const list = await tx.dossiers.list(f);
+  return Promise.all(list.map(async (record) => ({ record, dossier: (await tx.dossiers.revision(record.id, record.latest.revision))!.dossier })));
 }
 
 const IF_MATCH_OPTIONAL = { name: 'If-Match', required: false, description: 'ETag of the revision the change is based on' };
 
-function checkIfMatch(d: StoredDossier, ifMatch: string | null): void {
+function checkIfMatch(d: DossierRecord, ifMatch: string | null): void {
   if (ifMatch !== null && ifMatch !== '*' && ifMatch !== etag(d)) {
     throw new ApiError('etag_mismatch', `Dossier ${d.id} changed since ${ifMatch}`, undefined, {
-      current: { etag: etag(d), revision: d.revisions.at(-1)!.revision, updatedAt: d.revisions.at(-1)!.at, updatedBy: d.revisions.at(-1)!.by },
+      current: { etag: etag(d), revision: d.latest.revision, updatedAt: d.latest.at, updatedBy: d.latest.by },
     });
   }
 }
@@ -109,7 +101,7 @@ export const dossierRoutes = (): RouteDef[] => [
     query: S.DossierFilter,
     response: { status: 200, schema: z.array(S.DossierSummary), description: 'Dossiers, latest revisions' },
     errors: ['invalid_request'],
-    handler: ({ query, services }) => services.repo.read((s) => ({ body: filterDossiers(s, query).map(summary) })),
+    handler: ({ query, services }) => services.repo.read(async (tx) => ({ body: (await tx.dossiers.list(query)).map(summary) })),
   }),
   route({
     method: 'post',
@@ -128,11 +120,12 @@ export const dossierRoutes = (): RouteDef[] => [
         if (!made.ok) throw new ApiError('invalid_dossier', 'The dossier needs an id', made.issues);
         id = made.id;
       }
-      const d = await services.repo.transact((s) => {
-        if (s.dossiers.some((x) => x.id === id && !x.deleted)) throw new ApiError('already_exists', `Dossier ${id} exists; PUT a new revision instead`);
-        return reviseDossier(services, s, id!, body.dossier, services.actorName(actor), services.now())!;
+      const d = await services.repo.transact(async (tx) => {
+        const existing = await tx.dossiers.get(id!);
+        if (existing && !existing.deleted) throw new ApiError('already_exists', `Dossier ${id} exists; PUT a new revision instead`);
+        return (await reviseDossier(services, tx, id!, body.dossier, services.actorName(actor), services.now()))!;
       });
-      return { status: 201, ...detail(d), headers: { ETag: etag(d), Location: `/api/dossiers/${encodeURIComponent(d.id)}` } };
+      return { status: 201, body: { ...summary(d), dossier: body.dossier }, headers: { ETag: etag(d), Location: `/api/dossiers/${encodeURIComponent(d.id)}` } };
     },
   }),
   route({
@@ -145,7 +138,7 @@ export const dossierRoutes = (): RouteDef[] => [
     query: S.EmptyQuery,
     response: { status: 200, schema: S.DossierDetail, description: 'The dossier', etag: true },
     errors: ['not_found'],
-    handler: ({ params, services }) => services.repo.read((s) => detail(services.findDossier(s, params.id))),
+    handler: ({ params, services }) => services.repo.read(async (tx) => detail(tx, await services.findDossier(tx, params.id))),
   }),
   route({
     method: 'put',
@@ -159,12 +152,12 @@ export const dossierRoutes = (): RouteDef[] => [
     response: { status: 200, schema: S.DossierDetail, description: 'The dossier at its new revision (unchanged when identical)', etag: true },
     errors: ['invalid_request', 'not_found', 'etag_mismatch'],
     handler: async ({ params, body, ifMatch, actor, services }) => {
-      const d = await services.repo.transact((s) => {
-        const d = services.findDossier(s, params.id);
+      const d = await services.repo.transact(async (tx) => {
+        const d = await services.findDossier(tx, params.id);
         checkIfMatch(d, ifMatch);
-        return reviseDossier(services, s, d.id, body.dossier, services.actorName(actor), services.now()) ?? d;
+        return (await reviseDossier(services, tx, d.id, body.dossier, services.actorName(actor), services.now())) ?? d;
       });
-      return detail(d);
+      return services.repo.read((tx) => detail(tx, d));
     },
   }),
   route({
@@ -178,11 +171,11 @@ export const dossierRoutes = (): RouteDef[] => [
     response: { status: 204, description: 'Deleted' },
     errors: ['not_found', 'etag_mismatch'],
     handler: async ({ params, ifMatch, actor, services }) => {
-      await services.repo.transact((s) => {
-        const d = services.findDossier(s, params.id);
+      await services.repo.transact(async (tx) => {
+        const d = await services.findDossier(tx, params.id);
         checkIfMatch(d, ifMatch);
-        d.deleted = true;
-        appendAudit(s, services.now(), { actor: services.actorName(actor), action: 'dossier.delete', target: `dossier:${d.id}`, before: d.revisions.at(-1)!.hash, after: null });
+        await tx.dossiers.markDeleted(d.id, d.latest.revision);
+        await appendAudit(tx, services.now(), { actor: services.actorName(actor), action: 'dossier.delete', target: `dossier:${d.id}`, before: d.latest.hash, after: null });
       });
       return { status: 204 };
     },
@@ -198,7 +191,10 @@ export const dossierRoutes = (): RouteDef[] => [
     response: { status: 200, schema: z.array(S.RevisionSummary), description: 'Revisions, oldest first' },
     errors: ['not_found'],
     handler: ({ params, services }) =>
-      services.repo.read((s) => ({ body: services.findDossier(s, params.id).revisions.map(({ revision, hash, at, by }) => ({ revision, hash, at, by })) })),
+      services.repo.read(async (tx) => {
+        await services.findDossier(tx, params.id);
+        return { body: (await tx.dossiers.revisions(params.id)).map(({ revision, hash, at, by }) => ({ revision, hash, at, by })) };
+      }),
   }),
   route({
     method: 'get',
@@ -211,8 +207,8 @@ export const dossierRoutes = (): RouteDef[] => [
     response: { status: 200, schema: S.RevisionSummary.extend({ dossier: S.Dossier }), description: 'The revision' },
     errors: ['not_found'],
     handler: ({ params, services }) =>
-      services.repo.read((s) => {
-        const { rev } = services.dossierRevision(s, params.id, params.revision);
+      services.repo.read(async (tx) => {
+        const { rev } = await services.dossierRevision(tx, params.id, params.revision);
         return { body: rev };
       }),
   }),
@@ -226,7 +222,7 @@ export const dossierRoutes = (): RouteDef[] => [
     response: { status: 200, schema: S.DossierValidationResponse, description: 'Issues; valid when none is an error' },
     errors: ['invalid_request', 'not_found', 'no_version_in_force'],
     handler: async ({ body, services }) => {
-      const v = await services.repo.read((s) => services.resolveRef(s, body.ruleSet));
+      const v = await services.repo.read((tx) => services.resolveRef(tx, body.ruleSet));
       const { dossier } = await dossierFromRequest(services, body);
       const checked = services.compiled(v).checkDossier(dossier);
       const issues = checked.ok ? [] : checked.issues;

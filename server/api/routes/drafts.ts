@@ -4,10 +4,8 @@ import canonicalize from 'canonicalize';
 import { route, type RouteDef } from '../route.js';
 import { ApiError } from '../errors.js';
 import * as S from '../schemas.js';
-import type { StoredDraft, StoreState, StoredVersion } from '../../store/repository.js';
-import { nextId } from '../../store/repository.js';
+import type { DraftRecord, DraftRevision, ReadTx, StoredDraft } from '../../store/repository.js';
 import { appendAudit } from '../../audit.js';
-import { sha256 } from '../../auth.js';
 import type { Services } from '../../services.js';
 import type { GoldenCase, Issue, RuleSet } from '../../engine.js';
 import { versionSummary } from './ruleSets.js';
@@ -18,9 +16,9 @@ const HISTORY_KEPT = 50;
 const IF_MATCH = { name: 'If-Match', required: true, description: 'The ETag of the draft revision the edit is based on' };
 const IF_MATCH_OPTIONAL = { ...IF_MATCH, required: false };
 
-export const draftEtag = (d: StoredDraft): string => `"${d.id}.r${d.revision}"`;
+export const draftEtag = (d: DraftRecord): string => `"${d.id}.r${d.revision}"`;
 
-function draftSummary(d: StoredDraft): z.infer<typeof S.DraftSummary> {
+function draftSummary(d: DraftRecord): z.infer<typeof S.DraftSummary> {
   return {
     id: d.id,
     ruleSetId: d.ruleSetId,
@@ -31,24 +29,20 @@ function draftSummary(d: StoredDraft): z.infer<typeof S.DraftSummary> {
     createdBy: d.createdBy,
     updatedAt: d.updatedAt,
     updatedBy: d.updatedBy,
-    goldenCases: d.golden.length,
+    goldenCases: d.goldenCount,
   };
 }
 
 const detail = (d: StoredDraft) => ({ body: { ...draftSummary(d), document: d.document }, headers: { ETag: draftEtag(d) } });
 
-function findDraft(state: Readonly<StoreState>, id: string): StoredDraft {
-  const d = state.drafts.find((x) => x.id === id);
+async function findDraft(tx: ReadTx, id: string): Promise<StoredDraft> {
+  const d = await tx.drafts.get(id);
   if (!d) throw new ApiError('not_found', `No draft ${id}`);
   return d;
 }
 
-function nextVersion(state: Readonly<StoreState>, ruleSetId: string): number {
-  return Math.max(0, ...state.versions.filter((v) => v.ruleSetId === ruleSetId).map((v) => v.version)) + 1;
-}
-
 /** Refuses a stale If-Match with 409 and the changes made since the writer's revision. */
-function checkIfMatch(services: Services, d: StoredDraft, ifMatch: string | null, required: boolean): void {
+function checkIfMatch(services: Services, d: DraftRecord, ifMatch: string | null, required: boolean): void {
   if (ifMatch === null) {
     if (required) throw new ApiError('precondition_required', 'Send If-Match with the ETag of the draft you edited');
     return;
@@ -66,13 +60,10 @@ function checkIfMatch(services: Services, d: StoredDraft, ifMatch: string | null
   });
 }
 
-/** Moves a draft to its next revision and remembers what the edit changed. */
-function recordEdit(d: StoredDraft, by: string, now: string, action: string, changes: unknown[]): void {
-  d.revision += 1;
-  d.updatedAt = now;
-  d.updatedBy = by;
-  d.history.push({ revision: d.revision, at: now, by, action, changes });
-  if (d.history.length > HISTORY_KEPT) d.history.splice(0, d.history.length - HISTORY_KEPT);
+/** The fields of a draft's next revision, remembering what the edit changed. */
+function nextRevision(d: DraftRecord, by: string, now: string, action: string, changes: unknown[]): { revision: number; updatedAt: string; updatedBy: string; history: DraftRevision[] } {
+  const revision = d.revision + 1;
+  return { revision, updatedAt: now, updatedBy: by, history: [...d.history, { revision, at: now, by, action, changes }].slice(-HISTORY_KEPT) };
 }
 
 /** Fields the server manages: an edit must leave them as they are. */
@@ -112,7 +103,7 @@ export const draftRoutes = (): RouteDef[] => [
     response: { status: 200, schema: z.array(S.DraftSummary), description: 'Drafts' },
     errors: ['invalid_request'],
     handler: ({ query, services }) =>
-      services.repo.read((s) => ({ body: s.drafts.filter((d) => !query.ruleSetId || d.ruleSetId === query.ruleSetId).map(draftSummary) })),
+      services.repo.read(async (tx) => ({ body: (await tx.drafts.list(query.ruleSetId || undefined)).map(draftSummary) })),
   }),
   route({
     method: 'post',
@@ -125,30 +116,29 @@ export const draftRoutes = (): RouteDef[] => [
     response: { status: 201, schema: S.DraftDetail, description: 'The new draft', etag: true },
     errors: ['invalid_request', 'not_found', 'no_version_in_force'],
     handler: async ({ body, actor, services }) => {
-      const d = await services.repo.transact((s) => {
-        const base = services.resolveRef(s, body.from);
+      const d = await services.repo.transact(async (tx) => {
+        const base = await services.resolveRef(tx, body.from);
         const now = services.now();
         const document: RuleSet = {
           ...structuredClone(base.document),
           status: 'draft',
-          version: nextVersion(s, base.ruleSetId),
+          version: await tx.versions.nextNumber(base.ruleSetId),
           basedOn: { id: base.ruleSetId, version: base.version },
         };
-        const draft: StoredDraft = {
-          id: nextId(s, 'draft'),
+        const draft = await tx.drafts.insert({
+          id: await tx.nextId('draft'),
           ruleSetId: base.ruleSetId,
           basedOn: { id: base.ruleSetId, version: base.version },
           revision: 1,
           document,
-          golden: structuredClone(base.golden),
+          golden: await tx.versions.golden(base),
           createdAt: now,
           createdBy: services.actorName(actor),
           updatedAt: now,
           updatedBy: services.actorName(actor),
           history: [],
-        };
-        s.drafts.push(draft);
-        appendAudit(s, now, {
+        });
+        await appendAudit(tx, now, {
           actor: services.actorName(actor),
           action: 'draft.create',
           target: draft.id,
@@ -171,7 +161,7 @@ export const draftRoutes = (): RouteDef[] => [
     query: S.EmptyQuery,
     response: { status: 200, schema: S.DraftDetail, description: 'The draft; its ETag goes in If-Match when editing', etag: true },
     errors: ['not_found'],
-    handler: ({ params, services }) => services.repo.read((s) => detail(findDraft(s, params.id))),
+    handler: ({ params, services }) => services.repo.read(async (tx) => detail(await findDraft(tx, params.id))),
   }),
   route({
     method: 'put',
@@ -188,17 +178,16 @@ export const draftRoutes = (): RouteDef[] => [
     response: { status: 200, schema: S.DraftDetail, description: 'The draft at its new revision', etag: true },
     errors: ['invalid_request', 'not_found', 'precondition_required', 'etag_mismatch', 'identity_changed'],
     handler: async ({ params, body, ifMatch, actor, services }) => {
-      const d = await services.repo.transact((s) => {
-        const d = findDraft(s, params.id);
-        checkIfMatch(services, d, ifMatch, true);
-        const issues = identityIssues(d.document, body.document);
+      const d = await services.repo.transact(async (tx) => {
+        const old = await findDraft(tx, params.id);
+        checkIfMatch(services, old, ifMatch, true);
+        const issues = identityIssues(old.document, body.document);
         if (issues.length) throw new ApiError('identity_changed', 'The edit changes fields the server manages', issues);
         const now = services.now();
-        const before = services.engine.ruleSetHash(d.document);
-        const changes = services.engine.diffRuleSets(d.document, body.document);
-        d.document = body.document;
-        recordEdit(d, services.actorName(actor), now, 'draft.update', changes);
-        appendAudit(s, now, {
+        const before = services.engine.ruleSetHash(old.document);
+        const changes = services.engine.diffRuleSets(old.document, body.document);
+        const d = await tx.drafts.update(old.id, old.revision, { ...nextRevision(old, services.actorName(actor), now, 'draft.update', changes), document: body.document });
+        await appendAudit(tx, now, {
           actor: d.updatedBy,
           action: 'draft.update',
           target: d.id,
@@ -222,11 +211,11 @@ export const draftRoutes = (): RouteDef[] => [
     response: { status: 204, description: 'Deleted' },
     errors: ['not_found', 'etag_mismatch'],
     handler: async ({ params, ifMatch, actor, services }) => {
-      await services.repo.transact((s) => {
-        const d = findDraft(s, params.id);
+      await services.repo.transact(async (tx) => {
+        const d = await findDraft(tx, params.id);
         checkIfMatch(services, d, ifMatch, false);
-        s.drafts = s.drafts.filter((x) => x !== d);
-        appendAudit(s, services.now(), {
+        await tx.drafts.delete(d.id, d.revision);
+        await appendAudit(tx, services.now(), {
           actor: services.actorName(actor),
           action: 'draft.delete',
           target: d.id,
@@ -247,7 +236,7 @@ export const draftRoutes = (): RouteDef[] => [
     response: { status: 200, schema: S.ValidationResponse, description: 'Issues; valid when none is an error' },
     errors: ['not_found'],
     handler: async ({ params, services }) => {
-      const doc = await services.repo.read((s) => findDraft(s, params.id).document);
+      const doc = await services.repo.read(async (tx) => (await findDraft(tx, params.id)).document);
       return { body: validation(services, doc) };
     },
   }),
@@ -273,7 +262,7 @@ export const draftRoutes = (): RouteDef[] => [
     response: { status: 200, schema: S.Evaluation, description: 'The fully explained evaluation' },
     errors: ['invalid_request', 'not_found', 'invalid_rule_set', 'invalid_dossier', 'invalid_interpretation'],
     handler: async ({ params, body, services }) => {
-      const d = await services.repo.read((s) => findDraft(s, params.id));
+      const d = await services.repo.read((tx) => findDraft(tx, params.id));
       const src = await dossierFromRequest(services, body);
       const compiled = services.compiled({ document: d.document, contentHash: services.engine.ruleSetHash(d.document) }, body.interpretations ?? {});
       const out = await compiled.evaluate(src.dossier, { now: services.now() });
@@ -291,7 +280,7 @@ export const draftRoutes = (): RouteDef[] => [
     query: S.EmptyQuery,
     response: { status: 200, schema: S.GoldenCasesResponse, description: 'Golden cases' },
     errors: ['not_found'],
-    handler: ({ params, services }) => services.repo.read((s) => ({ body: { cases: findDraft(s, params.id).golden } })),
+    handler: ({ params, services }) => services.repo.read(async (tx) => ({ body: { cases: await tx.drafts.golden(await findDraft(tx, params.id)) } })),
   }),
   route({
     method: 'put',
@@ -305,14 +294,15 @@ export const draftRoutes = (): RouteDef[] => [
     response: { status: 200, schema: S.DraftSummary, description: 'The draft at its new revision', etag: true },
     errors: ['invalid_request', 'not_found', 'precondition_required', 'etag_mismatch'],
     handler: async ({ params, body, ifMatch, actor, services }) => {
-      const d = await services.repo.transact((s) => {
-        const d = findDraft(s, params.id);
-        checkIfMatch(services, d, ifMatch, true);
+      const d = await services.repo.transact(async (tx) => {
+        const old = await findDraft(tx, params.id);
+        checkIfMatch(services, old, ifMatch, true);
         const now = services.now();
-        const before = goldenHash(services, d.golden);
-        d.golden = body.cases;
-        recordEdit(d, services.actorName(actor), now, 'draft.golden.replace', [{ kind: 'golden', change: 'replaced', id: 'golden', path: ['golden'], text: { zh: '黄金案例已替换', en: 'golden cases replaced' } }]);
-        appendAudit(s, now, { actor: d.updatedBy, action: 'draft.golden.replace', target: d.id, before, after: goldenHash(services, d.golden) });
+        const d = await tx.drafts.update(old.id, old.revision, {
+          ...nextRevision(old, services.actorName(actor), now, 'draft.golden.replace', [{ kind: 'golden', change: 'replaced', id: 'golden', path: ['golden'], text: { zh: '黄金案例已替换', en: 'golden cases replaced' } }]),
+          golden: body.cases,
+        });
+        await appendAudit(tx, now, { actor: d.updatedBy, action: 'draft.golden.replace', target: d.id, before: old.goldenHash, after: d.goldenHash });
         return d;
       });
       return { body: draftSummary(d), headers: { ETag: draftEtag(d) } };
@@ -328,8 +318,11 @@ export const draftRoutes = (): RouteDef[] => [
     response: { status: 200, schema: S.GoldenRunResponse, description: 'Per-case results' },
     errors: ['not_found', 'invalid_rule_set'],
     handler: async ({ params, services }) => {
-      const d = await services.repo.read((s) => findDraft(s, params.id));
-      return { body: await runGolden(services, d.document, d.golden) };
+      const { d, golden } = await services.repo.read(async (tx) => {
+        const d = await findDraft(tx, params.id);
+        return { d, golden: await tx.drafts.golden(d) };
+      });
+      return { body: await runGolden(services, d.document, golden) };
     },
   }),
   route({
@@ -346,14 +339,17 @@ export const draftRoutes = (): RouteDef[] => [
     response: { status: 200, schema: S.RebaselineResponse, description: 'The draft at its new revision', etag: true },
     errors: ['invalid_request', 'not_found', 'not_failing', 'etag_mismatch', 'invalid_rule_set'],
     handler: async ({ params, body, ifMatch, actor, services }) => {
-      const snapshot = await services.repo.read((s) => findDraft(s, params.id));
+      const { snapshot, golden } = await services.repo.read(async (tx) => {
+        const snapshot = await findDraft(tx, params.id);
+        return { snapshot, golden: await tx.drafts.golden(snapshot) };
+      });
       checkIfMatch(services, snapshot, ifMatch, false);
-      const run = await runGolden(services, snapshot.document, snapshot.golden);
+      const run = await runGolden(services, snapshot.document, golden);
       const issues: Issue[] = [];
       const replaced = new Map<string, GoldenCase>();
       const compiled = services.compileDocument(snapshot.document);
       for (const [i, id] of body.caseIds.entries()) {
-        const c = snapshot.golden.find((x) => x.id === id);
+        const c = golden.find((x) => x.id === id);
         const r = run.results.find((x) => x.id === id);
         if (!c || !r) issues.push({ code: 'unknown_case', path: ['body', 'caseIds', i], message: `No golden case ${id}` });
         else if (r.ok) issues.push({ code: 'case_passes', path: ['body', 'caseIds', i], message: `Case ${id} passes; nothing to re-baseline` });
@@ -364,26 +360,27 @@ export const draftRoutes = (): RouteDef[] => [
         }
       }
       if (issues.length) throw new ApiError('not_failing', 'Only failing golden cases can be re-baselined', issues);
-      const d = await services.repo.transact((s) => {
-        const d = findDraft(s, params.id);
+      const d = await services.repo.transact(async (tx) => {
+        const old = await findDraft(tx, params.id);
         // The run above used this revision; a concurrent edit means the results may be stale.
-        if (d.revision !== snapshot.revision) checkIfMatch(services, d, draftEtag(snapshot), true);
+        if (old.revision !== snapshot.revision) checkIfMatch(services, old, draftEtag(snapshot), true);
         const now = services.now();
-        const before = goldenHash(services, d.golden);
-        d.golden = d.golden.map((c) => replaced.get(c.id) ?? c);
-        recordEdit(
-          d,
-          services.actorName(actor),
-          now,
-          'draft.golden.rebaseline',
-          body.caseIds.map((id) => ({ kind: 'golden', change: 'rebaselined', id, path: ['golden', id], text: { zh: `黄金案例 ${id} 已重新基线`, en: `golden case ${id} re-baselined` } })),
-        );
-        appendAudit(s, now, {
+        const d = await tx.drafts.update(old.id, old.revision, {
+          ...nextRevision(
+            old,
+            services.actorName(actor),
+            now,
+            'draft.golden.rebaseline',
+            body.caseIds.map((id) => ({ kind: 'golden', change: 'rebaselined', id, path: ['golden', id], text: { zh: `黄金案例 ${id} 已重新基线`, en: `golden case ${id} re-baselined` } })),
+          ),
+          golden: golden.map((c) => replaced.get(c.id) ?? c),
+        });
+        await appendAudit(tx, now, {
           actor: d.updatedBy,
           action: 'draft.golden.rebaseline',
           target: d.id,
-          before,
-          after: goldenHash(services, d.golden),
+          before: old.goldenHash,
+          after: d.goldenHash,
           details: { cases: body.caseIds, reason: body.reason },
         });
         return d;
@@ -406,11 +403,14 @@ export const draftRoutes = (): RouteDef[] => [
     response: { status: 201, schema: S.VersionSummary, description: 'The published version', etag: true },
     errors: ['invalid_request', 'not_found', 'invalid_rule_set', 'golden_failed', 'etag_mismatch'],
     handler: async ({ params, body, ifMatch, actor, services }) => {
-      const snapshot = await services.repo.read((s) => findDraft(s, params.id));
+      const { snapshot, golden } = await services.repo.read(async (tx) => {
+        const snapshot = await findDraft(tx, params.id);
+        return { snapshot, golden: await tx.drafts.golden(snapshot) };
+      });
       checkIfMatch(services, snapshot, ifMatch, false);
       const check = validation(services, snapshot.document);
       if (!check.valid) throw new ApiError('invalid_rule_set', 'The draft does not validate', check.issues);
-      const run = await runGolden(services, snapshot.document, snapshot.golden);
+      const run = await runGolden(services, snapshot.document, golden);
       if (run.failed > 0) {
         throw new ApiError(
           'golden_failed',
@@ -421,11 +421,11 @@ export const draftRoutes = (): RouteDef[] => [
             .map(({ r, i }) => ({ code: 'golden_case_failed', path: ['golden', i], message: `${r.id}: ${r.problems.join('; ')}` })),
         );
       }
-      const v = await services.repo.transact((s) => {
-        const d = findDraft(s, params.id);
+      const v = await services.repo.transact(async (tx) => {
+        const d = await findDraft(tx, params.id);
         if (d.revision !== snapshot.revision) checkIfMatch(services, d, draftEtag(snapshot), true);
         const now = services.now();
-        const version = nextVersion(s, d.ruleSetId);
+        const version = await tx.versions.nextNumber(d.ruleSetId);
         const author = body.author ?? actor.name;
         const document: RuleSet = {
           ...d.document,
@@ -435,20 +435,19 @@ export const draftRoutes = (): RouteDef[] => [
           changelog: [...d.document.changelog, { version, date: now.slice(0, 10), author, note: body.changelog }],
         };
         const contentHash = services.engine.ruleSetHash(document);
-        const stored: StoredVersion = {
+        const stored = await tx.versions.insert({
           ruleSetId: d.ruleSetId,
           version,
           contentHash,
           document,
-          golden: d.golden,
+          golden: d.revision === snapshot.revision ? golden : await tx.drafts.golden(d),
           publishedAt: now,
           publishedBy: services.actorName(actor),
           source: 'api',
-        };
-        s.versions.push(stored);
-        s.drafts = s.drafts.filter((x) => x.id !== d.id);
-        const base = s.versions.find((x) => x.ruleSetId === d.basedOn.id && x.version === d.basedOn.version);
-        appendAudit(s, now, {
+        });
+        await tx.drafts.delete(d.id, d.revision);
+        const base = (await tx.versions.list(d.basedOn.id)).find((x) => x.version === d.basedOn.version);
+        await appendAudit(tx, now, {
           actor: services.actorName(actor),
           action: 'version.publish',
           target: `${d.ruleSetId}@${version}`,
@@ -466,7 +465,3 @@ export const draftRoutes = (): RouteDef[] => [
     },
   }),
 ];
-
-function goldenHash(_services: Services, cases: GoldenCase[]): string {
-  return sha256(canonicalize(cases) ?? '');
-}

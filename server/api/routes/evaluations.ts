@@ -1,34 +1,21 @@
 // Routes for evaluations (stored as decision-log records, replayable), batch re-scoring across versions, and cohort evaluation for a period.
 import { z } from 'zod';
-import { randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { route, type RouteDef } from '../route.js';
 import { ApiError } from '../errors.js';
 import * as S from '../schemas.js';
-import type { StoredEvaluation, StoreState } from '../../store/repository.js';
-import { nextId } from '../../store/repository.js';
+import type { ReadTx, StoredEvaluation } from '../../store/repository.js';
 import { factOf, type Services } from '../../services.js';
 import type { Dossier, Evaluation } from '../../engine.js';
 import { dossierFromRequest, filterDossiers } from './dossiers.js';
 
 function summary(e: StoredEvaluation): z.infer<typeof S.EvaluationSummary> {
-  const { inlineDossier: _inline, now: _now, blobKey: _blob, ...rest } = e;
+  const { inlineDossier: _inline, now: _now, resultHash: _result, ...rest } = e;
   return rest;
 }
 
-/** The full form of a record: summary, evaluation time and result (inline dossiers stay internal). */
-async function full(services: Services, e: StoredEvaluation): Promise<z.infer<typeof S.EvaluationRecord>> {
-  return { ...summary(e), now: e.now, result: await resultOf(services, e) };
-}
-
-async function resultOf(services: Services, e: StoredEvaluation): Promise<Evaluation> {
-  const r = await services.repo.getBlob<Evaluation>(e.blobKey);
-  if (!r) throw new Error(`evaluation ${e.id}: its result ${e.blobKey} is missing from the store`);
-  return r;
-}
-
-function findEvaluation(state: Readonly<StoreState>, id: string): StoredEvaluation {
-  const e = state.evaluations.find((x) => x.id === id);
+async function findEvaluation(tx: ReadTx, id: string): Promise<StoredEvaluation> {
+  const e = await tx.evaluations.get(id);
   if (!e) throw new ApiError('not_found', `No evaluation ${id}`);
   return e;
 }
@@ -66,18 +53,17 @@ export const evaluationRoutes = (): RouteDef[] => [
     response: { status: 201, schema: S.EvaluationRecord, description: 'The evaluation record' },
     errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_dossier', 'invalid_interpretation'],
     handler: async ({ body, actor, services }) => {
-      const v = await services.repo.read((s) => services.resolveRef(s, body.ruleSet));
+      const v = await services.repo.read((tx) => services.resolveRef(tx, body.ruleSet));
       const src = await dossierFromRequest(services, body);
       const interpretations = body.interpretations ?? {};
       const compiled = services.compiled(v, interpretations);
       const now = services.now();
       const result = await evaluateWith(services, compiled, src.dossier, now);
-      // The result is written first; a crash before the record leaves an unreferenced blob, never a record without its result.
-      const blobKey = `evaluation-${randomUUID()}`;
-      await services.repo.putBlob(blobKey, result);
-      const record = await services.repo.transact((s) => {
-        const rec: StoredEvaluation = {
-          id: nextId(s, 'ev'),
+      // The store writes the result before the record and records the record's hash in the audit chain.
+      const record = await services.repo.transact(async (tx) =>
+        tx.evaluations.insert(
+          {
+          id: await tx.nextId('ev'),
           createdAt: now,
           createdBy: services.actorName(actor),
           ruleSetId: v.ruleSetId,
@@ -91,11 +77,10 @@ export const evaluationRoutes = (): RouteDef[] => [
           engineVersion: services.engine.ENGINE_VERSION,
           now,
           outcome: { status: result.outcome.status, title: result.outcome.title?.id ?? null, total: result.outcome.total.value },
-          blobKey,
-        };
-        s.evaluations.push(rec);
-        return rec;
-      });
+          },
+          result,
+        ),
+      );
       return { status: 201, body: { ...summary(record), now: record.now, result }, headers: { Location: `/api/evaluations/${record.id}` } };
     },
   }),
@@ -109,11 +94,7 @@ export const evaluationRoutes = (): RouteDef[] => [
     response: { status: 200, schema: z.array(S.EvaluationSummary), description: 'Records without their results' },
     errors: ['invalid_request'],
     handler: ({ query, services }) =>
-      services.repo.read((s) => ({
-        body: s.evaluations
-          .filter((e) => (query.dossierId === undefined || e.dossierId === query.dossierId) && (query.ruleSetId === undefined || e.ruleSetId === query.ruleSetId) && (query.version === undefined || e.version === query.version))
-          .map(summary),
-      })),
+      services.repo.read(async (tx) => ({ body: (await tx.evaluations.list({ dossierId: query.dossierId, ruleSetId: query.ruleSetId, version: query.version })).map(summary) })),
   }),
   route({
     method: 'get',
@@ -123,9 +104,14 @@ export const evaluationRoutes = (): RouteDef[] => [
     role: 'viewer',
     params: S.IdParam,
     query: S.EmptyQuery,
+    description: 'The result is checked against the hash in its record: a result changed or cut short on disk answers 409 integrity_mismatch, a missing one 410 blob_missing.',
     response: { status: 200, schema: S.EvaluationRecord, description: 'The record and its full result' },
-    errors: ['not_found'],
-    handler: async ({ params, services }) => ({ body: await full(services, await services.repo.read((s) => findEvaluation(s, params.id))) }),
+    errors: ['not_found', 'integrity_mismatch', 'blob_missing'],
+    handler: ({ params, services }) =>
+      services.repo.read(async (tx) => {
+        const e = await findEvaluation(tx, params.id);
+        return { body: { ...summary(e), now: e.now, result: await tx.evaluations.result(e) } };
+      }),
   }),
   route({
     method: 'post',
@@ -136,18 +122,18 @@ export const evaluationRoutes = (): RouteDef[] => [
     role: 'analyst',
     params: S.IdParam,
     response: { status: 200, schema: S.ReplayResponse, description: 'Whether the replay reproduced the result' },
-    errors: ['not_found'],
+    errors: ['not_found', 'integrity_mismatch', 'blob_missing'],
     handler: async ({ params, services }) => {
-      const { rec, v, dossier } = await services.repo.read((s) => {
-        const rec = findEvaluation(s, params.id);
-        const v = services.resolveRef(s, `${rec.ruleSetId}@${rec.version}`);
-        const dossier = rec.inlineDossier ?? services.dossierRevision({ ...s, dossiers: s.dossiers.map((d) => ({ ...d, deleted: false })) }, rec.dossierId!, rec.dossierRevision!).rev.dossier;
-        return { rec, v, dossier };
+      const { rec, v, dossier, recorded } = await services.repo.read(async (tx) => {
+        const rec = await findEvaluation(tx, params.id);
+        const v = await services.resolveRef(tx, `${rec.ruleSetId}@${rec.version}`);
+        const dossier = rec.inlineDossier ?? (await services.dossierRevision(tx, rec.dossierId!, rec.dossierRevision!, { includeDeleted: true })).rev.dossier;
+        return { rec, v, dossier, recorded: await tx.evaluations.result(rec) };
       });
       const diffs: string[] = [];
       if (v.contentHash !== rec.contentHash) diffs.push('$.provenance.contentHash');
       const replayed = await evaluateWith(services, services.compiled(v, rec.interpretations), dossier, rec.now);
-      differences(await resultOf(services, rec), replayed, '$', diffs);
+      differences(recorded, replayed, '$', diffs);
       return { body: { id: rec.id, same: diffs.length === 0, engineVersion: { recorded: rec.engineVersion, current: services.engine.ENGINE_VERSION }, differences: diffs } };
     },
   }),
@@ -163,21 +149,25 @@ export const evaluationRoutes = (): RouteDef[] => [
     response: { status: 200, schema: S.BatchResponse, description: 'The matrix' },
     errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_interpretation', 'payload_too_large'],
     handler: async ({ body, services }) => {
-      const { columns, rows } = await services.repo.read((s) => {
-        const columns = body.versions.map((c) => {
-          if (!c.ruleSet.startsWith('draft-')) return { spec: c, version: services.resolveRef(s, c.ruleSet), draft: null };
-          const d = s.drafts.find((x) => x.id === c.ruleSet);
+      const { columns, rows } = await services.repo.read(async (tx) => {
+        const columns = [];
+        for (const c of body.versions) {
+          if (!c.ruleSet.startsWith('draft-')) {
+            columns.push({ spec: c, version: await services.resolveRef(tx, c.ruleSet), draft: null as string | null });
+            continue;
+          }
+          const d = await tx.drafts.get(c.ruleSet);
           if (!d) throw new ApiError('not_found', `No draft ${c.ruleSet}`);
           const version = { ruleSetId: d.ruleSetId, version: d.document.version, contentHash: services.engine.ruleSetHash(d.document), document: d.document };
-          return { spec: c, version, draft: d.id };
-        });
+          columns.push({ spec: c, version, draft: d.id as string | null });
+        }
         const rows: { dossierId: string | null; revision: number | null; dossier: Dossier }[] = [];
         for (const pick of body.dossiers ?? []) {
           const id = typeof pick === 'string' ? pick : pick.id;
-          const { rev } = services.dossierRevision(s, id, typeof pick === 'string' ? undefined : pick.revision);
+          const { rev } = await services.dossierRevision(tx, id, typeof pick === 'string' ? undefined : pick.revision);
           rows.push({ dossierId: id, revision: rev.revision, dossier: rev.dossier });
         }
-        if (body.filter) for (const d of filterDossiers(s, body.filter)) rows.push({ dossierId: d.id, revision: d.revisions.at(-1)!.revision, dossier: d.revisions.at(-1)!.dossier });
+        if (body.filter) for (const d of await filterDossiers(tx, body.filter)) rows.push({ dossierId: d.record.id, revision: d.record.latest.revision, dossier: d.dossier });
         for (const d of body.inline ?? []) rows.push({ dossierId: null, revision: null, dossier: d });
         return { columns, rows };
       });
@@ -239,12 +229,12 @@ export const evaluationRoutes = (): RouteDef[] => [
     response: { status: 200, schema: S.CohortResponse, description: 'The cohort result' },
     errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_interpretation', 'invalid_dossier'],
     handler: async ({ body, services }) => {
-      const { v, dossiers } = await services.repo.read((s) => ({ v: services.resolveRef(s, body.ruleSet), dossiers: filterDossiers(s, { period: body.period }) }));
+      const { v, dossiers } = await services.repo.read(async (tx) => ({ v: await services.resolveRef(tx, body.ruleSet), dossiers: await filterDossiers(tx, { period: body.period }) }));
       if (dossiers.length === 0) throw new ApiError('not_found', `No dossiers for period ${body.period}`);
       const compiled = services.compiled(v, body.interpretations ?? {});
       const out = await services.engine.evaluateCohort(
         compiled,
-        dossiers.map((d) => d.revisions.at(-1)!.dossier),
+        dossiers.map((d) => d.dossier),
         { mode: body.mode, now: services.now() },
       );
       if (!out.ok) throw new ApiError('invalid_dossier', 'The cohort cannot be evaluated', out.issues);
@@ -255,7 +245,7 @@ export const evaluationRoutes = (): RouteDef[] => [
           version: v.version,
           contentHash: v.contentHash,
           period: body.period,
-          dossiers: dossiers.map((d) => ({ id: d.id, revision: d.revisions.at(-1)!.revision })),
+          dossiers: dossiers.map((d) => ({ id: d.record.id, revision: d.record.latest.revision })),
           result: body.includeEvaluations ? out.result : rest,
         },
       };

@@ -3,47 +3,50 @@ import { z } from 'zod';
 import { route, type RouteDef } from '../route.js';
 import { ApiError } from '../errors.js';
 import * as S from '../schemas.js';
-import type { StoredVersion, StoreState, StoredDraft } from '../../store/repository.js';
+import type { ReadTx, StoredVersion, VersionRecord } from '../../store/repository.js';
 import { versionInForce, type Services } from '../../services.js';
 import type { RuleSet } from '../../engine.js';
 
 /** The listing form of a published version. */
-export function versionSummary(v: StoredVersion): z.infer<typeof S.VersionSummary> {
-  const entry = v.document.changelog.find((c) => c.version === v.version) ?? null;
+export function versionSummary(v: VersionRecord): z.infer<typeof S.VersionSummary> {
+  const entry = v.changelog;
   return {
     ref: `${v.ruleSetId}@${v.version}`,
     ruleSetId: v.ruleSetId,
     version: v.version,
     status: 'published',
-    title: v.document.title,
-    effectiveFrom: v.document.effectiveFrom,
-    effectiveTo: v.document.effectiveTo,
-    basedOn: v.document.basedOn,
+    title: v.title,
+    effectiveFrom: v.effectiveFrom,
+    effectiveTo: v.effectiveTo,
+    basedOn: v.basedOn,
     author: entry?.author ?? v.publishedBy,
     publishedAt: v.publishedAt,
     changelog: entry,
     contentHash: v.contentHash,
-    goldenCases: v.golden.length,
+    goldenCases: v.goldenCount,
   };
 }
 
-function versionsOf(state: Readonly<StoreState>, id: string): StoredVersion[] {
-  const list = state.versions.filter((v) => v.ruleSetId === id).sort((a, b) => a.version - b.version);
+async function versionsOf(tx: ReadTx, id: string): Promise<VersionRecord[]> {
+  const list = await tx.versions.list(id);
   if (list.length === 0) throw new ApiError('not_found', `No rule set ${id}`);
   return list;
 }
 
-function getVersion(state: Readonly<StoreState>, id: string, version: number): StoredVersion {
-  const v = versionsOf(state, id).find((x) => x.version === version);
-  if (!v) throw new ApiError('not_found', `No published version ${id}@${version}`);
+async function getVersion(tx: ReadTx, id: string, version: number): Promise<StoredVersion> {
+  const v = await tx.versions.get(id, version);
+  if (!v) {
+    await versionsOf(tx, id);
+    throw new ApiError('not_found', `No published version ${id}@${version}`);
+  }
   return v;
 }
 
 /** A version number or a draft id of one rule set, as a document. */
-function documentOf(state: Readonly<StoreState>, ruleSetId: string, ref: string): RuleSet {
-  if (/^[0-9]+$/.test(ref)) return getVersion(state, ruleSetId, Number(ref)).document;
-  const d: StoredDraft | undefined = state.drafts.find((x) => x.id === ref && x.ruleSetId === ruleSetId);
-  if (!d) throw new ApiError('not_found', `No draft ${ref} of ${ruleSetId}`);
+async function documentOf(tx: ReadTx, ruleSetId: string, ref: string): Promise<RuleSet> {
+  if (/^[0-9]+$/.test(ref)) return (await getVersion(tx, ruleSetId, Number(ref))).document;
+  const d = await tx.drafts.get(ref);
+  if (!d || d.ruleSetId !== ruleSetId) throw new ApiError('not_found', `No draft ${ref} of ${ruleSetId}`);
   return d.document;
 }
 
@@ -58,9 +61,9 @@ const immutable = (method: 'put' | 'patch' | 'delete') =>
     params: S.VersionParams,
     body: z.unknown().optional(),
     response: { status: 409, schema: S.ErrorBody, description: 'Refused: published_immutable' },
-    errors: ['published_immutable', 'not_found'],
+    errors: ['published_immutable', 'not_found', 'integrity_mismatch'],
     handler: async ({ params, services }) => {
-      await services.repo.read((s) => getVersion(s, params.id, params.version));
+      await services.repo.read((tx) => getVersion(tx, params.id, params.version));
       throw new ApiError('published_immutable', `${params.id}@${params.version} is published and cannot change`);
     },
   });
@@ -76,17 +79,19 @@ export const ruleSetRoutes = (): RouteDef[] => [
     response: { status: 200, schema: z.array(S.RuleSetSummary), description: 'Rule sets with their versions and drafts' },
     errors: [],
     handler: ({ services }) =>
-      services.repo.read((s) => {
-        const ids = [...new Set(s.versions.map((v) => v.ruleSetId))].sort();
+      services.repo.read(async (tx) => {
+        const all = await tx.versions.list();
+        const drafts = await tx.drafts.list();
+        const ids = [...new Set(all.map((v) => v.ruleSetId))].sort();
         return {
           body: ids.map((id) => {
-            const vs = versionsOf(s, id);
+            const vs = all.filter((v) => v.ruleSetId === id);
             return {
               id,
-              title: vs.at(-1)!.document.title,
+              title: vs.at(-1)!.title,
               latestVersion: vs.at(-1)!.version,
               versions: vs.map((v) => v.version),
-              drafts: s.drafts.filter((d) => d.ruleSetId === id).map((d) => d.id),
+              drafts: drafts.filter((d) => d.ruleSetId === id).map((d) => d.id),
             };
           }),
         };
@@ -103,7 +108,7 @@ export const ruleSetRoutes = (): RouteDef[] => [
     query: S.EmptyQuery,
     response: { status: 200, schema: z.array(S.VersionSummary), description: 'Versions, oldest first' },
     errors: ['not_found'],
-    handler: ({ params, services }) => services.repo.read((s) => ({ body: versionsOf(s, params.id).map(versionSummary) })),
+    handler: ({ params, services }) => services.repo.read(async (tx) => ({ body: (await versionsOf(tx, params.id)).map(versionSummary) })),
   }),
   route({
     method: 'get',
@@ -115,10 +120,10 @@ export const ruleSetRoutes = (): RouteDef[] => [
     params: S.VersionParams,
     query: S.EmptyQuery,
     response: { status: 200, schema: S.VersionDetail, description: 'The version and its document', etag: true },
-    errors: ['not_found'],
+    errors: ['not_found', 'integrity_mismatch'],
     handler: ({ params, services }) =>
-      services.repo.read((s) => {
-        const v = getVersion(s, params.id, params.version);
+      services.repo.read(async (tx) => {
+        const v = await getVersion(tx, params.id, params.version);
         return { body: { ...versionSummary(v), document: v.document }, headers: { ETag: `"${v.contentHash}"` } };
       }),
   }),
@@ -132,10 +137,10 @@ export const ruleSetRoutes = (): RouteDef[] => [
     params: S.HashParam,
     query: S.EmptyQuery,
     response: { status: 200, schema: S.VersionDetail, description: 'The version and its document', etag: true },
-    errors: ['not_found', 'invalid_request'],
+    errors: ['not_found', 'invalid_request', 'integrity_mismatch'],
     handler: ({ params, services }) =>
-      services.repo.read((s) => {
-        const v = s.versions.find((x) => x.contentHash === params.hash);
+      services.repo.read(async (tx) => {
+        const v = await tx.versions.byHash(params.hash);
         if (!v) throw new ApiError('not_found', `No published version has hash ${params.hash}`);
         return { body: { ...versionSummary(v), document: v.document }, headers: { ETag: `"${v.contentHash}"` } };
       }),
@@ -152,8 +157,13 @@ export const ruleSetRoutes = (): RouteDef[] => [
     params: S.VersionParams,
     query: S.EmptyQuery,
     response: { status: 200, schema: S.GoldenCasesResponse, description: 'The golden cases published with the version' },
-    errors: ['not_found'],
-    handler: ({ params, services }) => services.repo.read((s) => ({ body: { cases: getVersion(s, params.id, params.version).golden } })),
+    errors: ['not_found', 'integrity_mismatch', 'blob_missing'],
+    handler: ({ params, services }) =>
+      services.repo.read(async (tx) => {
+        const v = await tx.versions.list(params.id).then((l) => l.find((x) => x.version === params.version));
+        if (!v) throw new ApiError('not_found', `No published version ${params.id}@${params.version}`);
+        return { body: { cases: await tx.versions.golden(v) } };
+      }),
   }),
   route({
     method: 'get',
@@ -167,9 +177,8 @@ export const ruleSetRoutes = (): RouteDef[] => [
     response: { status: 200, schema: S.VersionSummary, description: 'The version in force' },
     errors: ['not_found', 'no_version_in_force', 'invalid_request'],
     handler: ({ params, query, services }) =>
-      services.repo.read((s) => {
-        versionsOf(s, params.id);
-        const v = versionInForce(s.versions, params.id, query.date);
+      services.repo.read(async (tx) => {
+        const v = versionInForce(await versionsOf(tx, params.id), params.id, query.date);
         if (!v) throw new ApiError('no_version_in_force', `No version of ${params.id} is in force on ${query.date}`);
         return { body: versionSummary(v) };
       }),
@@ -183,9 +192,9 @@ export const ruleSetRoutes = (): RouteDef[] => [
     params: S.RuleSetIdParam,
     query: S.DiffQuery,
     response: { status: 200, schema: S.DiffResponse, description: 'Changes from `from` to `to`' },
-    errors: ['not_found', 'invalid_request'],
+    errors: ['not_found', 'invalid_request', 'integrity_mismatch'],
     handler: async ({ params, query, services }) => {
-      const [a, b] = await services.repo.read((s) => [documentOf(s, params.id, query.from), documentOf(s, params.id, query.to)]);
+      const [a, b] = await services.repo.read(async (tx) => [await documentOf(tx, params.id, query.from), await documentOf(tx, params.id, query.to)]);
       return { body: { from: query.from, to: query.to, changes: services.engine.diffRuleSets(a, b) } };
     },
   }),
