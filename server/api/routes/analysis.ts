@@ -109,7 +109,7 @@ export const analysisRoutes = (): RouteDef[] => [
     query: A.ImportQuery,
     body: A.ImportBody,
     response: { status: 200, schema: A.ImportResponse, description: 'What was (or, in a dry run, would be) stored' },
-    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_dossier'],
+    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_dossier', 'store_read_only'],
     handler: async ({ query, body, actor, services }) => {
       const v = await services.repo.read((tx) => services.resolveRef(tx, query.ruleSet));
       const compiled = services.compiled(v);

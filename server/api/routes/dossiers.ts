@@ -112,7 +112,7 @@ export const dossierRoutes = (): RouteDef[] => [
     role: 'analyst',
     body: S.CreateDossierBody,
     response: { status: 201, schema: S.DossierDetail, description: 'The dossier at revision 1', etag: true },
-    errors: ['invalid_request', 'invalid_dossier', 'already_exists'],
+    errors: ['invalid_request', 'invalid_dossier', 'already_exists', 'store_read_only'],
     handler: async ({ body, actor, services }) => {
       let id = body.id;
       if (!id) {
@@ -150,7 +150,7 @@ export const dossierRoutes = (): RouteDef[] => [
     body: S.PutDossierBody,
     requestHeaders: [IF_MATCH_OPTIONAL],
     response: { status: 200, schema: S.DossierDetail, description: 'The dossier at its new revision (unchanged when identical)', etag: true },
-    errors: ['invalid_request', 'not_found', 'etag_mismatch'],
+    errors: ['invalid_request', 'not_found', 'etag_mismatch', 'store_read_only'],
     handler: async ({ params, body, ifMatch, actor, services }) => {
       const d = await services.repo.transact(async (tx) => {
         const d = await services.findDossier(tx, params.id);
@@ -169,7 +169,7 @@ export const dossierRoutes = (): RouteDef[] => [
     params: S.IdParam,
     requestHeaders: [IF_MATCH_OPTIONAL],
     response: { status: 204, description: 'Deleted' },
-    errors: ['not_found', 'etag_mismatch'],
+    errors: ['not_found', 'etag_mismatch', 'store_read_only'],
     handler: async ({ params, ifMatch, actor, services }) => {
       await services.repo.transact(async (tx) => {
         const d = await services.findDossier(tx, params.id);

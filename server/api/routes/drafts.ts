@@ -114,7 +114,7 @@ export const draftRoutes = (): RouteDef[] => [
     role: 'editor',
     body: S.CreateDraftBody,
     response: { status: 201, schema: S.DraftDetail, description: 'The new draft', etag: true },
-    errors: ['invalid_request', 'not_found', 'no_version_in_force'],
+    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'integrity_mismatch', 'store_read_only'],
     handler: async ({ body, actor, services }) => {
       const d = await services.repo.transact(async (tx) => {
         const base = await services.resolveRef(tx, body.from);
@@ -176,7 +176,7 @@ export const draftRoutes = (): RouteDef[] => [
     body: S.PutDraftBody,
     requestHeaders: [IF_MATCH],
     response: { status: 200, schema: S.DraftDetail, description: 'The draft at its new revision', etag: true },
-    errors: ['invalid_request', 'not_found', 'precondition_required', 'etag_mismatch', 'identity_changed'],
+    errors: ['invalid_request', 'not_found', 'precondition_required', 'etag_mismatch', 'identity_changed', 'store_read_only'],
     handler: async ({ params, body, ifMatch, actor, services }) => {
       const d = await services.repo.transact(async (tx) => {
         const old = await findDraft(tx, params.id);
@@ -209,7 +209,7 @@ export const draftRoutes = (): RouteDef[] => [
     params: S.IdParam,
     requestHeaders: [IF_MATCH_OPTIONAL],
     response: { status: 204, description: 'Deleted' },
-    errors: ['not_found', 'etag_mismatch'],
+    errors: ['not_found', 'etag_mismatch', 'store_read_only'],
     handler: async ({ params, ifMatch, actor, services }) => {
       await services.repo.transact(async (tx) => {
         const d = await findDraft(tx, params.id);
@@ -292,7 +292,7 @@ export const draftRoutes = (): RouteDef[] => [
     body: S.PutGoldenBody,
     requestHeaders: [IF_MATCH],
     response: { status: 200, schema: S.DraftSummary, description: 'The draft at its new revision', etag: true },
-    errors: ['invalid_request', 'not_found', 'precondition_required', 'etag_mismatch'],
+    errors: ['invalid_request', 'not_found', 'precondition_required', 'etag_mismatch', 'store_read_only'],
     handler: async ({ params, body, ifMatch, actor, services }) => {
       const d = await services.repo.transact(async (tx) => {
         const old = await findDraft(tx, params.id);
@@ -337,7 +337,7 @@ export const draftRoutes = (): RouteDef[] => [
     body: S.RebaselineBody,
     requestHeaders: [IF_MATCH_OPTIONAL],
     response: { status: 200, schema: S.RebaselineResponse, description: 'The draft at its new revision', etag: true },
-    errors: ['invalid_request', 'not_found', 'not_failing', 'etag_mismatch', 'invalid_rule_set'],
+    errors: ['invalid_request', 'not_found', 'not_failing', 'etag_mismatch', 'invalid_rule_set', 'store_read_only'],
     handler: async ({ params, body, ifMatch, actor, services }) => {
       const { snapshot, golden } = await services.repo.read(async (tx) => {
         const snapshot = await findDraft(tx, params.id);
@@ -401,7 +401,7 @@ export const draftRoutes = (): RouteDef[] => [
     body: S.PublishBody,
     requestHeaders: [IF_MATCH_OPTIONAL],
     response: { status: 201, schema: S.VersionSummary, description: 'The published version', etag: true },
-    errors: ['invalid_request', 'not_found', 'invalid_rule_set', 'golden_failed', 'etag_mismatch'],
+    errors: ['invalid_request', 'not_found', 'invalid_rule_set', 'golden_failed', 'etag_mismatch', 'store_read_only'],
     handler: async ({ params, body, ifMatch, actor, services }) => {
       const { snapshot, golden } = await services.repo.read(async (tx) => {
         const snapshot = await findDraft(tx, params.id);

@@ -51,7 +51,7 @@ export const evaluationRoutes = (): RouteDef[] => [
     role: 'analyst',
     body: S.EvaluateBody,
     response: { status: 201, schema: S.EvaluationRecord, description: 'The evaluation record' },
-    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_dossier', 'invalid_interpretation'],
+    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_dossier', 'invalid_interpretation', 'integrity_mismatch', 'store_read_only'],
     handler: async ({ body, actor, services }) => {
       const v = await services.repo.read((tx) => services.resolveRef(tx, body.ruleSet));
       const src = await dossierFromRequest(services, body);
