@@ -1,8 +1,9 @@
 // Vite and Vitest configuration: the editor's build (root editor/, output editor/dist) and test discovery from the repo root.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vitest/config';
+import { configDefaults, defineConfig, type Plugin } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { chromiumAvailable, REQUIRE_SUITES } from './test/support/suites.js';
 
 const repoRoot = path.dirname(fileURLToPath(import.meta.url));
 
@@ -37,6 +38,9 @@ export default defineConfig({
   test: {
     root: repoRoot,
     include: ['test/**/*.test.ts'],
+    // Without chromium the browser suites are left out (test/support/suites.ts prints how to enable them; CI requires them).
+    exclude: [...configDefaults.exclude, ...(chromiumAvailable() || REQUIRE_SUITES ? [] : ['test/e2e/**'])],
+    globalSetup: ['test/support/suites.ts'],
     testTimeout: 60_000,
     pool: 'forks',
   },

@@ -34,6 +34,9 @@ export function describeStore(c: StoreConfig): string {
 /** Opens the configured store; `created` says the audit key file was made now. */
 export async function openStore(c: StoreConfig, opts: { onStartup?: (info: StartupInfo) => void } = {}): Promise<{ repo: Repository; keyCreated: boolean }> {
   const { key, created } = await loadAuditKey(c.auditKeyFile, c.databaseUrl ? undefined : c.dataDir);
-  if (c.databaseUrl) throw new Error('this build has no PostgreSQL store; unset DATABASE_URL to use the file store in DATA_DIR');
+  if (c.databaseUrl) {
+    const { openPgRepository } = await import('./pgRepository.js');
+    return { repo: await openPgRepository(c.databaseUrl, { auditKey: key }), keyCreated: created };
+  }
   return { repo: await openLowdbRepository(c.dataDir, { auditKey: key, onStartup: opts.onStartup }), keyCreated: created };
 }

@@ -1,0 +1,604 @@
+// The PostgreSQL store: the Repository contract on tables (server/store/pg/migrations), for several server instances on one database.
+//
+// Every write transaction first takes one transaction-level advisory lock, so writes from all instances are
+// serialised: an ETag check, a publish or an audit append made inside a transaction sees every commit before it,
+// and two instances can never both win. Reads run in REPEATABLE READ snapshots and never wait for writes.
+// The append-only tables refuse UPDATE, DELETE and TRUNCATE by trigger; the audit chain is verified in full at
+// start-up and, before each append, from the last entry this instance verified to the current head.
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { Evaluation, GoldenCase, RuleSet } from '../engine.js';
+import { ruleSetHash } from '../../engine/index.js';
+import { chainEntry, headMac, headOf, keyId, verifyChain } from '../audit.js';
+import { blobAddress, evaluationAudit, evaluationRecordHash } from './core.js';
+import {
+  StoreError,
+  conflict,
+  type AuditEntry,
+  type AuditInput,
+  type AuditQuery,
+  type DossierFilter,
+  type DossierIndex,
+  type DossierRecord,
+  type DossierRevision,
+  type DossierRevisionMeta,
+  type DraftPatch,
+  type DraftRecord,
+  type IntegrityProblem,
+  type IntegrityReport,
+  type NewDraft,
+  type NewEvaluation,
+  type NewVersion,
+  type ReadTx,
+  type Repository,
+  type StoredDraft,
+  type StoredEvaluation,
+  type StoredToken,
+  type StoredVersion,
+  type VersionRecord,
+  type WriteTx,
+} from './repository.js';
+
+const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pg', 'migrations');
+/** Advisory lock keys: one for migrations at start-up, one that serialises every write transaction. */
+const MIGRATION_LOCK = 726_173_001;
+const WRITE_LOCK = 726_173_002;
+
+type Client = pg.PoolClient;
+
+/** Applies the versioned SQL files not yet applied, in order, each in its own transaction; one instance at a time. */
+export async function migratePg(pool: pg.Pool): Promise<string[]> {
+  const client = await pool.connect();
+  const applied: string[] = [];
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+    for (const file of (await readdir(MIGRATIONS)).filter((f) => /^[0-9]{3}_.+\.sql$/.test(f)).sort()) {
+      const version = Number(file.slice(0, 3));
+      if (done.has(version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(await readFile(path.join(MIGRATIONS, file), 'utf8'));
+        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [version, file]);
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK');
+        throw new Error(`migration ${file} failed: ${(e as Error).message}`);
+      }
+      applied.push(file);
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
+  }
+  return applied;
+}
+
+interface AuditRow {
+  seq: string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  before: string | null;
+  after: string | null;
+  details: Record<string, unknown> | null;
+  prev_hash: string | null;
+  hash: string;
+}
+
+const toEntry = (r: AuditRow): AuditEntry => ({
+  seq: Number(r.seq),
+  at: r.at,
+  actor: r.actor,
+  action: r.action,
+  target: r.target,
+  before: r.before,
+  after: r.after,
+  ...(r.details === null ? {} : { details: r.details }),
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});
+
+export interface PgOptions {
+  auditKey: Buffer;
+  ruleSetHash?: (doc: RuleSet) => string;
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+}
+
+/** Shared state of one instance: its key, what it has verified of the chain, its integrity report. */
+class PgState {
+  verified: { seq: number; hash: string } | null = null;
+  report: IntegrityReport = { writable: true, checkedAt: new Date(0).toISOString(), problems: [], head: null, entries: 0 };
+  refused = new Map<string, string>();
+  documentHashes = new Map<string, string>();
+  constructor(
+    readonly key: Buffer,
+    readonly hashRuleSet: (doc: RuleSet) => string,
+  ) {}
+
+  fail(problem: IntegrityProblem): never {
+    this.report = { ...this.report, writable: false, checkedAt: new Date().toISOString(), problems: [...this.report.problems, problem] };
+    throw readOnly(this.report);
+  }
+}
+
+const readOnly = (r: IntegrityReport) =>
+  new StoreError('store_read_only', `The store refuses changes: ${r.problems.find((p) => p.code !== 'version_content_mismatch')?.message ?? r.problems[0]?.message ?? 'its integrity check failed'}. An administrator sees the details at GET /api/admin/integrity.`);
+
+/** One transaction (or read snapshot) on one connection. */
+class PgTx {
+  #checked = false;
+  #last: AuditEntry | null | undefined = undefined;
+  lastAppended: AuditEntry | null = null;
+
+  constructor(
+    private readonly c: Client,
+    private readonly st: PgState,
+    private readonly writable: boolean,
+  ) {}
+
+  async #q<R extends pg.QueryResultRow = any>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return (await this.c.query<R>(sql, params)).rows;
+  }
+
+  /** Before the first write: the chain from what this instance verified to the head still verifies. */
+  async #beforeWrite(): Promise<void> {
+    if (!this.writable) throw new Error('a read snapshot cannot write');
+    if (this.#checked) return;
+    if (!this.st.report.writable) throw readOnly(this.st.report);
+    const from = this.st.verified;
+    if (from) {
+      const at = await this.#q<{ hash: string }>('SELECT hash FROM audit WHERE seq = $1', [from.seq]);
+      if (at[0]?.hash !== from.hash) this.st.fail({ code: 'audit_chain_broken', message: `Audit entry ${from.seq} was changed or removed after it was verified`, target: `audit:${from.seq}` });
+    }
+    const rows = (await this.#q<AuditRow>('SELECT * FROM audit WHERE seq > $1 ORDER BY seq', [from?.seq ?? 0])).map(toEntry);
+    const broken = verifyChain(this.st.key, rows, from);
+    if (broken) this.st.fail({ code: 'audit_chain_broken', message: `The audit log was altered: ${broken.reason}`, target: `audit:${broken.seq}` });
+    const last = rows.at(-1) ?? (from ? { seq: from.seq, hash: from.hash } : null);
+    const head = (await this.#q<{ seq: string; hash: string; mac: string }>('SELECT seq, hash, mac FROM audit_head WHERE id = 1'))[0];
+    const problem = checkHead(this.st.key, head ? { seq: Number(head.seq), hash: head.hash, mac: head.mac } : null, last);
+    if (problem) this.st.fail(problem);
+    this.st.verified = last;
+    this.#last = rows.at(-1) ?? null;
+    this.#checked = true;
+  }
+
+  async #put(value: unknown): Promise<string> {
+    const text = JSON.stringify(value);
+    const address = blobAddress(text);
+    await this.c.query('INSERT INTO blobs (address, body) VALUES ($1, $2) ON CONFLICT (address) DO NOTHING', [address, text]);
+    return address;
+  }
+
+  async #blob<T>(address: string, target?: string): Promise<T> {
+    const row = (await this.#q<{ body: string }>('SELECT body FROM blobs WHERE address = $1', [address]))[0];
+    if (!row) throw new StoreError('blob_missing', `The stored data of ${target ?? 'a record'} is missing from the store`, target);
+    if (blobAddress(row.body) !== address) throw new StoreError('integrity_mismatch', `The stored data of ${target ?? 'a record'} does not match its hash (changed in the database)`, target);
+    try {
+      return JSON.parse(row.body) as T;
+    } catch {
+      throw new StoreError('integrity_mismatch', `The stored data of ${target ?? 'a record'} is not readable`, target);
+    }
+  }
+
+  async #document(rec: VersionRecord, documentBlob: string): Promise<RuleSet> {
+    const ref = `${rec.ruleSetId}@${rec.version}`;
+    const why = this.st.refused.get(ref);
+    if (why) throw new StoreError('integrity_mismatch', why, ref);
+    const doc = await this.#blob<RuleSet>(documentBlob, ref);
+    let hash = this.st.documentHashes.get(documentBlob);
+    if (hash === undefined) {
+      hash = this.st.hashRuleSet(doc);
+      this.st.documentHashes.set(documentBlob, hash);
+    }
+    if (hash !== rec.contentHash) {
+      const message = `Published version ${ref} was changed in the store: its document no longer hashes to ${rec.contentHash}; it is not served`;
+      this.st.refused.set(ref, message);
+      throw new StoreError('integrity_mismatch', message, ref);
+    }
+    return doc;
+  }
+
+  async #versionRow(where: string, params: unknown[]): Promise<StoredVersion | null> {
+    const r = (await this.#q<{ record: VersionRecord; document_blob: string; content_hash: string }>(`SELECT record, document_blob, content_hash FROM versions WHERE ${where}`, params))[0];
+    if (!r) return null;
+    // The columns the database keys on are what the record says.
+    const record = { ...r.record, contentHash: r.content_hash };
+    return { ...record, document: await this.#document(record, r.document_blob) };
+  }
+
+  versions = {
+    get: (id: string, version: number) => this.#versionRow('rule_set_id = $1 AND version = $2', [id, version]),
+    byHash: (hash: string) => this.#versionRow('content_hash = $1 ORDER BY rule_set_id COLLATE "C", version LIMIT 1', [hash]),
+    list: async (ruleSetId?: string): Promise<VersionRecord[]> =>
+      (await this.#q<{ record: VersionRecord; content_hash: string }>('SELECT record, content_hash FROM versions WHERE ($1::text IS NULL OR rule_set_id = $1) ORDER BY rule_set_id COLLATE "C", version', [ruleSetId ?? null])).map((r) => ({
+        ...r.record,
+        contentHash: r.content_hash,
+      })),
+    golden: (v: VersionRecord) => this.#blob<GoldenCase[]>(v.goldenHash, `${v.ruleSetId}@${v.version}`),
+    nextNumber: async (ruleSetId: string) => Number((await this.#q<{ n: number }>('SELECT coalesce(max(version), 0) + 1 AS n FROM versions WHERE rule_set_id = $1', [ruleSetId]))[0].n),
+    insert: async (v: NewVersion): Promise<StoredVersion> => {
+      await this.#beforeWrite();
+      const record: VersionRecord = {
+        ruleSetId: v.ruleSetId,
+        version: v.version,
+        contentHash: v.contentHash,
+        title: v.document.title,
+        effectiveFrom: v.document.effectiveFrom,
+        effectiveTo: v.document.effectiveTo,
+        basedOn: v.document.basedOn,
+        changelog: v.document.changelog.find((c) => c.version === v.version) ?? null,
+        goldenCount: v.golden.length,
+        goldenHash: await this.#put(v.golden),
+        publishedAt: v.publishedAt,
+        publishedBy: v.publishedBy,
+        source: v.source,
+      };
+      const documentBlob = await this.#put(v.document);
+      // Writers are serialised (the write lock), so this check holds until the commit; the primary key backs it.
+      if ((await this.#q('SELECT 1 FROM versions WHERE rule_set_id = $1 AND version = $2', [v.ruleSetId, v.version])).length)
+        throw conflict(`Version ${v.ruleSetId}@${v.version} is already published`, `${v.ruleSetId}@${v.version}`);
+      await this.c.query('INSERT INTO versions (rule_set_id, version, content_hash, document_blob, golden_blob, record) VALUES ($1, $2, $3, $4, $5, $6)', [
+        v.ruleSetId,
+        v.version,
+        v.contentHash,
+        documentBlob,
+        record.goldenHash,
+        record,
+      ]);
+      return { ...record, document: await this.#document(record, documentBlob) };
+    },
+  };
+
+  async #draft(id: string): Promise<{ record: DraftRecord; document: string } | null> {
+    return (await this.#q<{ record: DraftRecord; document: string }>('SELECT record, document FROM drafts WHERE id = $1', [id]))[0] ?? null;
+  }
+
+  drafts = {
+    get: async (id: string): Promise<StoredDraft | null> => {
+      const r = await this.#draft(id);
+      return r ? { ...r.record, document: JSON.parse(r.document) } : null;
+    },
+    list: async (ruleSetId?: string): Promise<DraftRecord[]> =>
+      (await this.#q<{ record: DraftRecord }>('SELECT record FROM drafts WHERE ($1::text IS NULL OR rule_set_id = $1) ORDER BY ord', [ruleSetId ?? null])).map((r) => r.record),
+    golden: (d: DraftRecord) => this.#blob<GoldenCase[]>(d.goldenHash, d.id),
+    insert: async (d: NewDraft): Promise<StoredDraft> => {
+      await this.#beforeWrite();
+      const { document, golden, ...rest } = d;
+      const record: DraftRecord = { ...rest, goldenCount: golden.length, goldenHash: await this.#put(golden) };
+      if (await this.#draft(d.id)) throw conflict(`Draft ${d.id} exists`, d.id);
+      await this.c.query('INSERT INTO drafts (id, rule_set_id, revision, document, golden_blob, record) VALUES ($1, $2, $3, $4, $5, $6)', [d.id, d.ruleSetId, d.revision, JSON.stringify(document), record.goldenHash, record]);
+      return { ...record, document: JSON.parse(JSON.stringify(document)) };
+    },
+    update: async (id: string, expectedRevision: number, patch: DraftPatch): Promise<StoredDraft> => {
+      await this.#beforeWrite();
+      const old = await this.#draft(id);
+      if (!old) throw conflict(`Draft ${id} no longer exists`, id);
+      const { document, golden, ...fields } = patch;
+      const record: DraftRecord = { ...old.record, ...fields, id };
+      if (golden !== undefined) {
+        record.goldenHash = await this.#put(golden);
+        record.goldenCount = golden.length;
+      }
+      const text = document === undefined ? old.document : JSON.stringify(document);
+      const n = (await this.c.query('UPDATE drafts SET revision = $3, document = $4, golden_blob = $5, record = $6 WHERE id = $1 AND revision = $2', [id, expectedRevision, record.revision, text, record.goldenHash, record])).rowCount;
+      if (n !== 1) throw conflict(`Draft ${id} is at revision ${old.record.revision}, not ${expectedRevision}`, id);
+      return { ...record, document: JSON.parse(text) };
+    },
+    delete: async (id: string, expectedRevision: number): Promise<void> => {
+      await this.#beforeWrite();
+      const n = (await this.c.query('DELETE FROM drafts WHERE id = $1 AND revision = $2', [id, expectedRevision])).rowCount;
+      if (n !== 1) throw conflict(`Draft ${id} is not at revision ${expectedRevision}`, id);
+    },
+  };
+
+  dossiers = {
+    get: async (id: string): Promise<DossierRecord | null> => (await this.#q<{ record: DossierRecord }>('SELECT record FROM dossiers WHERE id = $1', [id]))[0]?.record ?? null,
+    list: async (f: DossierFilter = {}): Promise<DossierRecord[]> =>
+      (
+        await this.#q<{ record: DossierRecord }>(
+          'SELECT record FROM dossiers WHERE NOT deleted AND ($1::int IS NULL OR period = $1) AND ($2::text IS NULL OR type = $2) AND ($3::text IS NULL OR province = $3) ORDER BY id COLLATE "C"',
+          [f.period ?? null, f.type ?? null, f.province ?? null],
+        )
+      ).map((r) => r.record),
+    revisions: async (id: string): Promise<DossierRevisionMeta[]> =>
+      (await this.#q<{ revision: number; hash: string; at: string; by_actor: string }>('SELECT revision, hash, at, by_actor FROM dossier_revisions WHERE dossier_id = $1 ORDER BY revision', [id])).map((r) => ({
+        revision: r.revision,
+        hash: r.hash,
+        at: r.at,
+        by: r.by_actor,
+      })),
+    revision: async (id: string, revision?: number): Promise<DossierRevision | null> => {
+      const r = (
+        await this.#q<{ revision: number; hash: string; at: string; by_actor: string; blob: string }>(
+          revision === undefined
+            ? 'SELECT revision, hash, at, by_actor, blob FROM dossier_revisions WHERE dossier_id = $1 ORDER BY revision DESC LIMIT 1'
+            : 'SELECT revision, hash, at, by_actor, blob FROM dossier_revisions WHERE dossier_id = $1 AND revision = $2',
+          revision === undefined ? [id] : [id, revision],
+        )
+      )[0];
+      if (!r) return null;
+      return { revision: r.revision, hash: r.hash, at: r.at, by: r.by_actor, dossier: await this.#blob(r.blob, `dossier:${id}`) };
+    },
+    addRevision: async (id: string, expectedRevision: number | null, rev: DossierRevision, index: DossierIndex): Promise<DossierRecord> => {
+      await this.#beforeWrite();
+      const d = await this.dossiers.get(id);
+      const current = d ? d.latest.revision : null;
+      if (expectedRevision === null ? d && !d.deleted : current !== expectedRevision) throw conflict(`Dossier ${id} is at revision ${current ?? 'none'}, not ${expectedRevision ?? 'none'}`, `dossier:${id}`);
+      if (rev.revision !== (current ?? 0) + 1) throw new Error(`dossier ${id}: revision ${rev.revision} does not follow ${current ?? 0}`);
+      const { dossier, ...meta } = rev;
+      const blob = await this.#put(dossier);
+      const record: DossierRecord = { id, deleted: false, latest: meta, ...index };
+      await this.c.query(
+        'INSERT INTO dossiers (id, deleted, latest_revision, period, type, province, record) VALUES ($1, false, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET deleted = false, latest_revision = $2, period = $3, type = $4, province = $5, record = $6',
+        [id, meta.revision, index.period, index.type, index.province, record],
+      );
+      await this.c.query('INSERT INTO dossier_revisions (dossier_id, revision, hash, at, by_actor, blob) VALUES ($1, $2, $3, $4, $5, $6)', [id, meta.revision, meta.hash, meta.at, meta.by, blob]);
+      return record;
+    },
+    markDeleted: async (id: string, expectedRevision: number): Promise<DossierRecord> => {
+      await this.#beforeWrite();
+      const d = await this.dossiers.get(id);
+      if (!d || d.deleted) throw conflict(`Dossier ${id} does not exist`, `dossier:${id}`);
+      if (d.latest.revision !== expectedRevision) throw conflict(`Dossier ${id} is at revision ${d.latest.revision}, not ${expectedRevision}`, `dossier:${id}`);
+      const record = { ...d, deleted: true };
+      await this.c.query('UPDATE dossiers SET deleted = true, record = $2 WHERE id = $1', [id, record]);
+      return record;
+    },
+  };
+
+  evaluations = {
+    get: async (id: string): Promise<StoredEvaluation | null> => (await this.#q<{ record: StoredEvaluation }>('SELECT record FROM evaluations WHERE id = $1', [id]))[0]?.record ?? null,
+    list: async (f: { dossierId?: string; ruleSetId?: string; version?: number } = {}): Promise<StoredEvaluation[]> =>
+      (
+        await this.#q<{ record: StoredEvaluation }>(
+          'SELECT record FROM evaluations WHERE ($1::text IS NULL OR dossier_id = $1) AND ($2::text IS NULL OR rule_set_id = $2) AND ($3::int IS NULL OR version = $3) ORDER BY audit_seq',
+          [f.dossierId ?? null, f.ruleSetId ?? null, f.version ?? null],
+        )
+      ).map((r) => r.record),
+    result: (e: StoredEvaluation) => this.#blob<Evaluation>(e.resultHash, `evaluation:${e.id}`),
+    insert: async (e: NewEvaluation, result: Evaluation): Promise<StoredEvaluation> => {
+      await this.#beforeWrite();
+      if (await this.evaluations.get(e.id)) throw conflict(`Evaluation ${e.id} exists`, `evaluation:${e.id}`);
+      const rec: StoredEvaluation = { ...e, resultHash: await this.#put(result) };
+      const entry = await this.audit.append(evaluationAudit(rec));
+      await this.c.query('INSERT INTO evaluations (id, audit_seq, dossier_id, rule_set_id, version, result_blob, record) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        rec.id,
+        entry.seq,
+        rec.dossierId,
+        rec.ruleSetId,
+        rec.version,
+        rec.resultHash,
+        rec,
+      ]);
+      return rec;
+    },
+  };
+
+  tokens = {
+    get: async (id: string): Promise<StoredToken | null> => (await this.#q<{ record: StoredToken }>('SELECT record FROM tokens WHERE id = $1', [id]))[0]?.record ?? null,
+    byHash: async (hash: string): Promise<StoredToken | null> => (await this.#q<{ record: StoredToken }>('SELECT record FROM tokens WHERE hash = $1', [hash]))[0]?.record ?? null,
+    list: async (): Promise<StoredToken[]> => (await this.#q<{ record: StoredToken }>('SELECT record FROM tokens ORDER BY ord')).map((r) => r.record),
+    insert: async (t: StoredToken): Promise<StoredToken> => {
+      await this.#beforeWrite();
+      if ((await this.tokens.get(t.id)) || (await this.tokens.byHash(t.hash))) throw conflict(`Token ${t.id} exists`, t.id);
+      await this.c.query('INSERT INTO tokens (id, hash, role, revoked_at, record) VALUES ($1, $2, $3, $4, $5)', [t.id, t.hash, t.role, t.revokedAt, t]);
+      return t;
+    },
+    revoke: async (id: string, at: string): Promise<StoredToken> => {
+      await this.#beforeWrite();
+      const t = await this.tokens.get(id);
+      if (!t || t.revokedAt !== null) throw conflict(`No live token ${id}`, id);
+      const next = { ...t, revokedAt: at };
+      await this.c.query('UPDATE tokens SET revoked_at = $2, record = $3 WHERE id = $1', [id, at, next]);
+      return next;
+    },
+  };
+
+  audit = {
+    list: async (q: AuditQuery = {}): Promise<AuditEntry[]> =>
+      (
+        await this.#q<AuditRow>(
+          'SELECT * FROM audit WHERE seq > $1 AND ($2::text IS NULL OR target = $2) AND ($3::text IS NULL OR action = $3) AND ($4::text IS NULL OR actor = $4) ORDER BY seq LIMIT $5',
+          [q.after ?? 0, q.target ?? null, q.action ?? null, q.actor ?? null, q.limit ?? null],
+        )
+      ).map(toEntry),
+    head: async () => headOf((await this.#q<AuditRow>('SELECT * FROM audit ORDER BY seq DESC LIMIT 1')).map(toEntry)[0]),
+    append: async (input: AuditInput): Promise<AuditEntry> => {
+      await this.#beforeWrite();
+      if (this.#last === undefined) this.#last = (await this.#q<AuditRow>('SELECT * FROM audit ORDER BY seq DESC LIMIT 1')).map(toEntry)[0] ?? null;
+      const entry = chainEntry(this.st.key, this.#last, input);
+      await this.c.query('INSERT INTO audit (seq, at, actor, action, target, before, after, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
+        entry.seq,
+        entry.at,
+        entry.actor,
+        entry.action,
+        entry.target,
+        entry.before,
+        entry.after,
+        entry.details ?? null,
+        entry.prevHash,
+        entry.hash,
+      ]);
+      await this.c.query('INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, $1, $2, $3) ON CONFLICT (id) DO UPDATE SET seq = $1, hash = $2, mac = $3', [entry.seq, entry.hash, headMac(this.st.key, entry)]);
+      this.#last = entry;
+      this.lastAppended = entry;
+      return entry;
+    },
+  };
+
+  seededAt = async (): Promise<string | null> => (await this.#q<{ value: string }>("SELECT value FROM store_meta WHERE key = 'seededAt'"))[0]?.value ?? null;
+  markSeeded = async (at: string): Promise<void> => {
+    await this.#beforeWrite();
+    await this.c.query("INSERT INTO store_meta (key, value) VALUES ('seededAt', $1) ON CONFLICT (key) DO UPDATE SET value = $1", [at]);
+  };
+  nextId = async (kind: string): Promise<string> => {
+    await this.#beforeWrite();
+    const n = (await this.#q<{ n: string }>('INSERT INTO counters (kind, n) VALUES ($1, 1) ON CONFLICT (kind) DO UPDATE SET n = counters.n + 1 RETURNING n', [kind]))[0].n;
+    return `${kind}-${n}`;
+  };
+
+  dump = async () => {
+    const dossiers = await this.#q<{ record: DossierRecord }>('SELECT record FROM dossiers ORDER BY id COLLATE "C"');
+    return {
+      seededAt: await this.seededAt(),
+      counters: Object.fromEntries((await this.#q<{ kind: string; n: string }>('SELECT kind, n FROM counters ORDER BY kind COLLATE "C"')).map((r) => [r.kind, Number(r.n)])),
+      versions: await this.versions.list(),
+      drafts: (await this.#q<{ record: DraftRecord; document: string }>('SELECT record, document FROM drafts ORDER BY ord')).map((r) => ({ ...r.record, document: r.document })),
+      dossiers: await Promise.all(dossiers.map(async (d) => ({ ...d.record, revisions: await this.dossiers.revisions(d.record.id) }))),
+      evaluations: await this.evaluations.list(),
+      tokens: await this.tokens.list(),
+      audit: await this.audit.list(),
+    };
+  };
+}
+
+/** What the sealed head says about the chain's end (`last`). */
+function checkHead(key: Buffer, head: { seq: number; hash: string; mac: string } | null, last: { seq: number; hash: string } | null): IntegrityProblem | null {
+  if (!head) return last ? { code: 'audit_head_missing', message: 'The store has lost the sealed head of its audit log' } : null;
+  if (head.mac !== headMac(key, head)) return { code: 'audit_head_forged', message: 'The sealed head of the audit log does not verify' };
+  if (!last || last.seq < head.seq) return { code: 'audit_truncated', message: `The audit log ends at entry ${last?.seq ?? 0}, but was sealed at entry ${head.seq}: entries were removed`, target: `audit:${head.seq}` };
+  if (last.seq > head.seq || last.hash !== head.hash) return { code: 'audit_chain_broken', message: `The audit log does not end at the entry the store sealed (${head.seq})`, target: `audit:${head.seq}` };
+  return null;
+}
+
+/** Opens the store on DATABASE_URL: applies migrations, checks the key and verifies everything the chain proves. */
+export async function openPgRepository(url: string, opts: PgOptions): Promise<Repository> {
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+  // An idle connection that fails (the server restarted) is dropped by the pool; it must not crash the process.
+  pool.on('error', (e) => console.error(`store: a PostgreSQL connection failed: ${e.message}`));
+  try {
+    await migratePg(pool);
+    const st = new PgState(opts.auditKey, opts.ruleSetHash ?? ruleSetHash);
+    const c = await pool.connect();
+    try {
+      await c.query("INSERT INTO store_meta (key, value) VALUES ('keyId', $1) ON CONFLICT (key) DO NOTHING", [keyId(opts.auditKey)]);
+    } finally {
+      c.release();
+    }
+    const repo = pgRepository(pool, st);
+    await verifyPg(pool, st);
+    return repo;
+  } catch (e) {
+    await pool.end();
+    throw e;
+  }
+}
+
+/** The full check: key, chain, sealed head, records against the chain, every published document. */
+async function verifyPg(pool: pg.Pool, st: PgState): Promise<IntegrityReport> {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const problems: IntegrityProblem[] = [];
+    let chainOk = true;
+    const storedKey = (await c.query<{ value: string }>("SELECT value FROM store_meta WHERE key = 'keyId'")).rows[0]?.value;
+    const audit = (await c.query<AuditRow>('SELECT * FROM audit ORDER BY seq')).rows.map(toEntry);
+    if (storedKey !== keyId(st.key)) {
+      chainOk = false;
+      problems.push({ code: 'audit_key_mismatch', message: 'The audit key (AUDIT_KEY_FILE) is not the key this store was sealed with; start every instance with the original key file' });
+    } else {
+      const broken = verifyChain(st.key, audit);
+      if (broken) {
+        chainOk = false;
+        problems.push({ code: 'audit_chain_broken', message: `The audit log was altered: ${broken.reason}`, target: `audit:${broken.seq}` });
+      }
+      const head = (await c.query<{ seq: string; hash: string; mac: string }>('SELECT seq, hash, mac FROM audit_head WHERE id = 1')).rows[0];
+      const last = audit.at(-1) ?? null;
+      const hp = checkHead(st.key, head ? { seq: Number(head.seq), hash: head.hash, mac: head.mac } : null, last);
+      if (hp) {
+        chainOk = false;
+        problems.push(hp);
+      }
+      if (chainOk) {
+        const byTarget = new Map<string, AuditEntry[]>();
+        for (const e of audit) byTarget.set(e.target, [...(byTarget.get(e.target) ?? []), e]);
+        for (const v of (await c.query<{ rule_set_id: string; version: number; content_hash: string }>('SELECT rule_set_id, version, content_hash FROM versions')).rows) {
+          const ref = `${v.rule_set_id}@${v.version}`;
+          if (!(byTarget.get(ref) ?? []).some((e) => (e.action === 'version.publish' || e.action === 'version.seed') && e.after === v.content_hash))
+            problems.push({ code: 'record_mismatch', message: `Published version ${ref} does not match the audit entry that published it`, target: ref });
+        }
+        for (const { record } of (await c.query<{ record: StoredEvaluation }>('SELECT record FROM evaluations')).rows) {
+          const target = `evaluation:${record.id}`;
+          if (!(byTarget.get(target) ?? []).some((e) => e.after === evaluationRecordHash(record))) problems.push({ code: 'record_mismatch', message: `Evaluation ${record.id} does not match the audit entry that recorded it`, target });
+        }
+        for (const r of (await c.query<{ dossier_id: string; revision: number; hash: string }>('SELECT dossier_id, revision, hash FROM dossier_revisions')).rows) {
+          const entries = byTarget.get(`dossier:${r.dossier_id}`) ?? [];
+          if (!entries.some((e) => e.after === r.hash && (e.details as { revision?: number } | undefined)?.revision === r.revision))
+            problems.push({ code: 'record_mismatch', message: `Dossier ${r.dossier_id} revision ${r.revision} does not match the audit entry that recorded it`, target: `dossier:${r.dossier_id}` });
+        }
+        if (problems.length) chainOk = false;
+        if (chainOk) st.verified = last ? { seq: last.seq, hash: last.hash } : null;
+      }
+    }
+    const tx = new PgTx(c, st, false);
+    for (const v of (await c.query<{ rule_set_id: string; version: number }>('SELECT rule_set_id, version FROM versions')).rows) {
+      try {
+        await tx.versions.get(v.rule_set_id, v.version);
+      } catch (e) {
+        if (!(e instanceof StoreError)) throw e;
+        const ref = `${v.rule_set_id}@${v.version}`;
+        st.refused.set(ref, e.message);
+        problems.push({ code: 'version_content_mismatch', message: e.message, target: ref });
+      }
+    }
+    await c.query('COMMIT');
+    st.report = { writable: chainOk, checkedAt: new Date().toISOString(), problems, head: headOf(audit.at(-1)), entries: audit.length };
+    return st.report;
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    c.release();
+  }
+}
+
+function pgRepository(pool: pg.Pool, st: PgState): Repository {
+  let closed = false;
+  return {
+    kind: 'postgres',
+    async read(fn) {
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const out = await fn(new PgTx(c, st, false) as unknown as ReadTx);
+        await c.query('COMMIT');
+        return out;
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        c.release();
+      }
+    },
+    async transact(fn) {
+      if (closed) throw new Error('the store is closed');
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        await c.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+        const tx = new PgTx(c, st, true);
+        const out = await fn(tx as unknown as WriteTx);
+        await c.query('COMMIT');
+        if (tx.lastAppended) st.verified = { seq: tx.lastAppended.seq, hash: tx.lastAppended.hash };
+        return out;
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        c.release();
+      }
+    },
+    integrity: async () => st.report,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
