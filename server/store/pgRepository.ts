@@ -133,7 +133,8 @@ const readOnly = (r: IntegrityReport) =>
 /** One transaction (or read snapshot) on one connection. */
 class PgTx {
   #checked = false;
-  #last: AuditEntry | null | undefined = undefined;
+  /** The chain's last entry as this transaction knows it (seq and hash are all the next entry needs). */
+  #last: { seq: number; hash: string } | null | undefined = undefined;
   lastAppended: AuditEntry | null = null;
 
   constructor(
@@ -164,7 +165,7 @@ class PgTx {
     const problem = checkHead(this.st.key, head ? { seq: Number(head.seq), hash: head.hash, mac: head.mac } : null, last);
     if (problem) this.st.fail(problem);
     this.st.verified = last;
-    this.#last = rows.at(-1) ?? null;
+    this.#last = last;
     this.#checked = true;
   }
 
