@@ -335,6 +335,8 @@ export class StoreCore {
     const problemsFromRecords = chainOk ? this.#recordsAgainstChain() : [];
     if (problemsFromRecords.length) chainOk = false;
     problems.push(...problemsFromRecords);
+    // A version or evaluation that no longer matches what the chain recorded is not served.
+    for (const p of problemsFromRecords) if (p.target && !p.target.startsWith('dossier:')) this.refused.set(p.target, p.message);
     for (const v of this.versions.values()) {
       try {
         await this.versionDocument(v);
@@ -621,7 +623,11 @@ class Tx {
 
   // Evaluations.
   evaluations = {
-    get: async (id: string) => this.#evaluations.get(id) ?? this.core.evaluations.get(id) ?? null,
+    get: async (id: string) => {
+      const why = this.core.refused.get(`evaluation:${id}`);
+      if (why) throw new StoreError('integrity_mismatch', why, `evaluation:${id}`);
+      return this.#evaluations.get(id) ?? this.core.evaluations.get(id) ?? null;
+    },
     list: async (f: { dossierId?: string; ruleSetId?: string; version?: number } = {}) =>
       [...this.core.evaluations.values(), ...this.#evaluations.values()].filter(
         (e) => (f.dossierId === undefined || e.dossierId === f.dossierId) && (f.ruleSetId === undefined || e.ruleSetId === f.ruleSetId) && (f.version === undefined || e.version === f.version),

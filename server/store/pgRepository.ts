@@ -354,7 +354,11 @@ class PgTx {
   };
 
   evaluations = {
-    get: async (id: string): Promise<StoredEvaluation | null> => (await this.#q<{ record: StoredEvaluation }>('SELECT record FROM evaluations WHERE id = $1', [id]))[0]?.record ?? null,
+    get: async (id: string): Promise<StoredEvaluation | null> => {
+      const why = this.st.refused.get(`evaluation:${id}`);
+      if (why) throw new StoreError('integrity_mismatch', why, `evaluation:${id}`);
+      return (await this.#q<{ record: StoredEvaluation }>('SELECT record FROM evaluations WHERE id = $1', [id]))[0]?.record ?? null;
+    },
     list: async (f: { dossierId?: string; ruleSetId?: string; version?: number } = {}): Promise<StoredEvaluation[]> =>
       (
         await this.#q<{ record: StoredEvaluation }>(
@@ -534,6 +538,8 @@ async function verifyPg(pool: pg.Pool, st: PgState): Promise<IntegrityReport> {
             problems.push({ code: 'record_mismatch', message: `Dossier ${r.dossier_id} revision ${r.revision} does not match the audit entry that recorded it`, target: `dossier:${r.dossier_id}` });
         }
         if (problems.length) chainOk = false;
+        // A version or evaluation that no longer matches what the chain recorded is not served.
+        for (const p of problems) if (p.target && !p.target.startsWith('dossier:')) st.refused.set(p.target, p.message);
         if (chainOk) st.verified = last ? { seq: last.seq, hash: last.hash } : null;
       }
     }
