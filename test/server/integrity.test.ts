@@ -26,7 +26,7 @@ const sha = (text: string) => 'sha256:' + createHash('sha256').update(text, 'utf
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
-});
+}, 120_000);
 
 /** A copy of rules/ with only sfc-2017@1, so the tests do not depend on later versions. */
 let rulesCopy: Promise<string> | null = null;
@@ -276,7 +276,7 @@ for (const kit of [lowdbKit, pgKit]) {
     afterAll(async () => {
       for (const r of opened) await r.close().catch(() => undefined);
       expect(internal).toEqual([]);
-    });
+    }, 120_000);
     const reopen = async (open: () => Promise<Repository>) => {
       const r = await open();
       opened.push(r);

@@ -101,7 +101,7 @@ describe.skipIf(!postgresAvailable())('two server instances on one PostgreSQL', 
     for (const c of children) killHard(c);
     await pgServer?.stop();
     if (keyDir) await rm(keyDir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   it('seeded once: one copy of each published version and sample dossier', async () => {
     const versions = await call(a.url, 'GET', '/api/rulesets/sfc-2017/versions');

@@ -120,7 +120,7 @@ for (const kind of kinds) {
     afterAll(async () => {
       for (const r of open) await r.close().catch(() => undefined);
       await kind.teardown?.();
-    });
+    }, 120_000);
 
     it('versions: stored once per number, listed in order, documents and golden cases as given, next number', async () => {
       const { repo } = await fresh();
@@ -310,7 +310,7 @@ describe.skipIf(!postgresAvailable())('PostgreSQL: append-only tables refuse cha
     });
     await repo.close();
   }, 120_000);
-  afterAll(async () => server?.stop());
+  afterAll(async () => server?.stop(), 120_000);
 
   it.each([
     ['versions', "UPDATE versions SET content_hash = 'forged'"],
