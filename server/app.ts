@@ -1,14 +1,15 @@
 // Builds the Express app from its dependencies without listening: route table, auth, request validation and the error mapping.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import compression from 'compression';
 import { z } from 'zod';
 import { ApiError, zodIssues } from './api/errors.js';
 import type { RouteDef } from './api/route.js';
 import { route } from './api/route.js';
 import * as S from './api/schemas.js';
-import { buildOpenApi } from './api/openapi.js';
-import { renderDocsPage } from './api/docsPage.js';
+import { buildOpenApi, type ApiExamples } from './api/openapi.js';
+import { DOCS_CSS, DOCS_INIT, renderDocsPage, swaggerUiDir } from './api/docsPage.js';
 import { ruleSetRoutes } from './api/routes/ruleSets.js';
 import { draftRoutes } from './api/routes/drafts.js';
 import { dossierRoutes } from './api/routes/dossiers.js';
@@ -17,7 +18,7 @@ import { adminRoutes } from './api/routes/admin.js';
 import { policyRoutes } from './api/routes/policies.js';
 import { analysisRoutes } from './api/routes/analysis.js';
 import { createServices, type AppDeps } from './services.js';
-import { findToken, roleAllows } from './auth.js';
+import { lookupToken, roleAllows } from './auth.js';
 import { StoreError, type Actor } from './store/repository.js';
 
 export type { AppDeps };
@@ -41,11 +42,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // gzip or brotli (as the browser asks) for HTML, JS, CSS and JSON: the bundles shrink to about a quarter.
+  app.use(compression());
 
   const table = apiRoutes();
   let openapi: Record<string, unknown> | null = null;
   let docsHtml: string | null = null;
-  const openApiDoc = () => (openapi ??= buildOpenApi(table, { version: API_VERSION, engineVersion: deps.engine.ENGINE_VERSION }));
+  const openApiDoc = () => (openapi ??= buildOpenApi(table, { version: API_VERSION, engineVersion: deps.engine.ENGINE_VERSION, examples: loadExamples() }));
   const meta: RouteDef[] = [
     route({
       method: 'get',
@@ -76,15 +79,20 @@ export function createApp(deps: AppDeps): express.Express {
       method: 'get',
       path: '/api/docs',
       tag: 'Meta',
-      summary: 'The API reference page, generated from the OpenAPI document',
+      summary: 'The API reference page (Swagger UI on the OpenAPI document): try a request in the page',
       role: null,
       query: S.EmptyQuery,
       response: { status: 200, description: 'HTML page', contentType: 'text/html' },
       errors: [],
-      handler: () => ({ body: (docsHtml ??= renderDocsPage(openApiDoc())), contentType: 'text/html; charset=utf-8' }),
+      handler: () => ({ body: (docsHtml ??= renderDocsPage(String((openApiDoc().info as { title: string }).title))), contentType: 'text/html; charset=utf-8' }),
     }),
   ];
   table.unshift(...meta);
+
+  // The reference page's assets: Swagger UI from its npm package, its start script and styles.
+  app.use('/api/docs/assets', express.static(swaggerUiDir(), { index: false, maxAge: '1d' }));
+  app.get('/api/docs/init.js', (_req: Request, res: Response) => res.type('text/javascript').set('Cache-Control', 'no-cache').send(DOCS_INIT));
+  app.get('/api/docs/docs.css', (_req: Request, res: Response) => res.type('text/css').set('Cache-Control', 'no-cache').send(DOCS_CSS));
 
   // A body must be JSON: refuse other media types before parsing.
   app.use('/api', (req: Request, _res: Response, next: NextFunction) => {
@@ -128,10 +136,15 @@ export function createApp(deps: AppDeps): express.Express {
   async function authenticate(req: Request, needs: NonNullable<RouteDef['role']>): Promise<Actor> {
     const header = req.headers.authorization;
     const m = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!m) throw new ApiError('unauthenticated', 'Send Authorization: Bearer <token>');
-    const token = await deps.repo.read((tx) => findToken(tx, m[1]));
-    if (!token) throw new ApiError('unauthenticated', 'Unknown or revoked token');
-    if (!roleAllows(token.role, needs)) throw new ApiError('forbidden', `This needs the ${needs} role; the token has ${token.role}`);
+    if (!m) throw new ApiError('unauthenticated', 'Send Authorization: Bearer <token>', undefined, { reason: 'missing' });
+    const now = deps.now?.() ?? new Date().toISOString();
+    const found = await deps.repo.read((tx) => lookupToken(tx, m[1], now));
+    // `reason` lets the web app say why it signed out (revoked, expired) rather than just that it did.
+    if (found.state === 'unknown') throw new ApiError('unauthenticated', 'Unknown token', undefined, { reason: 'unknown' });
+    if (found.state === 'revoked') throw new ApiError('unauthenticated', `The token was revoked at ${found.token.revokedAt}`, undefined, { reason: 'revoked' });
+    if (found.state === 'expired') throw new ApiError('unauthenticated', `The token expired at ${found.token.expiresAt}`, undefined, { reason: 'expired' });
+    const token = found.token;
+    if (!roleAllows(token.role, needs)) throw new ApiError('forbidden', `This needs the ${needs} role; the token has ${token.role}`, undefined, { needs, has: token.role });
     return { tokenId: token.id, name: token.name, role: token.role };
   }
 
@@ -139,8 +152,14 @@ export function createApp(deps: AppDeps): express.Express {
 
   const dist = deps.editorDist;
   if (dist && existsSync(path.join(dist, 'index.html'))) {
-    app.use(express.static(dist));
-    app.get('/{*rest}', (_req: Request, res: Response) => res.sendFile(path.join(dist, 'index.html')));
+    // Vite names every built asset by its content hash, so a browser may keep it for good; index.html is checked each time.
+    app.use(
+      '/assets',
+      express.static(path.join(dist, 'assets'), { index: false, immutable: true, maxAge: '365d' }),
+    );
+    app.use('/assets', (_req: Request, _res: Response, next: NextFunction) => next(new ApiError('not_found', 'No such asset (the page may be from an older build: reload it)')));
+    app.use(express.static(dist, { index: false, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') }));
+    app.get('/{*rest}', (_req: Request, res: Response) => res.setHeader('Cache-Control', 'no-cache').sendFile(path.join(dist, 'index.html')));
   } else {
     app.get('/', (_req: Request, res: Response) => res.type('html').send(LANDING));
   }
@@ -155,6 +174,12 @@ export function createApp(deps: AppDeps): express.Express {
 }
 
 const MAX_DEPTH = 64;
+
+/** The example exchanges of the reference (server/api/examples.json, made by `npm run examples`). */
+function loadExamples(): ApiExamples {
+  const file = path.join(import.meta.dirname, 'api', 'examples.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ApiExamples) : {};
+}
 
 /** Nesting depth of a JSON value, counted without recursion and stopping past `limit`. */
 function nestingDepth(value: unknown, limit: number): number {

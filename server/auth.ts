@@ -19,19 +19,32 @@ export function newTokenSecret(): string {
   return 'mc_' + randomBytes(24).toString('base64url');
 }
 
-/** Stores a new token and its audit entry (which names the token, never a hash of its secret); returns the record and the secret. */
-export async function addToken(tx: WriteTx, name: string, role: Role, createdBy: string, now: string): Promise<{ token: StoredToken; secret: string }> {
+/** Stores a new token and its audit entry (which names the token, never a hash of its secret); `expiresAt` (ISO) makes it stop working then. Returns the record and the secret. */
+export async function addToken(tx: WriteTx, name: string, role: Role, createdBy: string, now: string, expiresAt: string | null = null): Promise<{ token: StoredToken; secret: string }> {
   const secret = newTokenSecret();
-  const token: StoredToken = { id: await tx.nextId('tok'), name, role, hash: sha256(secret), createdAt: now, createdBy, revokedAt: null };
+  const token: StoredToken = { id: await tx.nextId('tok'), name, role, hash: sha256(secret), createdAt: now, createdBy, revokedAt: null, ...(expiresAt ? { expiresAt } : {}) };
   await tx.tokens.insert(token);
-  await tx.audit.append({ at: now, actor: createdBy, action: 'token.create', target: token.id, before: null, after: null, details: { name, role } });
+  await tx.audit.append({ at: now, actor: createdBy, action: 'token.create', target: token.id, before: null, after: null, details: { name, role, ...(expiresAt ? { expiresAt } : {}) } });
   return { token, secret };
 }
 
-/** The live token a secret belongs to, if any. */
-export async function findToken(tx: ReadTx, secret: string): Promise<StoredToken | undefined> {
-  const t = await tx.tokens.byHash(sha256(secret));
-  return t && t.revokedAt === null ? t : undefined;
+/** Whether a stored token works at `now`: live, revoked or past its expiry. */
+export function tokenState(t: Pick<StoredToken, 'revokedAt' | 'expiresAt'>, now: string): 'live' | 'revoked' | 'expired' {
+  if (t.revokedAt !== null) return 'revoked';
+  if (t.expiresAt && Date.parse(t.expiresAt) <= Date.parse(now)) return 'expired';
+  return 'live';
+}
+
+/** The token a secret belongs to and whether it works at `now`; unknown when no token has that secret. */
+export async function lookupToken(tx: ReadTx, secret: string, now: string): Promise<{ token: StoredToken; state: 'live' | 'revoked' | 'expired' } | { token: null; state: 'unknown' }> {
+  const token = await tx.tokens.byHash(sha256(secret));
+  return token ? { token, state: tokenState(token, now) } : { token: null, state: 'unknown' };
+}
+
+/** The live token a secret belongs to at `now`, if any. */
+export async function findToken(tx: ReadTx, secret: string, now: string = new Date().toISOString()): Promise<StoredToken | undefined> {
+  const found = await lookupToken(tx, secret, now);
+  return found.state === 'live' ? found.token : undefined;
 }
 
 /** Live admin tokens (revoking the last one is refused, so an administrator can always sign in). */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { I18nText, Issue } from '../../engine/schema/common.js';
 import { Evaluation } from '../../engine/schema/evaluation.js';
 import { ParameterValue } from '../../engine/schema/ruleSet.js';
-import { BatchResponse, Dossier, DraftRef, Interpretations, RuleSetRef } from './schemas.js';
+import { BatchResponse, Dossier, DraftRef, EvaluationRecord, Interpretations, RuleSetRef } from './schemas.js';
 
 const Period = z.string().regex(/^[0-9]{4}$/, 'a year').transform(Number);
 const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -116,6 +116,22 @@ export const FlipsResponse = z
         })
         .strict(),
     ),
+  })
+  .strict();
+
+export const ReportBody = z.object({ ruleSet: RuleSetRef, dossierId: z.string().min(1).max(200) }).strict();
+
+export const ReportResponse = z
+  .object({
+    record: EvaluationRecord.nullable().describe('The stored evaluation reused for this report; null when none matches and the result below is not stored'),
+    ruleSetId: z.string(),
+    version: z.number().int(),
+    contentHash: z.string(),
+    dossierId: z.string(),
+    dossierRevision: z.number().int(),
+    dossierHash: z.string(),
+    engineVersion: z.string(),
+    result: Evaluation,
   })
   .strict();
 

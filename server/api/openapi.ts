@@ -57,8 +57,11 @@ const ERROR_TABLE = Object.entries(ERROR_STATUS)
   .map(([code, status]) => `| ${status} | \`${code}\` |`)
   .join('\n');
 
-/** The OpenAPI 3.1 document of the given routes. */
-export function buildOpenApi(routes: RouteDef[], info: { version: string; engineVersion: string }): Json {
+/** An example exchange, keyed `method path` as in the document ("post /api/drafts/{id}/publish"). */
+export type ApiExamples = Record<string, { request?: unknown; response: unknown; status: number }>;
+
+/** The OpenAPI 3.1 document of the given routes; `examples` adds a request and response example to the operations it names. */
+export function buildOpenApi(routes: RouteDef[], info: { version: string; engineVersion: string; examples?: ApiExamples }): Json {
   const names = namedSchemas();
   const nameOf = (s: z.ZodType, fallback: string) => names.get(s) ?? fallback;
   const requestEntries: [z.ZodType, string][] = [];
@@ -145,6 +148,12 @@ export function buildOpenApi(routes: RouteDef[], info: { version: string; engine
     if (r.body && !(r.body instanceof z.ZodOptional)) {
       const name = rename.get('In_' + nameOf(r.body, opId(r) + 'Body'))!;
       op.requestBody = { required: true, content: { 'application/json': { schema: { $ref: REF + name } } } };
+    }
+    const example = info.examples?.[`${r.method} ${p}`];
+    if (example) {
+      if (example.request !== undefined && op.requestBody) op.requestBody.content['application/json'].example = example.request;
+      const res = responses[String(example.status)]?.content?.['application/json'];
+      if (res) res.example = example.response;
     }
     (paths[p] ??= {})[r.method] = op;
   }

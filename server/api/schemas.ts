@@ -61,8 +61,11 @@ export const EvaluationListQuery = z
   .strict();
 export const AuditQuery = z
   .object({
-    target: z.string().max(200).optional(),
-    action: z.string().max(100).optional(),
+    target: z.string().max(200).optional().describe('Only entries about this object (exact id, e.g. draft-3 or dossier:wuhan-2018)'),
+    action: z.string().max(100).optional().describe('Only this action (token.create), or a family of them (draft.)'),
+    actor: z.string().max(200).optional().describe('Only entries whose actor contains this text'),
+    since: IsoDate.optional().describe('Only entries on or after this day (UTC)'),
+    until: IsoDate.optional().describe('Only entries on or before this day (UTC)'),
     after: z.string().regex(/^[0-9]{1,9}$/).transform(Number).optional().describe('Only entries with a larger seq'),
     limit: z.string().regex(/^[0-9]{1,4}$/).transform(Number).optional(),
   })
@@ -331,9 +334,24 @@ export const ClauseText = z
 // ---- tokens, audit, meta
 
 export const RoleEnum = z.enum(['viewer', 'analyst', 'editor', 'admin']);
-export const CreateTokenBody = z.object({ name: z.string().min(1).max(100), role: RoleEnum }).strict();
+export const CreateTokenBody = z
+  .object({
+    name: z.string().min(1).max(100),
+    role: RoleEnum,
+    expiresAt: z.iso.datetime({ offset: true }).optional().describe('When the token stops working (ISO timestamp, in the future); absent: it does not expire'),
+  })
+  .strict();
 export const TokenSummary = z
-  .object({ id: z.string(), name: z.string(), role: RoleEnum, createdAt: z.string(), createdBy: z.string(), revokedAt: z.string().nullable() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: RoleEnum,
+    createdAt: z.string(),
+    createdBy: z.string(),
+    revokedAt: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+    state: z.enum(['live', 'revoked', 'expired']).describe('Whether the token works now'),
+  })
   .strict();
 export const CreatedToken = TokenSummary.extend({ token: z.string().describe('The bearer token; shown once, stored only as a hash') });
 
@@ -356,6 +374,8 @@ export const AuditResponse = z
     entries: z.array(AuditEntrySchema),
     intact: z.boolean().describe('The keyed hash chain verified at start-up and before the last append (see GET /api/admin/integrity)'),
     scope: z.enum(['all', 'own']).describe("'own' for viewers and analysts: only the entries of their own actions"),
+    brokenAt: z.number().int().nullable().optional().describe('The seq of the first entry that does not verify, when the integrity check names one; null when intact'),
+    total: z.number().int().optional().describe('Entries verified in the last integrity check'),
   })
   .strict();
 

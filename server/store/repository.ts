@@ -155,6 +155,8 @@ export interface StoredToken {
   createdAt: string;
   createdBy: string;
   revokedAt: string | null;
+  /** When the token stops working (ISO timestamp); null or absent: it does not expire. */
+  expiresAt?: string | null;
 }
 
 /** What a change records in the audit log. */

@@ -4,10 +4,19 @@ import { route, type RouteDef } from '../route.js';
 import { ApiError } from '../errors.js';
 import * as S from '../schemas.js';
 import type { StoredToken } from '../../store/repository.js';
-import { addToken, liveAdmins, roleAllows } from '../../auth.js';
+import { addToken, liveAdmins, roleAllows, tokenState } from '../../auth.js';
 import { appendAudit } from '../../audit.js';
 
-const tokenSummary = ({ id, name, role, createdAt, createdBy, revokedAt }: StoredToken): z.infer<typeof S.TokenSummary> => ({ id, name, role, createdAt, createdBy, revokedAt });
+const tokenSummary = ({ id, name, role, createdAt, createdBy, revokedAt, expiresAt }: StoredToken, now: string): z.infer<typeof S.TokenSummary> => ({
+  id,
+  name,
+  role,
+  createdAt,
+  createdBy,
+  revokedAt,
+  expiresAt: expiresAt ?? null,
+  state: tokenState({ revokedAt, expiresAt }, now),
+});
 
 export const adminRoutes = (): RouteDef[] => [
   route({
@@ -30,7 +39,10 @@ export const adminRoutes = (): RouteDef[] => [
     query: S.EmptyQuery,
     response: { status: 200, schema: z.array(S.TokenSummary), description: 'Tokens, revoked ones included' },
     errors: [],
-    handler: ({ services }) => services.repo.read(async (tx) => ({ body: (await tx.tokens.list()).map(tokenSummary) })),
+    handler: async ({ services }) => {
+      const now = services.now();
+      return services.repo.read(async (tx) => ({ body: (await tx.tokens.list()).map((t) => tokenSummary(t, now)) }));
+    },
   }),
   route({
     method: 'post',
@@ -43,8 +55,11 @@ export const adminRoutes = (): RouteDef[] => [
     response: { status: 201, schema: S.CreatedToken, description: 'The token, with its secret' },
     errors: ['invalid_request', 'store_read_only'],
     handler: async ({ body, actor, services }) => {
-      const created = await services.repo.transact((tx) => addToken(tx, body.name, body.role, services.actorName(actor), services.now()));
-      return { status: 201, body: { ...tokenSummary(created.token), token: created.secret } };
+      const now = services.now();
+      const expiresAt = body.expiresAt ? new Date(body.expiresAt).toISOString() : null;
+      if (expiresAt && expiresAt <= now) throw new ApiError('invalid_request', 'The expiry must be in the future', [{ code: 'expiry_in_past', path: ['body', 'expiresAt'], message: `${body.expiresAt} is not after ${now}` }]);
+      const created = await services.repo.transact((tx) => addToken(tx, body.name, body.role, services.actorName(actor), now, expiresAt));
+      return { status: 201, body: { ...tokenSummary(created.token, now), token: created.secret } };
     },
   }),
   route({
@@ -83,11 +98,24 @@ export const adminRoutes = (): RouteDef[] => [
     errors: ['invalid_request'],
     handler: async ({ query, actor, services }) => {
       const all = roleAllows(actor.role, 'editor');
-      const entries = await services.repo.read((tx) =>
-        tx.audit.list({ after: query.after, target: query.target, action: query.action, limit: query.limit ?? 1000, ...(all ? {} : { actor: services.actorName(actor) }) }),
+      const family = query.action?.endsWith('.') ? query.action : undefined;
+      const who = query.actor?.toLowerCase();
+      const listed = await services.repo.read((tx) =>
+        tx.audit.list({ after: query.after, target: query.target, action: family ? undefined : query.action, ...(all ? {} : { actor: services.actorName(actor) }) }),
+      );
+      // A family of actions (draft.), an actor's name in part and a span of days are filtered here.
+      const entries = listed.filter(
+        (e) =>
+          (family === undefined || e.action.startsWith(family)) &&
+          (who === undefined || e.actor.toLowerCase().includes(who)) &&
+          (query.since === undefined || e.at.slice(0, 10) >= query.since) &&
+          (query.until === undefined || e.at.slice(0, 10) <= query.until),
       );
       const report = await services.repo.integrity();
-      return { body: { entries, intact: report.writable, scope: all ? 'all' : 'own' } };
+      const broken = report.problems.map((p) => /^audit:(\d+)$/.exec(p.target ?? '')?.[1]).find((x) => x !== undefined);
+      return {
+        body: { entries: entries.slice(0, query.limit ?? 1000), intact: report.writable, scope: all ? 'all' : 'own', brokenAt: report.writable ? null : broken ? Number(broken) : null, total: report.entries },
+      };
     },
   }),
   route({

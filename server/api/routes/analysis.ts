@@ -7,6 +7,7 @@ import type { Dossier, Evaluation, I18nText, Issue } from '../../engine.js';
 import type { ReadTx } from '../../store/repository.js';
 import { factOf, type Services } from '../../services.js';
 import { filterDossiers, reviseDossier } from './dossiers.js';
+import { summary } from './evaluations.js';
 import { buildTemplate, exportComparison, exportDossiers, readCsv, readWorkbook, type SheetIssue } from '../../spreadsheets/index.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -214,6 +215,37 @@ export const analysisRoutes = (): RouteDef[] => [
       const elapsedMs = Math.round((performance.now() - t0) * 10) / 10;
       if (!out.ok) throw new ApiError('invalid_dossier', 'The dossiers cannot be evaluated', out.issues);
       return { body: { baselinePassed: out.baselinePassed, flips: out.flips, elapsedMs, dossiers: list.length } };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/analysis/report',
+    tag: 'Analysis',
+    summary: "A city's report under a version, without storing a new evaluation",
+    description:
+      'Reuses the newest stored evaluation of the same dossier with the same rule-set content hash, dossier hash, no interpretation switches and the current engine; ' +
+      'when there is none the dossier is evaluated and the result returned without a record. Storing a decision record is an explicit POST /api/evaluations.',
+    role: 'viewer',
+    body: A.ReportBody,
+    response: { status: 200, schema: A.ReportResponse, description: 'The evaluation, and the stored record it came from (or null)' },
+    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_dossier'],
+    handler: async ({ body, services }) => {
+      const engineVersion = services.engine.ENGINE_VERSION;
+      const { v, rev, record } = await services.repo.read(async (tx) => {
+        const v = await services.resolveRef(tx, body.ruleSet);
+        const { rev } = await services.dossierRevision(tx, body.dossierId);
+        const stored = (await tx.evaluations.list({ dossierId: body.dossierId, ruleSetId: v.ruleSetId, version: v.version }))
+          .filter((e) => e.contentHash === v.contentHash && e.dossierHash === rev.hash && e.engineVersion === engineVersion && Object.keys(e.interpretations).length === 0)
+          .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0];
+        // The stored result is checked against its record's hash as it is read.
+        const record = stored ? { ...summary(stored), now: stored.now, result: await tx.evaluations.result(stored) } : null;
+        return { v, rev, record };
+      });
+      const base = { ruleSetId: v.ruleSetId, version: v.version, contentHash: v.contentHash, dossierId: body.dossierId, dossierRevision: rev.revision, dossierHash: rev.hash, engineVersion };
+      if (record) return { body: { ...base, record, result: record.result } };
+      const r = await services.compiled(v).evaluate(rev.dossier, { now: services.now() });
+      if (!r.ok) throw new ApiError('invalid_dossier', 'The dossier cannot be evaluated under this version', r.issues);
+      return { body: { ...base, record: null, result: r.evaluation } };
     },
   }),
   route({

@@ -193,7 +193,8 @@ export const draftRoutes = (): RouteDef[] => [
           target: d.id,
           before,
           after: services.engine.ruleSetHash(d.document),
-          details: { revision: d.revision },
+          // The semantic changes travel with the entry, so the audit page can say what an edit did after the draft is gone.
+          details: { revision: d.revision, changes },
         });
         return d;
       });

@@ -9,7 +9,8 @@ import { factOf, type Services } from '../../services.js';
 import type { Dossier, Evaluation } from '../../engine.js';
 import { dossierFromRequest, filterDossiers } from './dossiers.js';
 
-function summary(e: StoredEvaluation): z.infer<typeof S.EvaluationSummary> {
+/** A record as listed: without its result, evaluation time or inline dossier. */
+export function summary(e: StoredEvaluation): z.infer<typeof S.EvaluationSummary> {
   const { inlineDossier: _inline, now: _now, resultHash: _result, ...rest } = e;
   return rest;
 }
