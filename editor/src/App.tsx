@@ -1,4 +1,5 @@
-// The app shell: sign-in gate, left navigation, language switch and the router. Add a page: a component under pages/, a <Route> below and a NAV entry.
+// The app shell: sign-in gate, left navigation (icons only below 1100 px), language switch and the router; pages other than the library and drafts load on demand, so sign-in needs neither Monaco nor echarts. Add a page: a component under pages/, a <Route> below and a NAV entry.
+import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Switch, useLocation, useSearch } from 'wouter';
 import { useAuth } from './auth/useAuth.js';
@@ -7,15 +8,52 @@ import type { Role } from './api/client.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { LibraryPage } from './pages/LibraryPage.js';
 import { DraftsPage } from './pages/DraftsPage.js';
-import { ComparePage } from './pages/ComparePage.js';
-import { RuleSetEditorPage } from './pages/editor/RuleSetEditorPage.js';
-import { ANALYST_NAV, AnalystRoutes } from './pages/analyst/AnalystRoutes.js';
+import { Guard } from './components/Guard.js';
+import { ErrorBoundary } from './components/ErrorBoundary.js';
+import './shell.css';
 
-/** Left navigation: label key, path, least role. Analyst pages go here too (role 'analyst'). */
-const NAV: { key: string; href: string; role: Role; match: (p: string) => boolean }[] = [
-  { key: 'nav.library', href: '/', role: 'viewer', match: (p) => p === '/' || p.startsWith('/rulesets') },
-  { key: 'nav.drafts', href: '/drafts', role: 'viewer', match: (p) => p.startsWith('/drafts') },
-  { key: 'nav.compare', href: '/compare', role: 'viewer', match: (p) => p.startsWith('/compare') },
+const RuleSetEditorPage = lazy(() => import('./pages/editor/RuleSetEditorPage.js').then((m) => ({ default: m.RuleSetEditorPage })));
+const ComparePage = lazy(() => import('./pages/ComparePage.js').then((m) => ({ default: m.ComparePage })));
+const AnalystRoutes = lazy(() => import('./pages/analyst/AnalystRoutes.js').then((m) => ({ default: m.AnalystRoutes })));
+const TokensPage = lazy(() => import('./pages/admin/TokensPage.js').then((m) => ({ default: m.TokensPage })));
+const AuditPage = lazy(() => import('./pages/admin/AuditPage.js').then((m) => ({ default: m.AuditPage })));
+
+interface NavEntry {
+  key: string;
+  href: string;
+  role: Role;
+  /** One character shown when the navigation is narrow. */
+  icon: string;
+  testId: string;
+  match: (p: string) => boolean;
+}
+
+/** Left navigation in groups: label key, path, least role (entries a role may not use are not shown). */
+const NAV: { group: string | null; entries: NavEntry[] }[] = [
+  {
+    group: null,
+    entries: [
+      { key: 'nav.library', href: '/', role: 'viewer', icon: '库', testId: 'nav-library', match: (p) => p === '/' || p.startsWith('/rulesets') },
+      { key: 'nav.drafts', href: '/drafts', role: 'viewer', icon: '稿', testId: 'nav-drafts', match: (p) => p.startsWith('/drafts') },
+      { key: 'nav.compare', href: '/compare', role: 'viewer', icon: '比', testId: 'nav-compare', match: (p) => p.startsWith('/compare') },
+    ],
+  },
+  {
+    group: 'analyst.nav.group',
+    entries: [
+      { key: 'analyst.nav.dossiers', href: '/analyst/dossiers', role: 'viewer', icon: '档', testId: 'nav-analyst-dossiers', match: (p) => p.startsWith('/analyst/dossiers') || p.startsWith('/analyst/report') },
+      { key: 'analyst.nav.compare', href: '/analyst/compare', role: 'analyst', icon: '评', testId: 'nav-analyst-compare', match: (p) => p.startsWith('/analyst/compare') },
+      { key: 'analyst.nav.sensitivity', href: '/analyst/sensitivity', role: 'analyst', icon: '敏', testId: 'nav-analyst-sensitivity', match: (p) => p.startsWith('/analyst/sensitivity') },
+      { key: 'analyst.nav.cohort', href: '/analyst/cohort', role: 'analyst', icon: '队', testId: 'nav-analyst-cohort', match: (p) => p.startsWith('/analyst/cohort') },
+    ],
+  },
+  {
+    group: 'admin.nav.group',
+    entries: [
+      { key: 'admin.nav.tokens', href: '/admin/tokens', role: 'admin', icon: '钥', testId: 'nav-admin-tokens', match: (p) => p.startsWith('/admin/tokens') },
+      { key: 'admin.nav.audit', href: '/admin/audit', role: 'admin', icon: '审', testId: 'nav-admin-audit', match: (p) => p.startsWith('/admin/audit') },
+    ],
+  },
 ];
 
 function PublishedBanner() {
@@ -26,6 +64,18 @@ function PublishedBanner() {
     <div className="banner success" role="status" data-testid="published-banner">
       {t('publish.done')}
     </div>
+  );
+}
+
+/** A page loaded on demand, behind its role guard; a rendering bug shows a message instead of a blank page. */
+function Page({ role, children }: { role: Role; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <Guard role={role}>
+      <ErrorBoundary fallback={(e) => <p className="page-pad field-error" role="alert">{t('common.pageFailed', { message: e.message })}</p>}>
+        <Suspense fallback={<p className="page-pad muted">{t('common.loading')}</p>}>{children}</Suspense>
+      </ErrorBoundary>
+    </Guard>
   );
 }
 
@@ -52,32 +102,41 @@ export function App() {
       <nav className="side-nav" aria-label={t('nav.label')}>
         <div className="brand">
           <span className="brand-mark">名</span>
-          <span>{t('app.name')}</span>
+          <span className="nav-text">{t('app.name')}</span>
         </div>
         <ul>
-          {NAV.filter((n) => can(n.role)).map((n) => (
-            <li key={n.href}>
-              <Link href={n.href} className={n.match(path) ? 'active' : ''} data-testid={`nav-${n.href.replace('/', '') || 'library'}`}>
-                {t(n.key)}
-              </Link>
-            </li>
-          ))}
-          <li className="nav-slot muted small">{t('analyst.nav.group')}</li>
-          {ANALYST_NAV.filter((n) => can(n.role)).map((n) => (
-            <li key={n.href}>
-              <Link href={n.href} className={n.match(path) ? 'active' : ''} data-testid={`nav-${n.href.slice(1).replace('/', '-')}`}>
-                {t(n.key)}
-              </Link>
-            </li>
-          ))}
+          {NAV.map(({ group, entries }) => {
+            const shown = entries.filter((n) => can(n.role));
+            if (!shown.length) return null;
+            return [
+              group && (
+                <li key={group} className="nav-slot muted small">
+                  <span className="nav-text">{t(group)}</span>
+                </li>
+              ),
+              ...shown.map((n) => (
+                <li key={n.href}>
+                  <Link href={n.href} className={n.match(path) ? 'active' : ''} data-testid={n.testId} title={t(n.key)}>
+                    <span className="nav-icon" aria-hidden>
+                      {n.icon}
+                    </span>
+                    <span className="nav-text">{t(n.key)}</span>
+                  </Link>
+                </li>
+              )),
+            ];
+          })}
         </ul>
         <div className="nav-foot">
           {langSwitch}
-          <div className="who small">
+          <div className="who small nav-text">
             {me.name} · {t(`roles.${me.role}`)}
           </div>
-          <button type="button" className="link small" onClick={signOut}>
-            {t('signin.signOut')}
+          <button type="button" className="link small" onClick={signOut} data-testid="sign-out" title={t('signin.signOut')}>
+            <span className="nav-icon" aria-hidden>
+              ⏻
+            </span>
+            <span className="nav-text">{t('signin.signOut')}</span>
           </button>
         </div>
       </nav>
@@ -85,18 +144,46 @@ export function App() {
         <Switch>
           <Route path="/">{() => <LibraryPage />}</Route>
           <Route path="/drafts">{() => <DraftsPage />}</Route>
-          <Route path="/drafts/:id">{(p) => <RuleSetEditorPage key={p.id} draftId={p.id} />}</Route>
-          <Route path="/rulesets/:id/versions/:version">
+          <Route path="/drafts/:id">
             {(p) => (
-              <>
-                <PublishedBanner />
-                <RuleSetEditorPage key={`${p.id}@${p.version}`} ruleSetId={p.id} version={Number(p.version)} />
-              </>
+              <Page role="viewer">
+                <RuleSetEditorPage key={p.id} draftId={p.id} />
+              </Page>
             )}
           </Route>
-          <Route path="/compare">{() => <ComparePage />}</Route>
+          <Route path="/rulesets/:id/versions/:version">
+            {(p) => (
+              <Page role="viewer">
+                <PublishedBanner />
+                <RuleSetEditorPage key={`${p.id}@${p.version}`} ruleSetId={p.id} version={Number(p.version)} />
+              </Page>
+            )}
+          </Route>
+          <Route path="/compare">
+            {() => (
+              <Page role="viewer">
+                <ComparePage />
+              </Page>
+            )}
+          </Route>
           <Route path="/analyst" nest>
-            <AnalystRoutes />
+            <Page role="viewer">
+              <AnalystRoutes />
+            </Page>
+          </Route>
+          <Route path="/admin/tokens">
+            {() => (
+              <Page role="admin">
+                <TokensPage />
+              </Page>
+            )}
+          </Route>
+          <Route path="/admin/audit">
+            {() => (
+              <Page role="admin">
+                <AuditPage />
+              </Page>
+            )}
           </Route>
           <Route>{() => <p className="page-pad">{t('common.notFound')}</p>}</Route>
         </Switch>

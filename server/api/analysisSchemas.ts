@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { I18nText, Issue } from '../../engine/schema/common.js';
 import { Evaluation } from '../../engine/schema/evaluation.js';
 import { ParameterValue } from '../../engine/schema/ruleSet.js';
-import { BatchResponse, Dossier, DraftRef, EvaluationRecord, Interpretations, RuleSetRef } from './schemas.js';
+import { BatchResponse, CohortResponse, Dossier, DraftRef, EvaluationRecord, Interpretations, RuleSetRef } from './schemas.js';
 
 const Period = z.string().regex(/^[0-9]{4}$/, 'a year').transform(Number);
 const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -61,6 +61,13 @@ export const ComparisonExportBody = z
   .object({
     matrix: BatchResponse.describe('The answer of POST /api/batch'),
     format: z.enum(['xlsx', 'csv']),
+    ruleSet: RuleSetRef.optional().describe('Version whose outcome labels name the titles'),
+  })
+  .strict();
+
+export const CohortExportBody = z
+  .object({
+    answer: CohortResponse.describe('The answer of POST /api/cohort'),
     ruleSet: RuleSetRef.optional().describe('Version whose outcome labels name the titles'),
   })
   .strict();
@@ -163,7 +170,7 @@ export const ExplainResponse = z
   .object({
     dossierId: z.string(),
     evaluations: z.array(Evaluation),
-    /** Per column after the first: what changed in the rules, and which items moved. */
+    /** Per column after the first, against the first: what changed in the rules, and which items moved. */
     steps: z.array(z.object({ from: z.number().int(), to: z.number().int(), ruleChanges: z.array(z.object({ kind: z.string(), id: z.string(), text: I18nText }).strict()), moves: z.array(ItemMove) }).strict()),
   })
   .strict();

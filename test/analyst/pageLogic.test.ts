@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileRuleSet, type CompiledRuleSet, type Dossier, type Evaluation } from '../../engine/index.js';
 import { gateRows, indicatorRows, waterfall, citedClauses } from '../../editor/src/pages/analyst/reportData.js';
 import { checkField, formErrors, fromForm, sections, toForm } from '../../editor/src/pages/analyst/dossierForm.js';
-import { interpretationVariants, variantLabel } from '../../editor/src/pages/analyst/rescore.js';
+import { interpretationVariants, switchText, variantLabel } from '../../editor/src/pages/analyst/rescore.js';
 import { range } from '../../editor/src/workers/sensitivityProtocol.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -111,12 +111,43 @@ describe('re-scoring and sweeps', () => {
     expect(v).toContain('interp:bonus-cap=cap-10');
     expect(v).toContain('interp:firm-tier-overlap=cumulative');
     expect(v).not.toContain('interp:control-veto=scored-only');
-    expect(variantLabel('sfc-2017@1', 'interp:bonus-cap', 'cap-10')).toBe('sfc-2017@1 bonus-cap=cap-10');
+    // Column labels and switches are in words, never "none → cap-10".
+    const cap = compiled.ruleSet.interpretations.find((i) => i.id === 'interp:bonus-cap')!;
+    const capOption = cap.options.find((o) => o.id === 'cap-10')!;
+    const chosen = cap.options.find((o) => o.id === cap.chosen)!;
+    expect(variantLabel('sfc-2017@1', compiled.ruleSet, 'interp:bonus-cap', 'cap-10', 'zh-CN')).toBe(`sfc-2017@1：${capOption.label.zh}`);
+    expect(variantLabel('sfc-2017@1', compiled.ruleSet, 'interp:bonus-cap', 'cap-10', 'en')).toBe(`sfc-2017@1: ${capOption.label.en}`);
+    expect(switchText(compiled.ruleSet, 'interp:bonus-cap', 'cap-10', 'zh-CN')).toBe(`${cap.question.zh}：${chosen.label.zh} → ${capOption.label.zh}`);
+    expect(variantLabel('sfc-2017@1', null, 'interp:bonus-cap', 'cap-10', 'zh-CN')).toBe('sfc-2017@1 bonus-cap=cap-10');
   });
 
   it('ranges include both ends and stay clean', () => {
     expect(range(500, 2000, 16)).toEqual([500, 600, 700, 800, 900, 1000, 1100, 1200, 1300, 1400, 1500, 1600, 1700, 1800, 1900, 2000]);
     expect(range(0, 1, 11)[3]).toBe(0.3);
     expect(range(500, 2000, 1000)).toHaveLength(1000);
+  });
+});
+
+describe('sweep input', async () => {
+  const { checkSweep } = await import('../../editor/src/pages/analyst/sweepInput.js');
+  it('gives the values of a good range and the copies asked for', () => {
+    expect(checkSweep({ from: '500', to: '2000', steps: '4', scale: '' })).toEqual({ ok: true, values: [500, 1000, 1500, 2000], copies: 0 });
+    expect(checkSweep({ from: ' 0.5', to: '1 ', steps: '2', scale: '300' })).toEqual({ ok: true, values: [0.5, 1], copies: 300 });
+  });
+  it('names each bad field: not a number, reversed range, steps out of range, copies not whole, outside the parameter bounds', () => {
+    const bad = (input: Partial<Record<'from' | 'to' | 'steps' | 'scale', string>>, bounds = {}) => {
+      const r = checkSweep({ from: '500', to: '2000', steps: '16', scale: '', ...input }, bounds);
+      return r.ok ? [] : r.problems.map((p) => `${p.field}:${p.key}`);
+    };
+    expect(bad({ from: 'abc' })).toEqual(['from:notANumber']);
+    expect(bad({ from: '2000', to: '500' })).toEqual(['to:order']);
+    expect(bad({ from: '700', to: '700' })).toEqual(['to:order']);
+    expect(bad({ steps: '1' })).toEqual(['steps:stepsRange']);
+    expect(bad({ steps: '1001' })).toEqual(['steps:stepsRange']);
+    expect(bad({ steps: '2.5' })).toEqual(['steps:notAWhole']);
+    expect(bad({ scale: '-3' })).toEqual(['scale:notAWhole']);
+    expect(bad({ scale: '0' })).toEqual(['scale:scaleRange']);
+    expect(bad({ from: '-10' }, { min: 0 })).toEqual(['from:belowMin']);
+    expect(bad({ from: '', to: '' })).toEqual(['from:notANumber', 'to:notANumber']);
   });
 });

@@ -16,6 +16,13 @@ export type GoldenRun = z.infer<typeof S.GoldenRunResponse>;
 export type GoldenCase = z.infer<typeof S.GoldenCase>;
 export type Change = z.infer<typeof S.ChangeItem>;
 export type ClauseText = z.infer<typeof S.ClauseText>;
+export type TokenSummary = z.infer<typeof S.TokenSummary>;
+export type CreatedToken = z.infer<typeof S.CreatedToken>;
+export type AuditResponse = z.infer<typeof S.AuditResponse>;
+export type AuditEntry = z.infer<typeof S.AuditEntrySchema>;
+export type AuditFilter = { actor?: string; action?: string; target?: string; since?: string; until?: string };
+/** Why the server stopped accepting the token (from the 401's `reason`). */
+export type SignOutReason = 'revoked' | 'expired' | 'unknown' | 'missing';
 
 /** Conflict details the server sends with a 409 etag_mismatch: who saved, and what changed since our revision. */
 export const ConflictDetails = z.object({
@@ -48,11 +55,12 @@ export class ApiClient {
   constructor(
     readonly token: string,
     private readonly base = '',
-    /** Called when the server no longer accepts the token (revoked or unknown): the app signs out. */
-    private readonly onUnauthorized?: () => void,
+    /** Called when the server no longer accepts the token (revoked, expired or unknown): the app signs out and says why. */
+    private readonly onUnauthorized?: (reason: SignOutReason) => void,
   ) {}
 
-  private async call<T>(method: string, url: string, schema: z.ZodType<T> | null, opts: { body?: unknown; ifMatch?: string } = {}): Promise<{ data: T; etag: string | null }> {
+  /** Sends a request with the token; a failure becomes an ApiError with the server's code, issues and extra fields. */
+  private async send(method: string, url: string, opts: { body?: unknown; ifMatch?: string } = {}): Promise<Response> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.token}`, Accept: 'application/json' };
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     if (opts.ifMatch) headers['If-Match'] = opts.ifMatch;
@@ -62,6 +70,21 @@ export class ApiClient {
     } catch (err) {
       throw new ApiError(0, 'network', `The server cannot be reached (${(err as Error).message})`);
     }
+    if (res.ok) return res;
+    const json: unknown = await res.json().catch(() => undefined);
+    const e = S.ErrorBody.safeParse(json);
+    if (res.status === 401) {
+      const reason = e.success ? e.data.error.reason : undefined;
+      this.onUnauthorized?.(reason === 'revoked' || reason === 'expired' || reason === 'missing' ? reason : 'unknown');
+    }
+    if (!e.success) throw new ApiError(res.status, 'bad_response', `HTTP ${res.status}`);
+    const { code, message, issues, ...rest } = e.data.error;
+    throw new ApiError(res.status, code, message, issues ?? [], rest);
+  }
+
+  /** A JSON call whose answer is parsed with `schema` (null: no body expected). */
+  async call<T>(method: string, url: string, schema: z.ZodType<T> | null, opts: { body?: unknown; ifMatch?: string } = {}): Promise<{ data: T; etag: string | null }> {
+    const res = await this.send(method, url, opts);
     const text = await res.text();
     let json: unknown = undefined;
     if (text) {
@@ -71,17 +94,18 @@ export class ApiClient {
         throw new ApiError(res.status, 'bad_response', `The server answered something that is not JSON (HTTP ${res.status})`);
       }
     }
-    if (!res.ok) {
-      if (res.status === 401) this.onUnauthorized?.();
-      const e = S.ErrorBody.safeParse(json);
-      if (!e.success) throw new ApiError(res.status, 'bad_response', `HTTP ${res.status}`);
-      const { code, message, issues, ...rest } = e.data.error;
-      throw new ApiError(res.status, code, message, issues ?? [], rest);
-    }
     if (!schema) return { data: undefined as T, etag: res.headers.get('ETag') };
     const parsed = schema.safeParse(json);
     if (!parsed.success) throw new ApiError(res.status, 'bad_response', `Unexpected answer from ${method} ${url}: ${parsed.error.issues[0]?.message}`);
     return { data: parsed.data, etag: res.headers.get('ETag') };
+  }
+
+  /** A file answer (a spreadsheet, a CSV): its bytes and the name the server suggests. */
+  async file(method: string, url: string, body?: unknown): Promise<{ blob: Blob; filename: string }> {
+    const res = await this.send(method, url, { body });
+    const cd = res.headers.get('Content-Disposition') ?? '';
+    const filename = /filename="([^"]+)"/.exec(cd)?.[1] ?? 'download';
+    return { blob: await res.blob(), filename };
   }
 
   async whoami(): Promise<WhoAmI> {
@@ -132,6 +156,28 @@ export class ApiClient {
   }
   async dossier(id: string): Promise<DossierDetail> {
     return (await this.call('GET', `/api/dossiers/${encodeURIComponent(id)}`, S.DossierDetail)).data;
+  }
+  async inForce(id: string, date: string): Promise<VersionSummary> {
+    return (await this.call('GET', `/api/rulesets/${encodeURIComponent(id)}/in-force?date=${date}`, S.VersionSummary)).data;
+  }
+  async tokens(): Promise<TokenSummary[]> {
+    return (await this.call('GET', '/api/tokens', z.array(S.TokenSummary))).data;
+  }
+  async createToken(body: { name: string; role: Role; expiresAt?: string }): Promise<CreatedToken> {
+    return (await this.call('POST', '/api/tokens', S.CreatedToken, { body })).data;
+  }
+  async revokeToken(id: string): Promise<void> {
+    await this.call('DELETE', `/api/tokens/${encodeURIComponent(id)}`, null);
+  }
+  async audit(filter: AuditFilter = {}): Promise<AuditResponse> {
+    const q = Object.entries(filter)
+      .filter(([, v]) => v)
+      .map(([k, v]) => `${k}=${encodeURIComponent(v!)}`)
+      .join('&');
+    return (await this.call('GET', `/api/audit${q ? `?${q}` : ''}`, S.AuditResponse)).data;
+  }
+  async versionByHash(hash: string): Promise<VersionDetail> {
+    return (await this.call('GET', `/api/versions/${encodeURIComponent(hash)}`, S.VersionDetail)).data;
   }
   async clauses(policy: string): Promise<ClauseText[]> {
     return (await this.call('GET', `/api/policies/${encodeURIComponent(policy)}/clauses`, z.array(S.ClauseText))).data;

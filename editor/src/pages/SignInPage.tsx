@@ -2,11 +2,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../auth/useAuth.js';
-import { ApiError } from '../api/client.js';
+import { errorText } from '../api/errorText.js';
 
 export function SignInPage() {
   const { t } = useTranslation();
-  const { signIn } = useAuth();
+  const { signIn, signedOut } = useAuth();
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -21,7 +21,7 @@ export function SignInPage() {
           try {
             await signIn(token);
           } catch (err) {
-            setError(err instanceof ApiError && err.status === 401 ? t('signin.bad') : (err as Error).message);
+            setError(errorText(err, t));
           } finally {
             setBusy(false);
           }
@@ -29,6 +29,11 @@ export function SignInPage() {
       >
         <h1>{t('app.name')}</h1>
         <p className="muted">{t('app.tagline')}</p>
+        {signedOut && (
+          <p className="banner error" role="alert" data-testid="signed-out" data-reason={signedOut}>
+            {t(`signin.signedOut.${signedOut}`)}
+          </p>
+        )}
         <label className="block">
           {t('signin.token')}
           <input type="password" className="wide" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} data-testid="token-input" placeholder="mc_…" />

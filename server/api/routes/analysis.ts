@@ -8,7 +8,7 @@ import type { ReadTx } from '../../store/repository.js';
 import { factOf, type Services } from '../../services.js';
 import { filterDossiers, reviseDossier } from './dossiers.js';
 import { summary } from './evaluations.js';
-import { buildTemplate, exportComparison, exportDossiers, readCsv, readWorkbook, type SheetIssue } from '../../spreadsheets/index.js';
+import { buildTemplate, exportCohort, exportComparison, exportDossiers, readCsv, readWorkbook, type SheetIssue } from '../../spreadsheets/index.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CSV = 'text/csv; charset=utf-8';
@@ -219,6 +219,22 @@ export const analysisRoutes = (): RouteDef[] => [
   }),
   route({
     method: 'post',
+    path: '/api/analysis/cohort/export',
+    tag: 'Analysis',
+    summary: 'Export a cohort answer (POST /api/cohort) to .xlsx',
+    description: 'Sheets: the members (held, qualified, result, change, total, rank, reasons with clauses; changed titles filled), the titles, and the provenance.',
+    role: 'analyst',
+    body: A.CohortExportBody,
+    response: { status: 200, description: 'The workbook', contentType: XLSX },
+    errors: ['invalid_request', 'not_found'],
+    handler: async ({ body, services }) => {
+      const outcomes = body.ruleSet ? (await services.repo.read((tx) => services.resolveRef(tx, body.ruleSet!))).document.outcomes : undefined;
+      const out = await exportCohort(body.answer, { outcomes });
+      return { body: out, contentType: XLSX, headers: attachment(`cohort-${body.answer.ruleSetId}@${body.answer.version}-${body.answer.period}.xlsx`) };
+    },
+  }),
+  route({
+    method: 'post',
     path: '/api/analysis/report',
     tag: 'Analysis',
     summary: "A city's report under a version, without storing a new evaluation",
@@ -252,7 +268,7 @@ export const analysisRoutes = (): RouteDef[] => [
     method: 'post',
     path: '/api/analysis/explain',
     tag: 'Analysis',
-    summary: 'Drill-down of one city across versions (or drafts): full evaluations and, per step, which rule change moved which points',
+    summary: 'Drill-down of one city across versions (or drafts): full evaluations and, for each column against the first, which rule change moved which points',
     description: 'Nothing is stored. A rule change is linked to an item when it names the item or cites one of its clauses.',
     role: 'analyst',
     body: A.ExplainBody,
@@ -282,12 +298,13 @@ export const analysisRoutes = (): RouteDef[] => [
         if (!r.ok) throw new ApiError('invalid_dossier', 'The dossier cannot be evaluated under every column', r.issues);
         evaluations.push(r.evaluation);
       }
+      // Every column is compared with the first (the base), as the comparison table highlights it.
       const steps = compiled.slice(1).map((c, k) => {
-        const prev = compiled[k].ruleSet;
+        const prev = compiled[0].ruleSet;
         const cites = new Map<string, string[]>([...c.ruleSet.parameters, ...prev.parameters, ...c.ruleSet.interpretations].map((p) => [p.id, p.cites]));
         const changes = services.engine.diffRuleSets(prev, c.ruleSet);
         const linked = changes.map((x) => ({ kind: x.kind, id: x.id, text: x.text, cites: cites.get(x.id) ?? [] }));
-        return { from: k, to: k + 1, ruleChanges: linked.map(({ kind, id, text }) => ({ kind, id, text })), moves: moves(evaluations[k], evaluations[k + 1], linked) };
+        return { from: 0, to: k + 1, ruleChanges: linked.map(({ kind, id, text }) => ({ kind, id, text })), moves: moves(evaluations[0], evaluations[k + 1], linked) };
       });
       return { body: { dossierId: body.dossierId, evaluations, steps } };
     },

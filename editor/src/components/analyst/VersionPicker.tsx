@@ -1,7 +1,7 @@
-// A select of the published rule-set versions the analyst pages evaluate under.
+// A select of the published rule-set versions the analyst pages evaluate under; the one in force today is marked.
 import { useTranslation } from 'react-i18next';
 
-export function VersionPicker({ value, refs, onChange, testId = 'version-picker', label }: { value: string | null; refs: string[]; onChange(r: string): void; testId?: string; label?: string }) {
+export function VersionPicker({ value, refs, inForce, onChange, testId = 'version-picker', label }: { value: string | null; refs: string[]; inForce?: string | null; onChange(r: string): void; testId?: string; label?: string }) {
   const { t } = useTranslation();
   return (
     <label className="inline-field">
@@ -9,7 +9,7 @@ export function VersionPicker({ value, refs, onChange, testId = 'version-picker'
       <select value={value ?? ''} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
         {refs.map((r) => (
           <option key={r} value={r}>
-            {r}
+            {r === inForce ? t('analyst.common.inForceOption', { ref: r }) : r}
           </option>
         ))}
       </select>

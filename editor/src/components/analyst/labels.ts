@@ -1,4 +1,5 @@
 // Small shared helpers of the analyst pages: outcome labels, verdict badges and number formatting.
+import type { TFunction } from 'i18next';
 import type { RuleSet } from '../../../../engine/index.js';
 import { pick } from '../../i18n/i18n.js';
 
@@ -25,4 +26,10 @@ export function typeLabel(ruleSet: RuleSet | null, id: string | null | undefined
   if (!id) return '—';
   const x = ruleSet?.subject.types.find((t) => t.id === id);
   return x ? pick(x.label, lang) : id;
+}
+
+/** A rule set's unit ("亿元", "%", "家") in the UI language: English mode says "100 million yuan", not 亿元. */
+export function unitLabel(unit: string | null | undefined, t: TFunction): string {
+  if (!unit) return '';
+  return t(`units.${unit}`, { defaultValue: unit });
 }

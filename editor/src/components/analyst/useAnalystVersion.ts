@@ -1,52 +1,43 @@
-// The published version the analyst pages work under (remembered across pages), the list to choose from, and its rule-set document.
-import { useEffect, useState } from 'react';
-import { useApi } from '../../auth/useAuth.js';
+// The published version the analyst pages work under: by default the one in force today (GET /api/rulesets/{id}/in-force), or the one chosen in this tab; the list to choose from, and its document.
+import { useState } from 'react';
+import { useInForce, useRuleSetDocument, useRuleSets } from '../../api/queries.js';
 import type { RuleSet } from '../../../../engine/index.js';
 
 const KEY = 'mingcheng.analyst.ruleSet';
-const docs = new Map<string, Promise<RuleSet>>();
 
-/** The chosen version ref ("sfc-2017@1"), the published refs, and the chosen version's document once loaded. */
-export function useAnalystVersion(): { ref: string | null; refs: string[]; setRef(r: string): void; ruleSet: RuleSet | null; error: string | null } {
-  const api = useApi();
-  const [refs, setRefs] = useState<string[]>([]);
-  const [ref, setRefState] = useState<string | null>(() => localStorage.getItem(KEY));
-  const [ruleSet, setRuleSet] = useState<RuleSet | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let alive = true;
-    api
-      .ruleSets()
-      .then((list) => {
-        const all = list.flatMap((r) => r.versions.map((v) => `${r.id}@${v}`));
-        if (!alive) return;
-        setRefs(all);
-        setRefState((cur) => (cur && all.includes(cur) ? cur : (all[0] ?? null)));
-      })
-      .catch((e) => alive && setError(e.message));
-    return () => {
-      alive = false;
-    };
-  }, [api]);
-  useEffect(() => {
-    if (!ref) return;
-    let alive = true;
-    const [id, v] = ref.split('@');
-    let p = docs.get(ref);
-    if (!p) {
-      p = api.version(id, Number(v)).then((d) => d.document);
-      docs.set(ref, p);
-      p.catch(() => docs.delete(ref));
-    }
-    p.then((d) => alive && setRuleSet(d)).catch((e) => alive && setError(e.message));
-    return () => {
-      alive = false;
-    };
-  }, [api, ref]);
+/** Today as YYYY-MM-DD in the browser's time zone. */
+export function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+function chosen(): string | null {
+  try {
+    return sessionStorage.getItem(KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** The chosen version ref ("sfc-2017@1"), the published refs, which of them is in force today, and the chosen version's document once loaded. */
+export function useAnalystVersion(): { ref: string | null; refs: string[]; inForce: string | null; setRef(r: string): void; ruleSet: RuleSet | null; error: Error | null } {
+  const sets = useRuleSets();
+  const [picked, setPicked] = useState<string | null>(chosen);
+  const refs = (sets.data ?? []).flatMap((r) => r.versions.map((v) => `${r.id}@${v}`));
+  const first = sets.data?.[0];
+  const force = useInForce(first?.id, today());
+  const inForce = force.data ? force.data.ref : null;
+  // Until the in-force answer arrives the ref stays null, so no page evaluates under the wrong version first.
+  const fallback = force.isError ? (refs.at(-1) ?? null) : inForce;
+  const ref = picked && refs.includes(picked) ? picked : sets.data ? fallback : null;
+  const doc = useRuleSetDocument(ref);
   const setRef = (r: string) => {
-    localStorage.setItem(KEY, r);
-    setRuleSet(null);
-    setRefState(r);
+    try {
+      sessionStorage.setItem(KEY, r);
+    } catch {
+      // Private mode: the choice still holds on this page.
+    }
+    setPicked(r);
   };
-  return { ref, refs, setRef, ruleSet, error };
+  return { ref, refs, inForce, setRef, ruleSet: doc.data ?? null, error: sets.error ?? doc.error ?? null };
 }

@@ -1,14 +1,20 @@
-// Cohort and dynamic evaluation for a period: every city evaluated, the cap and promotion/demotion applied, the resulting titles and each change against the title held before, with its reason and clause.
-import { useEffect, useState } from 'react';
+// Cohort and dynamic evaluation for a period: every city evaluated, the cap and promotion/demotion applied, the resulting titles and each change against the title held before, with its reason and clause; export to .xlsx.
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useMutation } from '@tanstack/react-query';
 import { useApi } from '../../auth/useAuth.js';
 import { pick } from '../../i18n/i18n.js';
-import { useClauses } from '../../hooks/useClauses.js';
+import { useAnalystDossiers, useClauseList } from '../../api/queries.js';
+import { errorText } from '../../api/errorText.js';
 import { useAnalystVersion } from '../../components/analyst/useAnalystVersion.js';
 import { VersionPicker } from '../../components/analyst/VersionPicker.js';
+import { FilterSelect, periodOptions, useDownload } from '../../components/analyst/Toolbar.js';
+import { columnsFor, DataTable } from '../../components/DataTable.js';
 import { fmt, outcomeLabel } from '../../components/analyst/labels.js';
-import { analystApi, type AnalystDossier, type CohortAnswer } from './analystApi.js';
+import { analystApi, type CohortAnswer } from './analystApi.js';
 
+type Member = CohortAnswer['result']['members'][number];
+const col = columnsFor<Member>();
 const CHANGE_CLASS: Record<string, string> = { promoted: 'ok', awarded: 'ok', kept: '', demoted: 'warn', 'over-cap': 'warn', 'not-passed': 'bad', revoked: 'bad', undecided: 'warn' };
 
 export function CohortPage() {
@@ -16,62 +22,90 @@ export function CohortPage() {
   const api = useApi();
   const lang = i18n.language;
   const v = useAnalystVersion();
-  const clauses = useClauses(api, v.ruleSet?.policy);
-  const [list, setList] = useState<AnalystDossier[] | null>(null);
-  const [period, setPeriod] = useState('');
+  const list = useAnalystDossiers(v.ref);
+  const clauseList = useClauseList(v.ruleSet?.policy);
+  const clauseText = (id: string) => clauseList.data?.find((c) => c.id === id)?.text_zh ?? '';
+  const periods = periodOptions(list.data ?? []);
+  const [picked, setPeriod] = useState('');
+  const period = picked || (periods.at(-1)?.value ?? '');
   const [mode, setMode] = useState<'dynamic' | 'award'>('dynamic');
-  const [answer, setAnswer] = useState<CohortAnswer | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!v.ref) return;
-    analystApi.dossiers(api.token, v.ref).then((l) => {
-      setList(l);
-      const ps = [...new Set(l.map((d) => d.period).filter((p): p is number => p !== null))].sort();
-      setPeriod((p) => p || String(ps.at(-1) ?? ''));
-    }, (e) => setError(e.message));
-  }, [api, v.ref]);
-  const periods = [...new Set((list ?? []).map((d) => d.period).filter((p): p is number => p !== null))].sort();
-
-  async function run() {
-    setError(null);
-    try {
-      setAnswer(await analystApi.cohort(api.token, v.ref!, Number(period), mode));
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }
-
-  const r = answer?.result;
+  const run = useMutation({ mutationFn: () => analystApi.cohort(api, v.ref!, Number(period), mode) });
+  const download = useDownload();
+  const r = run.data?.result;
   const tiers = [...(v.ruleSet?.outcomes ?? [])].filter((o) => o.rank > 0).sort((a, b) => b.rank - a.rank);
+
+  const columns = useMemo(
+    () => [
+      col.accessor('name', { header: () => t('analyst.common.city'), meta: { search: true } }),
+      col.accessor('held', { header: () => t('analyst.cohort.held'), cell: (c) => outcomeLabel(v.ruleSet, c.getValue(), lang) }),
+      col.accessor((m) => m.qualified ?? '', { id: 'qualified', header: () => t('analyst.cohort.qualified'), cell: (c) => outcomeLabel(v.ruleSet, c.getValue() || null, lang) }),
+      col.accessor('result', { header: () => t('analyst.cohort.result'), cell: (c) => <strong>{outcomeLabel(v.ruleSet, c.getValue(), lang)}</strong> }),
+      col.accessor('change', {
+        header: () => t('analyst.cohort.change'),
+        cell: (c) => <span className={`badge ${CHANGE_CLASS[c.getValue()] ?? ''}`}>{t(`analyst.cohort.changeKinds.${c.getValue()}`, { defaultValue: t('analyst.cohort.changeOther') })}</span>,
+      }),
+      col.accessor((m) => m.total ?? -1, {
+        id: 'total',
+        header: () => t('analyst.compare.total'),
+        cell: (c) => (
+          <>
+            {fmt(c.row.original.total)}
+            {c.row.original.rank !== null && <span className="muted small"> {t('analyst.cohort.rankN', { rank: c.row.original.rank })}</span>}
+          </>
+        ),
+      }),
+      col.display({
+        id: 'reasons',
+        header: () => t('analyst.cohort.reason'),
+        meta: { className: 'small wide-cell' },
+        cell: (c) =>
+          c.row.original.reasons.map((x, k) => (
+            <div key={k}>
+              {pick(x.text, lang)}{' '}
+              {x.cites.map((id) => (
+                <abbr key={id} className="mono muted" title={clauseText(id)}>
+                  {id}{' '}
+                </abbr>
+              ))}
+            </div>
+          )),
+      }),
+    ],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [t, lang, v.ruleSet, clauseList.data],
+  );
+
   return (
     <div className="page-pad analyst-page">
       <h1>{t('analyst.cohort.title')}</h1>
       <p className="hint">{t('analyst.cohort.hint')}</p>
       <div className="toolbar">
-        <VersionPicker value={v.ref} refs={v.refs} onChange={v.setRef} />
-        <label className="inline-field">
-          <span>{t('analyst.common.period')}</span>
-          <select value={period} onChange={(e) => setPeriod(e.target.value)} data-testid="cohort-period">
-            {periods.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="inline-field">
-          <span>{t('analyst.cohort.mode')}</span>
-          <select value={mode} onChange={(e) => setMode(e.target.value as 'dynamic' | 'award')} data-testid="cohort-mode">
-            <option value="dynamic">{t('analyst.cohort.dynamic')}</option>
-            <option value="award">{t('analyst.cohort.award')}</option>
-          </select>
-        </label>
-        <button type="button" className="primary" onClick={run} disabled={!period || !v.ref} data-testid="run-cohort">
+        <VersionPicker value={v.ref} refs={v.refs} inForce={v.inForce} onChange={v.setRef} />
+        <FilterSelect label={t('analyst.common.period')} value={period} options={periods} onChange={setPeriod} testId="cohort-period" />
+        <FilterSelect
+          label={t('analyst.cohort.mode')}
+          value={mode}
+          options={[
+            { value: 'dynamic', label: t('analyst.cohort.dynamic') },
+            { value: 'award', label: t('analyst.cohort.award') },
+          ]}
+          onChange={(m) => setMode(m as 'dynamic' | 'award')}
+          testId="cohort-mode"
+        />
+        <button type="button" className="primary" onClick={() => run.mutate()} disabled={!period || !v.ref || run.isPending} data-testid="run-cohort">
           {t('analyst.cohort.run')}
         </button>
+        <span className="spacer" />
+        <button type="button" onClick={() => run.data && download.run(() => analystApi.exportCohort(api, run.data!, v.ref ?? undefined))} disabled={!run.data || download.busy} data-testid="export-cohort-xlsx">
+          {t('analyst.cohort.exportXlsx')}
+        </button>
       </div>
-      {error && <p className="field-error">{error}</p>}
+      {run.isPending && <p className="muted">{t('common.loading')}</p>}
+      {(run.error || download.error) && (
+        <p className="field-error" role="alert">
+          {run.error ? errorText(run.error, t) : download.error}
+        </p>
+      )}
       {r && (
         <>
           <section className="card" data-testid="cohort-titles">
@@ -84,50 +118,14 @@ export function CohortPage() {
           </section>
           <section className="card">
             <h2>{t('analyst.cohort.changes')}</h2>
-            <table className="grid" data-testid="cohort-table">
-              <thead>
-                <tr>
-                  <th>{t('analyst.common.city')}</th>
-                  <th>{t('analyst.cohort.held')}</th>
-                  <th>{t('analyst.cohort.qualified')}</th>
-                  <th>{t('analyst.cohort.result')}</th>
-                  <th>{t('analyst.cohort.change')}</th>
-                  <th>{t('analyst.compare.total')}</th>
-                  <th>{t('analyst.cohort.reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.members.map((m) => (
-                  <tr key={m.subjectId} data-testid={`member-${m.subjectId}`} data-change={m.change}>
-                    <td>{m.name}</td>
-                    <td>{outcomeLabel(v.ruleSet, m.held, lang)}</td>
-                    <td>{outcomeLabel(v.ruleSet, m.qualified, lang)}</td>
-                    <td>
-                      <strong>{outcomeLabel(v.ruleSet, m.result, lang)}</strong>
-                    </td>
-                    <td>
-                      <span className={`badge ${CHANGE_CLASS[m.change] ?? ''}`}>{t(`analyst.cohort.changeKinds.${m.change}`)}</span>
-                    </td>
-                    <td>
-                      {fmt(m.total)}
-                      {m.rank !== null && <span className="muted small"> #{m.rank}</span>}
-                    </td>
-                    <td className="small">
-                      {m.reasons.map((x, k) => (
-                        <div key={k}>
-                          {pick(x.text, lang)}{' '}
-                          {x.cites.map((c) => (
-                            <abbr key={c} className="mono muted" title={clauses.byId.get(c)?.text_zh ?? ''}>
-                              {c}{' '}
-                            </abbr>
-                          ))}
-                        </div>
-                      ))}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              columns={columns}
+              data={r.members}
+              testId="cohort-table"
+              rowId={(m) => m.subjectId}
+              rowTestId="member-"
+              rowProps={(m) => ({ 'data-change': m.change })}
+            />
             <p className="muted small">
               {r.provenance.ruleSetId}@{r.provenance.version} · {r.provenance.contentHash.slice(0, 20)}…
             </p>

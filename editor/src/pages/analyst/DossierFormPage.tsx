@@ -9,6 +9,8 @@ import { useAnalystVersion } from '../../components/analyst/useAnalystVersion.js
 import { VersionPicker } from '../../components/analyst/VersionPicker.js';
 import type { Dossier, FactDef, Issue } from '../../../../engine/index.js';
 import { analystApi } from './analystApi.js';
+import { errorText, issueText } from '../../api/errorText.js';
+import { unitLabel } from '../../components/analyst/labels.js';
 import { formErrors, fromForm, sections, toForm, type FieldState, type FormState } from './dossierForm.js';
 
 function Input({ f, s, onChange, lang, invalid }: { f: FactDef; s: FieldState; onChange(text: string): void; lang: string; invalid: boolean }) {
@@ -58,7 +60,7 @@ export function DossierFormPage({ id }: { id: string | null }) {
         setDossier(d.dossier);
         setLoaded(true);
       },
-      (e) => setMessage(e.message),
+      (e) => setMessage(errorText(e, t)),
     );
   }, [api, id]);
   useEffect(() => {
@@ -81,16 +83,16 @@ export function DossierFormPage({ id }: { id: string | null }) {
     setMessage(null);
     try {
       const next = fromForm(rs, state!, dossier?.meta);
-      const check = await analystApi.validateDossier(api.token, v.ref!, next);
+      const check = await analystApi.validateDossier(api, v.ref!, next);
       setServerIssues(check.issues);
       if (!check.valid) return;
-      const saved = id === null ? await analystApi.createDossier(api.token, next) : await analystApi.saveDossier(api.token, id, next);
+      const saved = id === null ? await analystApi.createDossier(api, next) : await analystApi.saveDossier(api, id, next);
       setMessage(t('analyst.form.saved', { id: saved.id, revision: saved.revision }));
       if (id === null) navigate(`~/analyst/dossiers/${encodeURIComponent(saved.id)}/edit`);
       else setDossier(saved.dossier);
     } catch (e) {
       if (e instanceof ApiError) setServerIssues(e.issues);
-      setMessage((e as Error).message);
+      setMessage(errorText(e, t));
     } finally {
       setSaving(false);
     }
@@ -101,7 +103,7 @@ export function DossierFormPage({ id }: { id: string | null }) {
       <h1>{id ? t('analyst.form.editTitle', { id }) : t('analyst.form.newTitle')}</h1>
       <p className="hint">{t('analyst.form.hint')}</p>
       <div className="toolbar">
-        <VersionPicker value={v.ref} refs={v.refs} onChange={v.setRef} />
+        <VersionPicker value={v.ref} refs={v.refs} inForce={v.inForce} onChange={v.setRef} />
         <span className="spacer" />
         <span className={errorCount ? 'badge bad' : 'badge ok'} data-testid="form-error-count">
           {errorCount ? t('analyst.form.errorCount', { count: errorCount }) : t('analyst.form.clean')}
@@ -119,7 +121,7 @@ export function DossierFormPage({ id }: { id: string | null }) {
         <ul className="banner error" data-testid="server-issues">
           {serverIssues.map((i, k) => (
             <li key={k}>
-              <span className="kind-tag">{i.code}</span> {i.message}
+              {issueText(i, t)}
             </li>
           ))}
         </ul>
@@ -136,7 +138,7 @@ export function DossierFormPage({ id }: { id: string | null }) {
                 <label htmlFor={`fact-${f.id}`} className="form-label">
                   {pick(f.label, lang)}
                   {f.required && <span className="bad"> *</span>}
-                  {f.unit && <span className="muted small"> （{f.unit}）</span>}
+                  {f.unit && <span className="muted small"> （{unitLabel(f.unit, t)}）</span>}
                   <span className="id block">{f.id}</span>
                 </label>
                 <div className="form-input">

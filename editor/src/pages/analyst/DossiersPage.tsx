@@ -1,46 +1,82 @@
-// The analyst's dossier list (city, period, type, verdict) with the spreadsheet template, import (checked first, all or nothing) and export.
-import { useCallback, useEffect, useRef, useState } from 'react';
+// The analyst's dossier list (search by city; sort by any column; filter by year, type, province and verdict) with the spreadsheet template, import (checked first, all or nothing) and export.
+import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { useAuth } from '../../auth/useAuth.js';
+import { useQueryClient } from '@tanstack/react-query';
+import { useApi, useAuth } from '../../auth/useAuth.js';
 import { ApiError } from '../../api/client.js';
+import { errorText } from '../../api/errorText.js';
+import { useAnalystDossiers } from '../../api/queries.js';
 import { useAnalystVersion } from '../../components/analyst/useAnalystVersion.js';
 import { VersionPicker } from '../../components/analyst/VersionPicker.js';
+import { FilterSelect, SearchBox, periodOptions, useDownload } from '../../components/analyst/Toolbar.js';
+import { columnsFor, DataTable } from '../../components/DataTable.js';
+import { QueryState } from '../../components/QueryState.js';
 import { fmt, outcomeLabel, statusClass, typeLabel } from '../../components/analyst/labels.js';
-import { analystApi, readPickedFile, saveBlob, type AnalystDossier, type ImportResult, type SheetIssue } from './analystApi.js';
+import { formatDate } from '../../model/format.js';
+import { analystApi, readPickedFile, type AnalystDossier, type ImportResult, type SheetIssue } from './analystApi.js';
 
 type Pending = { file: Awaited<ReturnType<typeof readPickedFile>>; preview: ImportResult } | null;
+const col = columnsFor<AnalystDossier>();
+/** The verdict a row is filtered and sorted by: its status, or "invalid" when the dossier does not pass the checks. */
+const verdictOf = (d: AnalystDossier) => (d.verdict.ok ? (d.verdict.status ?? 'undecided') : 'invalid');
+
+/** The import's refusal: each bad cell by sheet, row and column, the problem in words. */
+function ImportIssues({ issues }: { issues: SheetIssue[] }) {
+  const { t } = useTranslation();
+  return (
+    <div className="banner error" role="alert" data-testid="import-issues">
+      <strong>{t('analyst.dossiers.importRefused', { count: issues.length })}</strong>
+      <table className="grid compact">
+        <thead>
+          <tr>
+            <th>{t('analyst.dossiers.sheet')}</th>
+            <th>{t('analyst.dossiers.row')}</th>
+            <th>{t('analyst.dossiers.column')}</th>
+            <th>{t('analyst.dossiers.field')}</th>
+            <th>{t('analyst.dossiers.problem')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {issues.map((i, k) => (
+            <tr key={k} data-testid="import-issue" data-cell={`${i.column ?? ''}${i.row}`} data-code={i.code}>
+              <td>{i.sheet.replace(/ [A-Za-z ]+$/, '')}</td>
+              <td>{i.row}</td>
+              <td>{i.column ?? '—'}</td>
+              <td className="mono small">{i.field ?? ''}</td>
+              <td>{t(`analyst.sheetIssues.${i.code}`, { defaultValue: t(`issues.${i.code}`, { defaultValue: t('errors.issueOther', { code: i.code, where: i.field ?? '—' }) }) })}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
 
 export function DossiersPage() {
   const { t, i18n } = useTranslation();
-  const { api, can } = useAuth();
-  const token = api!.token;
+  const api = useApi();
+  const { can } = useAuth();
+  const qc = useQueryClient();
+  const lang = i18n.language;
   const v = useAnalystVersion();
-  const [period, setPeriod] = useState('');
-  const [list, setList] = useState<AnalystDossier[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const list = useAnalystDossiers(v.ref);
+  const [search, setSearch] = useState('');
+  const [filters, setFilters] = useState({ period: '', type: '', province: '', verdict: '' });
   const [issues, setIssues] = useState<SheetIssue[] | null>(null);
   const [pending, setPending] = useState<Pending>(null);
   const [done, setDone] = useState<ImportResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
+  const download = useDownload();
+  const rows = list.data ?? [];
 
-  const load = useCallback(async () => {
-    if (!v.ref) return;
-    try {
-      setList(await analystApi.dossiers(token, v.ref));
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, [token, v.ref]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const periods = [...new Set((list ?? []).map((d) => d.period).filter((p): p is number => p !== null))].sort();
-  const shown = (list ?? []).filter((d) => !period || String(d.period) === period);
-
-  async function pick(file: File) {
+  const importFailed = (e: unknown) => {
+    if (e instanceof ApiError && Array.isArray(e.body.cells)) setIssues(e.body.cells as SheetIssue[]);
+    else setError(errorText(e, t));
+  };
+  async function pickFile(file: File) {
     setIssues(null);
     setPending(null);
     setDone(null);
@@ -48,73 +84,123 @@ export function DossiersPage() {
     setBusy(true);
     try {
       const body = await readPickedFile(file);
-      const preview = await analystApi.importFile(token, v.ref!, body, true);
-      setPending({ file: body, preview });
+      setPending({ file: body, preview: await analystApi.importFile(api, v.ref!, body, true) });
     } catch (e) {
-      if (e instanceof ApiError && Array.isArray(e.body.cells)) setIssues(e.body.cells as SheetIssue[]);
-      else setError((e as Error).message);
+      importFailed(e);
     } finally {
       setBusy(false);
       if (fileRef.current) fileRef.current.value = '';
     }
   }
-
   async function confirmImport() {
     if (!pending) return;
     setBusy(true);
     try {
-      setDone(await analystApi.importFile(token, v.ref!, pending.file, false));
+      setDone(await analystApi.importFile(api, v.ref!, pending.file, false));
       setPending(null);
-      await load();
+      await qc.invalidateQueries({ queryKey: ['analysis'] });
     } catch (e) {
-      if (e instanceof ApiError && Array.isArray(e.body.cells)) setIssues(e.body.cells as SheetIssue[]);
-      else setError((e as Error).message);
+      importFailed(e);
     } finally {
       setBusy(false);
     }
   }
 
-  const download = async (p: Promise<{ blob: Blob; filename: string }>) => {
-    try {
-      const f = await p;
-      saveBlob(f.blob, f.filename);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
+  const columns = useMemo(
+    () => [
+      col.accessor((d) => d.cityName ?? d.id, {
+        id: 'city',
+        header: () => t('analyst.common.city'),
+        meta: { search: true },
+        cell: (c) => (
+          <>
+            {c.getValue()} <span className="id">{c.row.original.id}</span>
+          </>
+        ),
+      }),
+      col.accessor((d) => (d.period === null ? '' : String(d.period)), { id: 'period', header: () => t('analyst.common.period'), filterFn: 'equalsString' }),
+      col.accessor((d) => d.type ?? '', { id: 'type', header: () => t('analyst.common.type'), filterFn: 'equalsString', cell: (c) => typeLabel(v.ruleSet, c.getValue() || null, lang) }),
+      col.accessor((d) => d.province ?? '', { id: 'province', header: () => t('analyst.common.province'), filterFn: 'equalsString', cell: (c) => c.getValue() || '—' }),
+      col.accessor(verdictOf, {
+        id: 'verdict',
+        header: () => t('analyst.dossiers.verdict', { ref: v.ref ?? '' }),
+        filterFn: 'equalsString',
+        // Sorted by total within the verdict, so "sort by verdict" also ranks the cities.
+        sortFn: (a, b) => (verdictOf(a.original) === verdictOf(b.original) ? (a.original.verdict.total ?? -1) - (b.original.verdict.total ?? -1) : verdictOf(a.original) < verdictOf(b.original) ? -1 : 1),
+        meta: { cellProps: (d: AnalystDossier) => ({ 'data-testid': `verdict-${d.id}`, 'data-status': d.verdict.status ?? 'invalid' }) },
+        cell: (c) => {
+          const d = c.row.original;
+          return d.verdict.ok ? (
+            <>
+              <span className={`badge ${statusClass(d.verdict.status)}`}>{t(`analyst.status.${d.verdict.status}`)}</span> {outcomeLabel(v.ruleSet, d.verdict.title, lang)} · {fmt(d.verdict.total)}
+            </>
+          ) : (
+            <span className="badge bad">{t('analyst.status.invalid', { count: d.verdict.issues?.length ?? 0 })}</span>
+          );
+        },
+      }),
+      col.accessor((d) => d.verdict.total ?? -1, { id: 'total', header: () => t('analyst.compare.total'), cell: (c) => fmt(c.row.original.verdict.total) }),
+      col.accessor((d) => d.lastEvaluation?.createdAt ?? '', {
+        id: 'lastEvaluation',
+        header: () => t('analyst.dossiers.lastEvaluation'),
+        meta: { className: 'small' },
+        cell: (c) => {
+          const e = c.row.original.lastEvaluation;
+          return e ? (
+            <>
+              {e.ref} · {t(`analyst.status.${e.status}`)} · {fmt(e.total)} <span className="muted">{formatDate(e.createdAt, lang)}</span>
+            </>
+          ) : (
+            <span className="muted">—</span>
+          );
+        },
+      }),
+      col.display({
+        id: 'actions',
+        header: () => '',
+        meta: { className: 'row-actions' },
+        cell: (c) => (
+          <>
+            <Link href={`~/analyst/report/${encodeURIComponent(c.row.original.id)}`} className="button" data-testid={`report-${c.row.original.id}`}>
+              {t('analyst.dossiers.report')}
+            </Link>
+            {can('analyst') && (
+              <Link href={`~/analyst/dossiers/${encodeURIComponent(c.row.original.id)}/edit`} className="button" data-testid={`edit-${c.row.original.id}`}>
+                {t('analyst.dossiers.edit')}
+              </Link>
+            )}
+          </>
+        ),
+      }),
+    ],
+    [t, lang, v.ruleSet, v.ref, can],
+  );
+
+  const distinct = (f: (d: AnalystDossier) => string | null) => [...new Set(rows.map(f).filter((x): x is string => !!x))].sort();
+  const setFilter = (k: keyof typeof filters) => (value: string) => setFilters((f) => ({ ...f, [k]: value }));
+  const period = filters.period ? Number(filters.period) : undefined;
 
   return (
     <div className="page-pad analyst-page">
       <h1>{t('analyst.dossiers.title')}</h1>
       <p className="hint">{t('analyst.dossiers.hint')}</p>
       <div className="toolbar">
-        <VersionPicker value={v.ref} refs={v.refs} onChange={v.setRef} />
-        <label className="inline-field">
-          <span>{t('analyst.common.period')}</span>
-          <select value={period} onChange={(e) => setPeriod(e.target.value)} data-testid="period-filter">
-            <option value="">{t('analyst.common.allPeriods')}</option>
-            {periods.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
+        <VersionPicker value={v.ref} refs={v.refs} inForce={v.inForce} onChange={v.setRef} />
         <span className="spacer" />
-        <button type="button" onClick={() => download(analystApi.template(token, v.ref!))} disabled={!v.ref} data-testid="download-template">
+        <button type="button" onClick={() => download.run(() => analystApi.template(api, v.ref!))} disabled={!v.ref} data-testid="download-template">
           {t('analyst.dossiers.template')}
         </button>
-        <button type="button" onClick={() => download(analystApi.exportDossiers(token, v.ref!, 'xlsx', period ? Number(period) : undefined))} disabled={!v.ref} data-testid="export-xlsx">
+        <button type="button" onClick={() => download.run(() => analystApi.exportDossiers(api, v.ref!, 'xlsx', period))} disabled={!v.ref} data-testid="export-xlsx">
           {t('analyst.dossiers.exportXlsx')}
         </button>
-        <button type="button" onClick={() => download(analystApi.exportDossiers(token, v.ref!, 'csv', period ? Number(period) : undefined))} disabled={!v.ref} data-testid="export-csv">
+        <button type="button" onClick={() => download.run(() => analystApi.exportDossiers(api, v.ref!, 'csv', period))} disabled={!v.ref} data-testid="export-csv">
           {t('analyst.dossiers.exportCsv')}
         </button>
         {can('analyst') && (
           <>
             <label className="button primary" data-testid="import-label">
               {t('analyst.dossiers.import')}
-              <input ref={fileRef} type="file" accept=".xlsx,.csv" className="sr-only" data-testid="import-file" onChange={(e) => e.target.files?.[0] && pick(e.target.files[0])} disabled={busy || !v.ref} />
+              <input ref={fileRef} type="file" accept=".xlsx,.csv" className="sr-only" data-testid="import-file" onChange={(e) => e.target.files?.[0] && pickFile(e.target.files[0])} disabled={busy || !v.ref} />
             </label>
             <Link href="~/analyst/dossiers/new" className="button" data-testid="new-dossier">
               {t('analyst.dossiers.new')}
@@ -122,46 +208,30 @@ export function DossiersPage() {
           </>
         )}
       </div>
-      {error && <p className="field-error">{error}</p>}
+      <div className="toolbar filters" data-testid="dossier-filters">
+        <SearchBox value={search} onChange={setSearch} placeholder={t('analyst.dossiers.search')} testId="dossier-search" />
+        <FilterSelect label={t('analyst.common.period')} value={filters.period} options={periodOptions(rows)} onChange={setFilter('period')} testId="period-filter" all={t('analyst.common.allPeriods')} />
+        <FilterSelect label={t('analyst.common.type')} value={filters.type} options={distinct((d) => d.type).map((x) => ({ value: x, label: typeLabel(v.ruleSet, x, lang) }))} onChange={setFilter('type')} testId="type-filter" all={t('analyst.common.all')} />
+        <FilterSelect label={t('analyst.common.province')} value={filters.province} options={distinct((d) => d.province).map((x) => ({ value: x, label: x }))} onChange={setFilter('province')} testId="province-filter" all={t('analyst.common.all')} />
+        <FilterSelect
+          label={t('analyst.dossiers.verdictFilter')}
+          value={filters.verdict}
+          options={['passed', 'failed', 'undecided', 'invalid'].map((x) => ({ value: x, label: t(`analyst.verdictFilter.${x}`) }))}
+          onChange={setFilter('verdict')}
+          testId="verdict-filter"
+          all={t('analyst.common.all')}
+        />
+      </div>
+      {(error || download.error) && <p className="field-error" role="alert">{error ?? download.error}</p>}
       {busy && <p className="muted">{t('common.loading')}</p>}
-
-      {issues && (
-        <div className="banner error" role="alert" data-testid="import-issues">
-          <strong>{t('analyst.dossiers.importRefused', { count: issues.length })}</strong>
-          <table className="grid compact">
-            <thead>
-              <tr>
-                <th>{t('analyst.dossiers.sheet')}</th>
-                <th>{t('analyst.dossiers.row')}</th>
-                <th>{t('analyst.dossiers.column')}</th>
-                <th>{t('analyst.dossiers.field')}</th>
-                <th>{t('analyst.dossiers.problem')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {issues.map((i, k) => (
-                <tr key={k} data-testid="import-issue" data-cell={`${i.column ?? ''}${i.row}`} data-code={i.code}>
-                  <td>{i.sheet}</td>
-                  <td>{i.row}</td>
-                  <td>{i.column ?? '—'}</td>
-                  <td className="mono small">{i.field ?? ''}</td>
-                  <td>
-                    <span className="kind-tag">{i.code}</span> {i.message}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-
+      {issues && <ImportIssues issues={issues} />}
       {pending && (
         <div className="banner info" data-testid="import-preview">
           <strong>{t('analyst.dossiers.previewTitle', { file: pending.file.filename, count: pending.preview.dossiers.length })}</strong>
           <ul className="small">
             {pending.preview.dossiers.map((d) => (
               <li key={d.id} data-testid={`import-row-${d.id}`}>
-                {t(`analyst.dossiers.action.${d.action}`)} · {d.id} ({d.sheet} {t('analyst.dossiers.row')} {d.row})
+                {t(`analyst.dossiers.action.${d.action}`)} · {d.id} ({t('analyst.dossiers.rowAt', { row: d.row })})
               </li>
             ))}
           </ul>
@@ -184,63 +254,9 @@ export function DossiersPage() {
           })}
         </div>
       )}
-
-      {list && (
-        <table className="grid" data-testid="dossier-table">
-          <thead>
-            <tr>
-              <th>{t('analyst.common.city')}</th>
-              <th>{t('analyst.common.period')}</th>
-              <th>{t('analyst.common.type')}</th>
-              <th>{t('analyst.dossiers.verdict', { ref: v.ref ?? '' })}</th>
-              <th>{t('analyst.dossiers.lastEvaluation')}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((d) => (
-              <tr key={d.id} data-testid={`dossier-row-${d.id}`}>
-                <td>
-                  {d.cityName ?? '—'} <span className="id">{d.id}</span>
-                </td>
-                <td>{d.period ?? '—'}</td>
-                <td>{typeLabel(v.ruleSet, d.type, i18n.language)}</td>
-                <td data-testid={`verdict-${d.id}`} data-status={d.verdict.status ?? 'invalid'}>
-                  {d.verdict.ok ? (
-                    <>
-                      <span className={`badge ${statusClass(d.verdict.status)}`}>{t(`analyst.status.${d.verdict.status}`)}</span> {outcomeLabel(v.ruleSet, d.verdict.title, i18n.language)} · {fmt(d.verdict.total)}
-                    </>
-                  ) : (
-                    <span className="badge bad" title={(d.verdict.issues ?? []).map((i) => i.message).join('\n')}>
-                      {t('analyst.status.invalid', { count: d.verdict.issues?.length ?? 0 })}
-                    </span>
-                  )}
-                </td>
-                <td className="small">
-                  {d.lastEvaluation ? (
-                    <>
-                      {d.lastEvaluation.ref} · {t(`analyst.status.${d.lastEvaluation.status}`)} · {fmt(d.lastEvaluation.total)}
-                      <span className="muted"> {new Date(d.lastEvaluation.createdAt).toLocaleDateString(i18n.language)}</span>
-                    </>
-                  ) : (
-                    <span className="muted">—</span>
-                  )}
-                </td>
-                <td className="row-actions">
-                  <Link href={`~/analyst/report/${encodeURIComponent(d.id)}`} className="button" data-testid={`report-${d.id}`}>
-                    {t('analyst.dossiers.report')}
-                  </Link>
-                  {can('analyst') && (
-                    <Link href={`~/analyst/dossiers/${encodeURIComponent(d.id)}/edit`} className="button" data-testid={`edit-${d.id}`}>
-                      {t('analyst.dossiers.edit')}
-                    </Link>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <QueryState query={list}>
+        <DataTable columns={columns} data={rows} testId="dossier-table" rowId={(d) => d.id} rowTestId="dossier-row-" search={search} filters={filters} empty={t('analyst.dossiers.noMatch')} />
+      </QueryState>
     </div>
   );
 }

@@ -1,15 +1,19 @@
-// The evaluation report of one city: verdict and title, gates checklist, indicator radar and table, bonus waterfall, opinions and gap with clause texts, provenance; printable (A4) and exportable as JSON.
-import { useEffect, useMemo, useState } from 'react';
+// The evaluation report of one city: verdict and title, gates checklist, indicator radar and table, bonus waterfall, opinions and gap with clause texts, provenance; printable (A4) and exportable as JSON. Viewing reuses a stored evaluation or evaluates without storing; "store evaluation" makes the decision record.
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useApi, useAuth } from '../../auth/useAuth.js';
 import { pick } from '../../i18n/i18n.js';
-import { useClauses } from '../../hooks/useClauses.js';
+import { keys, useClauseList, useReport } from '../../api/queries.js';
+import { errorText } from '../../api/errorText.js';
 import { EChart } from '../../components/analyst/EChart.js';
 import { useAnalystVersion } from '../../components/analyst/useAnalystVersion.js';
 import { VersionPicker } from '../../components/analyst/VersionPicker.js';
+import { QueryState } from '../../components/QueryState.js';
 import { fmt, outcomeLabel, statusClass, typeLabel } from '../../components/analyst/labels.js';
-import { analystApi, saveBlob, type EvaluationRecord } from './analystApi.js';
+import { formatDateTime } from '../../model/format.js';
+import { analystApi, saveBlob } from './analystApi.js';
 import { citedClauses, gateRows, indicatorRows, waterfall } from './reportData.js';
 
 const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'boolean' ? (v ? '✓' : '✗') : typeof v === 'number' ? fmt(v) : String(v));
@@ -18,26 +22,17 @@ export function ReportPage({ dossierId }: { dossierId: string }) {
   const { t, i18n } = useTranslation();
   const api = useApi();
   const { can } = useAuth();
+  const qc = useQueryClient();
   const lang = i18n.language;
   const v = useAnalystVersion();
-  const [rec, setRec] = useState<EvaluationRecord | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const clauses = useClauses(api, v.ruleSet?.policy);
-
-  useEffect(() => {
-    if (!v.ref) return;
-    setRec(null);
-    setError(null);
-    // Analysts evaluate now (stored as a decision record); viewers read the newest stored record.
-    const load = can('analyst')
-      ? analystApi.evaluate(api.token, v.ref, dossierId)
-      : analystApi.latestEvaluation(api.token, v.ref, dossierId).then((r) => {
-          if (!r) throw new Error(t('analyst.report.noRecord'));
-          return r;
-        });
-    load.then(setRec, (e) => setError(e.message));
-  }, [api, v.ref, dossierId]); // eslint-disable-line react-hooks/exhaustive-deps
-
+  const report = useReport(v.ref, dossierId);
+  const clauseList = useClauseList(v.ruleSet?.policy);
+  const clauses = useMemo(() => ({ byId: new Map((clauseList.data ?? []).map((c) => [c.id, c])) }), [clauseList.data]);
+  const store = useMutation({
+    mutationFn: () => analystApi.evaluate(api, v.ref!, dossierId),
+    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: keys.report(v.ref!, dossierId) }), qc.invalidateQueries({ queryKey: ['analysis', 'dossiers'] })]),
+  });
+  const rec = report.data ?? null;
   const e = rec?.result ?? null;
   const factName = (id: string) => {
     const f = v.ruleSet?.facts.find((x) => x.id === id) ?? v.ruleSet?.derived.find((x) => x.id === id);
@@ -97,15 +92,29 @@ export function ReportPage({ dossierId }: { dossierId: string }) {
 
   function exportJson() {
     if (!rec) return;
-    saveBlob(new Blob([JSON.stringify({ record: { id: rec.id, createdAt: rec.createdAt, ruleSetId: rec.ruleSetId, version: rec.version, contentHash: rec.contentHash, dossierId: rec.dossierId, dossierRevision: rec.dossierRevision }, evaluation: rec.result }, null, 2)], { type: 'application/json' }), `report-${dossierId}-${rec.ruleSetId}@${rec.version}.json`);
+    const record = rec.record ? { id: rec.record.id, createdAt: rec.record.createdAt } : null;
+    saveBlob(
+      new Blob([JSON.stringify({ record, ruleSetId: rec.ruleSetId, version: rec.version, contentHash: rec.contentHash, dossierId: rec.dossierId, dossierRevision: rec.dossierRevision, dossierHash: rec.dossierHash, evaluation: rec.result }, null, 2)], { type: 'application/json' }),
+      `report-${dossierId}-${rec.ruleSetId}@${rec.version}.json`,
+    );
   }
 
   return (
     <div className="page-pad analyst-page report" data-testid="report">
       <div className="toolbar no-print">
         <Link href="~/analyst/dossiers">← {t('analyst.nav.dossiers')}</Link>
-        <VersionPicker value={v.ref} refs={v.refs} onChange={v.setRef} />
+        <VersionPicker value={v.ref} refs={v.refs} inForce={v.inForce} onChange={v.setRef} />
         <span className="spacer" />
+        {rec && (
+          <span className={`badge ${rec.record ? 'ok' : 'warn'}`} data-testid="record-state" data-stored={rec.record ? 'true' : 'false'}>
+            {rec.record ? t('analyst.report.storedAs', { id: rec.record.id, at: formatDateTime(rec.record.createdAt, lang) }) : t('analyst.report.notStored')}
+          </span>
+        )}
+        {can('analyst') && rec && !rec.record && (
+          <button type="button" onClick={() => store.mutate()} disabled={store.isPending} data-testid="store-evaluation" title={t('analyst.report.storeHint')}>
+            {t('analyst.report.store')}
+          </button>
+        )}
         <button type="button" onClick={() => window.print()} disabled={!e} data-testid="print-report">
           {t('analyst.report.print')}
         </button>
@@ -113,8 +122,8 @@ export function ReportPage({ dossierId }: { dossierId: string }) {
           {t('analyst.report.exportJson')}
         </button>
       </div>
-      {error && <p className="field-error">{error}</p>}
-      {!e && !error && <p className="muted">{t('common.loading')}</p>}
+      {store.error && <p className="field-error" role="alert">{errorText(store.error, t)}</p>}
+      <QueryState query={report}>{null}</QueryState>
       {e && wf && (
         <>
           <header className="report-head">
@@ -251,7 +260,7 @@ export function ReportPage({ dossierId }: { dossierId: string }) {
           <section className="card" aria-labelledby="op-h">
             <h2 id="op-h">{t('analyst.report.opinions')}</h2>
             {e.gapToPass && (
-              <p className="banner error" data-testid="gap-to-pass">
+              <p className="banner error gap" data-testid="gap-to-pass">
                 {pick(e.gapToPass.text, lang)}
               </p>
             )}
@@ -307,9 +316,7 @@ export function ReportPage({ dossierId }: { dossierId: string }) {
               <dt>{t('analyst.report.engine')}</dt>
               <dd>{e.provenance.engineVersion}</dd>
               <dt>{t('analyst.report.record')}</dt>
-              <dd>
-                {rec!.id} · {e.provenance.evaluatedAt ?? ''}
-              </dd>
+              <dd data-testid="provenance-record">{rec!.record ? `${rec!.record.id} · ${formatDateTime(rec!.record.createdAt, lang)}` : t('analyst.report.notStored')}</dd>
             </dl>
           </section>
         </>

@@ -1,15 +1,16 @@
 // Sensitivity: sweep one parameter (or flip each interpretation) over the chosen dossiers in a Web Worker running the engine's fast path; a step chart of how many pass and a table of which cities flip where.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useApi } from '../../auth/useAuth.js';
 import { pick } from '../../i18n/i18n.js';
+import { useAnalystDossiers } from '../../api/queries.js';
+import { unitLabel } from '../../components/analyst/labels.js';
+import { checkSweep, type SweepField } from './sweepInput.js';
 import { EChart } from '../../components/analyst/EChart.js';
 import { useAnalystVersion } from '../../components/analyst/useAnalystVersion.js';
 import { VersionPicker } from '../../components/analyst/VersionPicker.js';
 import { fmt } from '../../components/analyst/labels.js';
 import SensitivityWorker from '../../workers/sensitivity.worker.ts?worker';
-import { range, type SensitivityReply, type SensitivityRequest } from '../../workers/sensitivityProtocol.js';
-import { analystApi, type AnalystDossier } from './analystApi.js';
+import type { SensitivityReply, SensitivityRequest } from '../../workers/sensitivityProtocol.js';
 
 type Sweep = Extract<SensitivityReply, { kind: 'sweep' }>;
 type Flips = Extract<SensitivityReply, { kind: 'flips' }>;
@@ -23,10 +24,9 @@ function outcomeText(key: string, outcomes: { id: string; label: { zh: string; e
 
 export function SensitivityPage() {
   const { t, i18n } = useTranslation();
-  const api = useApi();
   const lang = i18n.language;
   const v = useAnalystVersion();
-  const [dossiers, setDossiers] = useState<AnalystDossier[] | null>(null);
+  const dossiers = useAnalystDossiers(v.ref, true).data ?? null;
   const [period, setPeriod] = useState('');
   const [parameter, setParameter] = useState('revenueThreshold');
   const [from, setFrom] = useState('500');
@@ -44,10 +44,6 @@ export function SensitivityPage() {
   const [lastBeats, setLastBeats] = useState(0);
   const seq = useRef(0);
 
-  useEffect(() => {
-    if (!v.ref) return;
-    analystApi.dossiers(api.token, v.ref, { full: true }).then(setDossiers, (e) => setError(e.message));
-  }, [api, v.ref]);
   useEffect(() => {
     const w = new SensitivityWorker();
     worker.current = w;
@@ -77,17 +73,26 @@ export function SensitivityPage() {
   const periods = [...new Set((dossiers ?? []).map((d) => d.period).filter((p): p is number => p !== null))].sort();
   const chosen = (dossiers ?? []).filter((d) => (!period || String(d.period) === period) && d.verdict.ok && d.dossier);
 
+  const checked = checkSweep({ from, to, steps, scale }, { min: param?.min, max: param?.max });
+  const problem = (field: SweepField) => (checked.ok ? null : (checked.problems.find((p) => p.field === field) ?? null));
+  const fieldError = (field: SweepField) => {
+    const p = problem(field);
+    return p ? (
+      <span className="field-error" role="alert" data-testid={`sweep-error-${field}`} data-key={p.key}>
+        {t(`analyst.sensitivity.errors.${p.key}`, p.values ?? {})}
+      </span>
+    ) : null;
+  };
+
   function start(kind: 'sweep' | 'flips') {
     if (!v.ruleSet || !worker.current) return;
     setError(null);
+    if (kind === 'sweep' && !checked.ok) return;
     const id = ++seq.current;
-    const base = { id, ruleSet: v.ruleSet, dossiers: chosen.map((d) => d.dossier), replicateTo: scale ? Number(scale) : 0 };
+    const base = { id, ruleSet: v.ruleSet, dossiers: chosen.map((d) => d.dossier), replicateTo: checked.ok ? checked.copies : 0 };
     let req: SensitivityRequest;
-    if (kind === 'sweep') {
-      const values = range(Number(from), Number(to), Math.max(2, Number(steps)));
-      if (values.some((x) => !Number.isFinite(x))) return setError(t('analyst.sensitivity.badRange'));
-      req = { ...base, kind: 'sweep', parameter, values };
-    } else req = { ...base, kind: 'flips' };
+    if (kind === 'sweep' && checked.ok) req = { ...base, kind: 'sweep', parameter, values: checked.values };
+    else req = { ...base, kind: 'flips' };
     setRunning(kind);
     setTicks(0);
     beats.current = 0;
@@ -103,7 +108,7 @@ export function SensitivityPage() {
       color: ['#1d5fa3', '#1f8a4c', '#d97706', '#7c3aed'],
       tooltip: { trigger: 'axis' as const },
       legend: { top: 0, data: [t('analyst.sensitivity.passing'), ...tiers.map((o) => pick(o.label, lang))] },
-      xAxis: { type: 'value' as const, name: r.unit ?? '', min: Number(r.points[0]?.value), max: Number(r.points.at(-1)?.value) },
+      xAxis: { type: 'value' as const, name: unitLabel(r.unit, t), min: Number(r.points[0]?.value), max: Number(r.points.at(-1)?.value) },
       yAxis: { type: 'value' as const, name: t('analyst.sensitivity.cities'), minInterval: 1 },
       series: [
         {
@@ -137,7 +142,7 @@ export function SensitivityPage() {
       <p className="hint">{t('analyst.sensitivity.hint')}</p>
       <section className="card">
         <div className="toolbar">
-          <VersionPicker value={v.ref} refs={v.refs} onChange={v.setRef} />
+          <VersionPicker value={v.ref} refs={v.refs} inForce={v.inForce} onChange={v.setRef} />
           <label className="inline-field">
             <span>{t('analyst.common.period')}</span>
             <select value={period} onChange={(e) => setPeriod(e.target.value)} data-testid="sweep-period">
@@ -168,31 +173,36 @@ export function SensitivityPage() {
             >
               {numeric.map((p) => (
                 <option key={p.id} value={p.id}>
-                  {pick(p.label, lang)} ({p.id}){p.unit ? ` · ${p.unit}` : ''}
+                  {pick(p.label, lang)}
+                  {p.unit ? ` · ${unitLabel(p.unit, t)}` : ''}
                 </option>
               ))}
             </select>
           </label>
-          {param && <span className="muted small">{t('analyst.sensitivity.current', { value: String(param.value), unit: param.unit ?? '' })}</span>}
+          {param && <span className="muted small">{t('analyst.sensitivity.current', { value: String(param.value), unit: unitLabel(param.unit, t) })}</span>}
         </div>
         <div className="toolbar">
           <label className="inline-field">
             <span>{t('analyst.sensitivity.from')}</span>
-            <input value={from} onChange={(e) => setFrom(e.target.value)} className="narrow" data-testid="sweep-from" />
+            <input value={from} onChange={(e) => setFrom(e.target.value)} className={`narrow ${problem('from') ? 'invalid' : ''}`} aria-invalid={!!problem('from')} data-testid="sweep-from" />
+            {fieldError('from')}
           </label>
           <label className="inline-field">
             <span>{t('analyst.sensitivity.to')}</span>
-            <input value={to} onChange={(e) => setTo(e.target.value)} className="narrow" data-testid="sweep-to" />
+            <input value={to} onChange={(e) => setTo(e.target.value)} className={`narrow ${problem('to') ? 'invalid' : ''}`} aria-invalid={!!problem('to')} data-testid="sweep-to" />
+            {fieldError('to')}
           </label>
           <label className="inline-field">
             <span>{t('analyst.sensitivity.steps')}</span>
-            <input value={steps} onChange={(e) => setSteps(e.target.value)} className="narrow" data-testid="sweep-steps" />
+            <input value={steps} onChange={(e) => setSteps(e.target.value)} className={`narrow ${problem('steps') ? 'invalid' : ''}`} aria-invalid={!!problem('steps')} data-testid="sweep-steps" />
+            {fieldError('steps')}
           </label>
           <label className="inline-field" title={t('analyst.sensitivity.scaleHelp')}>
             <span>{t('analyst.sensitivity.scale')}</span>
-            <input value={scale} onChange={(e) => setScale(e.target.value)} className="narrow" placeholder="—" data-testid="sweep-scale" />
+            <input value={scale} onChange={(e) => setScale(e.target.value)} className={`narrow ${problem('scale') ? 'invalid' : ''}`} aria-invalid={!!problem('scale')} placeholder="—" data-testid="sweep-scale" />
+            {fieldError('scale')}
           </label>
-          <button type="button" className="primary" onClick={() => start('sweep')} disabled={!!running || !chosen.length} data-testid="run-sweep">
+          <button type="button" className="primary" onClick={() => start('sweep')} disabled={!!running || !chosen.length || !checked.ok} data-testid="run-sweep">
             {t('analyst.sensitivity.run')}
           </button>
           <button type="button" onClick={() => start('flips')} disabled={!!running || !chosen.length} data-testid="run-flips">
@@ -210,7 +220,7 @@ export function SensitivityPage() {
       {sweep && chart && (
         <section className="card" data-testid="sweep-result">
           <h2>
-            {pick(sweep.result.label, lang)} · {sweep.result.parameter}
+            {pick(sweep.result.label, lang)}
           </h2>
           <p className="small" data-testid="sweep-timing" data-ms={Math.round(sweep.elapsedMs)} data-dossiers={sweep.dossiers} data-values={sweep.values} data-heartbeats={lastBeats}>
             {t('analyst.sensitivity.timing', { dossiers: sweep.dossiers, values: sweep.values, ms: Math.round(sweep.elapsedMs) })}
@@ -232,7 +242,7 @@ export function SensitivityPage() {
                 {changes.map((p) => (
                   <tr key={String(p.value)} data-testid={`sweep-point-${p.value}`}>
                     <td>
-                      {fmt(Number(p.value))} {sweep.result.unit ?? ''}
+                      {fmt(Number(p.value))} {unitLabel(sweep.result.unit, t)}
                     </td>
                     <td>{p.passed}</td>
                     {tiers.map((o) => (
@@ -259,7 +269,7 @@ export function SensitivityPage() {
                   <td>
                     {f.changes.map((c, k) => (
                       <div key={k}>
-                        {t('analyst.sensitivity.at', { value: fmt(Number(c.at)), unit: sweep.result.unit ?? '' })}: {outcomeText(c.from, outcomes, lang, t)} → {outcomeText(c.to, outcomes, lang, t)}
+                        {t('analyst.sensitivity.at', { value: fmt(Number(c.at)), unit: unitLabel(sweep.result.unit, t) })}: {outcomeText(c.from, outcomes, lang, t)} → {outcomeText(c.to, outcomes, lang, t)}
                       </div>
                     ))}
                   </td>
