@@ -67,6 +67,8 @@ export interface E2EServer {
   url: string;
   adminToken: string;
   dataDir: string;
+  /** The store behind the server, for tests that must reach past the API (a tampered audit log). */
+  repo: Awaited<ReturnType<typeof openLowdbRepository>>;
   close(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export async function startServer(): Promise<E2EServer> {
     url: `http://127.0.0.1:${port}`,
     adminToken: seeded.adminToken,
     dataDir,
+    repo,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
@@ -108,9 +111,9 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** Writes a screenshot of the page to test-results/screenshots/<name>.png. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: opts.fullPage ?? false });
 }
 
 /** Signs in through the sign-in form. */

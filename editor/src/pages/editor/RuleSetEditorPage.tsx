@@ -1,5 +1,5 @@
 // The rule-set editor: a draft (editable, autosaved) or a published version (read-only), in section tabs or JSON, with clause text, problems and live preview beside it.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearch } from 'wouter';
 import { RuleSet, type Issue } from '../../../../engine/index.js';
@@ -18,13 +18,23 @@ import { BonusSection } from '../../sections/BonusSection.js';
 import { ConditionsSection } from '../../sections/ConditionsSection.js';
 import { InterpretationsSection } from '../../sections/InterpretationsSection.js';
 import { OutcomeSection } from '../../sections/OutcomeSection.js';
-import { JsonSection } from '../../sections/JsonSection.js';
 import { ClausePanel } from '../../panels/ClausePanel.js';
 import { ProblemsPanel } from '../../panels/ProblemsPanel.js';
 import { PreviewPanel } from '../../panels/PreviewPanel.js';
 import { PublishDialog } from '../../panels/PublishDialog.js';
 import { pick } from '../../i18n/i18n.js';
 import { ErrorBoundary } from '../../components/ErrorBoundary.js';
+
+const LazyJsonSection = lazy(() => import('../../sections/JsonSection.js').then((m) => ({ default: m.JsonSection })));
+/** Monaco (several MB) loads only when the JSON tab opens, so the form sections are usable first. */
+function JsonSection() {
+  const { t } = useTranslation();
+  return (
+    <Suspense fallback={<p className="muted">{t('common.loading')}</p>}>
+      <LazyJsonSection />
+    </Suspense>
+  );
+}
 
 const VIEWS: Record<SectionId, () => React.JSX.Element | null> = {
   parameters: ParametersSection,
