@@ -17,6 +17,23 @@ export interface RuleSetChange {
 const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
 const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? canonicalJson(v) : String(v));
 
+/** The rule set's own fields in words, so a change says 基于 (based on) rather than basedOn. */
+const META: Record<string, I18nText> = {
+  id: { zh: '规则集编号', en: 'Rule-set id' },
+  title: { zh: '标题', en: 'Title' },
+  description: { zh: '说明', en: 'Description' },
+  effectiveFrom: { zh: '生效日期', en: 'In force from' },
+  effectiveTo: { zh: '失效日期', en: 'In force until' },
+  policy: { zh: '政策依据', en: 'Policy' },
+  numeric: { zh: '计算规则', en: 'Arithmetic' },
+  subject: { zh: '评价对象', en: 'Subject' },
+  basedOn: { zh: '基于', en: 'Based on' },
+};
+/** A version reference {id, version} as "sfc-2017@1"; none as "—". */
+const ref = (v: unknown) => (v && typeof v === 'object' && 'id' in v && 'version' in v ? `${(v as { id: string }).id}@${(v as { version: number }).version}` : show(v));
+/** An interpretation option by its label (the id only when the option is unknown). */
+const optionLabel = (it: { options: { id: string; label: I18nText }[] }, id: string, lang: 'zh' | 'en') => it.options.find((o) => o.id === id)?.label[lang] ?? id;
+
 /** Lists what changed from version `a` to version `b`, in domain terms. */
 export function diffRuleSets(a: RuleSet, b: RuleSet): RuleSetChange[] {
   const out: RuleSetChange[] = [];
@@ -32,7 +49,11 @@ export function diffRuleSets(a: RuleSet, b: RuleSet): RuleSetChange[] {
   };
 
   for (const k of ['id', 'title', 'description', 'effectiveFrom', 'effectiveTo', 'policy', 'numeric', 'subject', 'basedOn'] as const)
-    if (!same(a[k], b[k])) push({ kind: 'meta', change: 'changed', id: k, path: [k], before: a[k], after: b[k] });
+    if (!same(a[k], b[k])) {
+      const word = META[k];
+      const v = (x: unknown) => (k === 'basedOn' ? ref(x) : show(x));
+      push({ kind: 'meta', change: 'changed', id: k, path: [k], before: a[k], after: b[k], text: { zh: `${word.zh}：${v(a[k])} → ${v(b[k])}`, en: `${word.en}: ${v(a[k])} → ${v(b[k])}` } });
+    }
 
   byId(a.outcomes, b.outcomes, 'outcome', ['outcomes']);
   byId(a.parameters, b.parameters, 'parameter', ['parameters'], (x, y, path) => {
@@ -42,7 +63,7 @@ export function diffRuleSets(a: RuleSet, b: RuleSet): RuleSetChange[] {
   });
   byId(a.interpretations, b.interpretations, 'interpretation', ['interpretations'], (x, y, path) => {
     if (x.chosen !== y.chosen)
-      push({ kind: 'interpretation', change: 'changed', id: x.id, path: [...path, 'chosen'], field: 'chosen', before: x.chosen, after: y.chosen, text: { zh: `解读 ${x.question.zh}：${x.chosen} → ${y.chosen}`, en: `interpretation ${x.question.en}: ${x.chosen} → ${y.chosen}` } });
+      push({ kind: 'interpretation', change: 'changed', id: x.id, path: [...path, 'chosen'], field: 'chosen', before: x.chosen, after: y.chosen, text: { zh: `解读 ${x.question.zh}：${optionLabel(x, x.chosen, 'zh')} → ${optionLabel(y, y.chosen, 'zh')}`, en: `interpretation ${x.question.en}: ${optionLabel(x, x.chosen, 'en')} → ${optionLabel(y, y.chosen, 'en')}` } });
     fields(x, y, ['question', 'cites', 'options', 'rationale'], 'interpretation', x.id, path);
   });
   byId(a.facts, b.facts, 'fact', ['facts'], (x, y, path) => fields(x, y, ['type', 'required', 'min', 'max', 'unit', 'values', 'discretionary', 'item', 'label', 'cites', 'help'], 'fact', x.id, path));

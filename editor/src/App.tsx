@@ -56,6 +56,24 @@ const NAV: { group: string | null; entries: NavEntry[] }[] = [
   },
 ];
 
+/** The pages loaded on demand: path, least role, what to render with the path's parameters. */
+const ROUTES: { path: string; role: Role; render(p: Record<string, string>): ReactNode }[] = [
+  { path: '/drafts/:id', role: 'viewer', render: (p) => <RuleSetEditorPage key={p.id} draftId={p.id} /> },
+  {
+    path: '/rulesets/:id/versions/:version',
+    role: 'viewer',
+    render: (p) => (
+      <>
+        <PublishedBanner />
+        <RuleSetEditorPage key={`${p.id}@${p.version}`} ruleSetId={p.id} version={Number(p.version)} />
+      </>
+    ),
+  },
+  { path: '/compare', role: 'viewer', render: () => <ComparePage /> },
+  { path: '/admin/tokens', role: 'admin', render: () => <TokensPage /> },
+  { path: '/admin/audit', role: 'admin', render: () => <AuditPage /> },
+];
+
 function PublishedBanner() {
   const { t } = useTranslation();
   const search = useSearch();
@@ -130,7 +148,7 @@ export function App() {
         <div className="nav-foot">
           {langSwitch}
           <div className="who small nav-text">
-            {me.name} · {t(`roles.${me.role}`)}
+            <span className="user-name">{me.name}</span> · {t(`roles.${me.role}`)}
           </div>
           <button type="button" className="link small" onClick={signOut} data-testid="sign-out" title={t('signin.signOut')}>
             <span className="nav-icon" aria-hidden>
@@ -144,46 +162,15 @@ export function App() {
         <Switch>
           <Route path="/">{() => <LibraryPage />}</Route>
           <Route path="/drafts">{() => <DraftsPage />}</Route>
-          <Route path="/drafts/:id">
-            {(p) => (
-              <Page role="viewer">
-                <RuleSetEditorPage key={p.id} draftId={p.id} />
-              </Page>
-            )}
-          </Route>
-          <Route path="/rulesets/:id/versions/:version">
-            {(p) => (
-              <Page role="viewer">
-                <PublishedBanner />
-                <RuleSetEditorPage key={`${p.id}@${p.version}`} ruleSetId={p.id} version={Number(p.version)} />
-              </Page>
-            )}
-          </Route>
-          <Route path="/compare">
-            {() => (
-              <Page role="viewer">
-                <ComparePage />
-              </Page>
-            )}
-          </Route>
+          {ROUTES.map((r) => (
+            <Route key={r.path} path={r.path}>
+              {(p: Record<string, string>) => <Page role={r.role}>{r.render(p)}</Page>}
+            </Route>
+          ))}
           <Route path="/analyst" nest>
             <Page role="viewer">
               <AnalystRoutes />
             </Page>
-          </Route>
-          <Route path="/admin/tokens">
-            {() => (
-              <Page role="admin">
-                <TokensPage />
-              </Page>
-            )}
-          </Route>
-          <Route path="/admin/audit">
-            {() => (
-              <Page role="admin">
-                <AuditPage />
-              </Page>
-            )}
           </Route>
           <Route>{() => <p className="page-pad">{t('common.notFound')}</p>}</Route>
         </Switch>

@@ -9,6 +9,7 @@ import { errorText } from '../../api/errorText.js';
 import { pick } from '../../i18n/i18n.js';
 import { columnsFor, DataTable } from '../../components/DataTable.js';
 import { QueryState } from '../../components/QueryState.js';
+import { ActorName } from '../../components/ActorName.js';
 import { formatDateTime, shortHash } from '../../model/format.js';
 
 /** The actions the log knows, grouped by the object they act on (the filter offers the group or one action). */
@@ -59,7 +60,7 @@ function Details({ entry }: { entry: AuditEntry }) {
   if (typeof d.draft === 'string') lines.push(t('admin.audit.d.draft', { id: d.draft }));
   if (typeof d.reason === 'string') lines.push(t('admin.audit.d.reason', { reason: d.reason }));
   if (Array.isArray(d.cases)) lines.push(t('admin.audit.d.cases', { count: d.cases.length, ids: d.cases.join('、') }));
-  if (typeof d.file === 'string') lines.push(t('admin.audit.d.file', { file: d.file }));
+  
   const changelog = d.changelog as { zh: string; en: string } | undefined;
   if (changelog?.zh) lines.push(t('admin.audit.d.changelog', { note: pick(changelog, i18n.language) }));
   const changes = Array.isArray(d.changes) ? (d.changes as Change[]) : null;
@@ -71,6 +72,12 @@ function Details({ entry }: { entry: AuditEntry }) {
       {lines.map((l, k) => (
         <div key={k}>{l}</div>
       ))}
+      {typeof d.file === 'string' && (
+        <div>
+          {t('admin.audit.d.fileLabel')}
+          <span className="mono">{d.file}</span>
+        </div>
+      )}
       {changes && (
         <details data-testid={`audit-changes-${entry.seq}`}>
           <summary>{t('admin.audit.changes', { count: changes.length })}</summary>
@@ -97,7 +104,7 @@ export function AuditPage() {
     () => [
       col.accessor('seq', { header: () => t('admin.audit.seq') }),
       col.accessor('at', { header: () => t('admin.audit.at'), cell: (c) => formatDateTime(c.getValue(), lang) }),
-      col.accessor('actor', { header: () => t('admin.audit.actor'), cell: (c) => (c.getValue() === 'seed' ? t('admin.audit.seedActor') : c.getValue()) }),
+      col.accessor('actor', { header: () => t('admin.audit.actor'), meta: { search: true }, cell: (c) => <ActorName actor={c.getValue()} /> }),
       col.accessor('action', { header: () => t('admin.audit.action'), cell: (c) => t(`admin.actions.${c.getValue()}`, { defaultValue: t('admin.actions.other') }) }),
       col.accessor('target', { header: () => t('admin.audit.object'), cell: (c) => <span className="mono small">{c.getValue().replace(/^dossier:/, '')}</span> }),
       col.display({ id: 'details', header: () => t('admin.audit.details'), cell: (c) => <Details entry={c.row.original} /> }),

@@ -9,6 +9,7 @@ import { errorText } from '../../api/errorText.js';
 import { columnsFor, DataTable } from '../../components/DataTable.js';
 import { QueryState } from '../../components/QueryState.js';
 import { formatDateTime } from '../../model/format.js';
+import { ActorName } from '../../components/ActorName.js';
 
 const ROLES: Role[] = ['viewer', 'analyst', 'editor', 'admin'];
 const col = columnsFor<TokenSummary>();
@@ -80,9 +81,13 @@ export function TokensPage() {
   const lang = i18n.language;
   const columns = useMemo(
     () => [
-      col.accessor('name', { header: () => t('admin.tokens.name'), meta: { search: true } }),
+      col.accessor('name', { header: () => t('admin.tokens.name'), meta: { search: true }, cell: (c) => <span className="user-name">{c.getValue()}</span> }),
       col.accessor('role', { header: () => t('admin.tokens.role'), cell: (c) => t(`roles.${c.getValue()}`) }),
-      col.accessor('createdAt', { header: () => t('admin.tokens.created'), cell: (c) => `${formatDateTime(c.getValue(), lang)} · ${c.row.original.createdBy.replace(/ \(tok-\d+\)$/, '')}` }),
+      col.accessor('createdAt', { header: () => t('admin.tokens.created'), cell: (c) => (
+          <>
+            {formatDateTime(c.getValue(), lang)} · <ActorName actor={c.row.original.createdBy} />
+          </>
+        ) }),
       col.accessor((r) => r.expiresAt ?? '', { id: 'expiresAt', header: () => t('admin.tokens.expires'), cell: (c) => (c.getValue() ? formatDateTime(c.getValue(), lang) : t('admin.tokens.never')) }),
       col.accessor('state', {
         header: () => t('admin.tokens.state'),

@@ -127,7 +127,7 @@ export function CohortPage() {
               rowProps={(m) => ({ 'data-change': m.change })}
             />
             <p className="muted small">
-              {r.provenance.ruleSetId}@{r.provenance.version} · {r.provenance.contentHash.slice(0, 20)}…
+              {r.provenance.ruleSetId}@{r.provenance.version} · <span className="mono">{r.provenance.contentHash.slice(0, 20)}…</span>
             </p>
           </section>
         </>

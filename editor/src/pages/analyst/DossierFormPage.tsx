@@ -143,7 +143,12 @@ export function DossierFormPage({ id }: { id: string | null }) {
                 </label>
                 <div className="form-input">
                   <Input f={f} s={s} onChange={(text) => set(f.id, { text })} lang={lang} invalid={!!err} />
-                  {f.help && <span className="muted small block">{pick(f.help, lang)}</span>}
+                  {f.help && (
+                    // The data dictionary's help is rule-set text; its examples may be ids (如 nanjing).
+                    <span className="muted small block" data-ascii-ok>
+                      {pick(f.help, lang)}
+                    </span>
+                  )}
                   {f.discretionary && <span className="muted small block">{t('analyst.form.awardHint', { min: f.discretionary.min, max: f.discretionary.max, step: f.discretionary.step })}</span>}
                   {err && (
                     <span className="field-error" role="alert" data-testid={`error-${f.id}`} data-code={err.code}>
