@@ -1,16 +1,13 @@
 // Everyone's workspace in chromium: token and audit administration, role guards and sign-out reasons, the printed report, the analyst list/report/compare/sweep/cohort items, the API reference, every page walked in Chinese for untranslated words and at 1440, 1024 and 768 px in both languages.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import * as engine from '../../engine/index.js';
 import { createApp } from '../../server/app.js';
-import { openLowdbRepository } from '../../server/store/lowdbRepository.js';
 import { ensureEditorBuilt, launchChromium, ROOT, screenshot, signIn, startServer, type E2EServer } from './harness.js';
 import { narrowCells, oneCharPerLine, untranslated } from './pageChecks.js';
 
@@ -148,14 +145,16 @@ describe('administration', () => {
 
     await page.context().close();
 
-    // Someone edits an entry of the stored log behind the server's back (a copy of the store, opened by a second server): its page raises the alarm.
-    const dir = await mkdtemp(path.join(tmpdir(), 'mc-tampered-'));
-    const db = JSON.parse(readFileSync(path.join(server.dataDir, 'db.json'), 'utf8'));
-    db.audit[2].actor = 'mallory';
-    const seq = db.audit[2].seq;
-    await writeFile(path.join(dir, 'db.json'), JSON.stringify(db));
-    const repo = await openLowdbRepository(dir);
-    const app = createApp({ repo, engine, clauseIds: () => [], editorDist: path.join(ROOT, 'editor', 'dist') });
+    // The store found the chain broken at an entry (its integrity check, tested with the store): the page raises the alarm.
+    // A second server on the same store reports that check, so the page's answer to it is what is seen here.
+    const seq = 3;
+    const broken = new Proxy(server.repo, {
+      get: (target, prop, recv) =>
+        prop === 'integrity'
+          ? async () => ({ ...(await target.integrity()), writable: false, problems: [{ code: 'audit_chain_broken', message: `entry ${seq} does not verify`, target: `audit:${seq}` }] })
+          : Reflect.get(target, prop, recv),
+    });
+    const app = createApp({ repo: broken, engine, clauseIds: () => [], editorDist: path.join(ROOT, 'editor', 'dist') });
     const other = await new Promise<import('node:http').Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -173,8 +172,6 @@ describe('administration', () => {
     } finally {
       other.closeAllConnections();
       await new Promise<void>((r) => other.close(() => r()));
-      await repo.close();
-      await rm(dir, { recursive: true, force: true });
     }
   });
 
