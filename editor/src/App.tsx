@@ -152,7 +152,7 @@ export function App() {
           </div>
           <button type="button" className="link small" onClick={signOut} data-testid="sign-out" title={t('signin.signOut')}>
             <span className="nav-icon" aria-hidden>
-              ⏻
+              退
             </span>
             <span className="nav-text">{t('signin.signOut')}</span>
           </button>

@@ -64,11 +64,11 @@ export async function oneCharPerLine(page: Page, selector = 'td, th, button, a, 
       for (const node of Array.from(el.childNodes)) {
         if (node.nodeType !== Node.TEXT_NODE) continue;
         const text = (node.textContent ?? '').trim();
-        if (text.length < 4) continue;
+        if (text.length < 2) continue;
         const range = document.createRange();
         range.selectNodeContents(node);
         const tops = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
-        if (tops.size >= 3 && tops.size >= text.length * 0.6) out.push(`${el.tagName.toLowerCase()} "${text.slice(0, 30)}" ${Math.round(el.getBoundingClientRect().width)}px wide, ${tops.size} lines`);
+        if (tops.size >= 2 && tops.size >= text.length * 0.6) out.push(`${el.tagName.toLowerCase()} "${text.slice(0, 30)}" ${Math.round(el.getBoundingClientRect().width)}px wide, ${tops.size} lines`);
       }
     }
     return out;

@@ -158,9 +158,8 @@ export function DossiersPage() {
       col.display({
         id: 'actions',
         header: () => '',
-        meta: { className: 'row-actions' },
         cell: (c) => (
-          <>
+          <div className="row-actions">
             <Link href={`~/analyst/report/${encodeURIComponent(c.row.original.id)}`} className="button" data-testid={`report-${c.row.original.id}`}>
               {t('analyst.dossiers.report')}
             </Link>
@@ -169,7 +168,7 @@ export function DossiersPage() {
                 {t('analyst.dossiers.edit')}
               </Link>
             )}
-          </>
+          </div>
         ),
       }),
     ],

@@ -227,10 +227,14 @@ export function SensitivityPage() {
           </p>
           <div className="chart-grid">
             <EChart option={chart} height={320} testId="sweep-chart" label={t('analyst.sensitivity.chartLabel')} />
+            <div className="table-scroll">
             <table className="grid compact" data-testid="sweep-table">
               <thead>
                 <tr>
-                  <th>{t('analyst.sensitivity.value')}</th>
+                  <th>
+                    {t('analyst.sensitivity.value')}
+                    {sweep.result.unit ? `（${unitLabel(sweep.result.unit, t)}）` : ''}
+                  </th>
                   <th>{t('analyst.sensitivity.passing')}</th>
                   {tiers.map((o) => (
                     <th key={o.id}>{pick(o.label, lang)}</th>
@@ -242,7 +246,7 @@ export function SensitivityPage() {
                 {changes.map((p) => (
                   <tr key={String(p.value)} data-testid={`sweep-point-${p.value}`}>
                     <td>
-                      {fmt(Number(p.value))} {unitLabel(sweep.result.unit, t)}
+                      {fmt(Number(p.value))}
                     </td>
                     <td>{p.passed}</td>
                     {tiers.map((o) => (
@@ -253,6 +257,7 @@ export function SensitivityPage() {
                 ))}
               </tbody>
             </table>
+            </div>
           </div>
           <h3>{t('analyst.sensitivity.flipsTitle', { count: sweep.result.flips.length })}</h3>
           <table className="grid compact" data-testid="sweep-flips">
