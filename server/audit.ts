@@ -7,15 +7,21 @@ export type { AuditInput };
 
 const PREFIX = 'hmac-sha256:';
 
-/** The entry without its hash, in the one form both the MAC and its check use (absent details stay absent). */
-function body(e: Omit<AuditEntry, 'hash'>): Record<string, unknown> {
-  const { seq, at, actor, action, target, before, after, details, prevHash } = e;
-  return { seq, at, actor, action, target, before, after, ...(details === undefined || details === null ? {} : { details }), prevHash };
+/**
+ * The bytes an entry's MAC covers: its fields in a fixed order, details in canonical JSON (a database may reorder
+ * their keys), and any other field an entry may carry, canonically too. A JSON array of strings and numbers is as
+ * unambiguous as canonical JSON of the whole entry and several times cheaper, which matters when a store of
+ * tens of thousands of entries is verified at every start.
+ */
+function macInput(e: Omit<AuditEntry, 'hash'> & { hash?: string }): string {
+  const { seq, at, actor, action, target, before, after, details, prevHash, hash: _hash, ...rest } = e;
+  const extra = Object.keys(rest).length ? canonicalize(rest) : null;
+  return JSON.stringify([seq, at, actor, action, target, before, after, details === undefined || details === null ? null : canonicalize(details), prevHash, extra]);
 }
 
 /** The keyed hash of an entry. */
 export function auditMac(key: Buffer, e: Omit<AuditEntry, 'hash'>): string {
-  return PREFIX + createHmac('sha256', key).update(canonicalize(body(e)) ?? '', 'utf8').digest('hex');
+  return PREFIX + createHmac('sha256', key).update(macInput(e), 'utf8').digest('hex');
 }
 
 /** The keyed hash of the chain head, stored beside the log so a cut-off tail is noticed. */

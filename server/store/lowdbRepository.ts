@@ -186,19 +186,23 @@ export async function openLowdbRepository(dataDir: string, opts: LowdbOptions): 
 
 async function openLocked(dataDir: string, blobDir: string, opts: LowdbOptions, releaseLock: () => Promise<void>): Promise<Repository> {
   const info: StartupInfo = { migratedFrom: null, replayedCommits: 0, droppedTornCommit: false, removedTemp: 0, removedOrphanBlobs: 0 };
-  // Crash leftovers: temp files of writes that never completed.
-  for (const dir of [dataDir, blobDir]) {
-    for (const name of await readdir(dir)) {
-      if (name.endsWith('.tmp')) {
-        await unlink(path.join(dir, name));
-        info.removedTemp++;
-      }
+  // Crash leftovers: temp files of writes that never completed. The blob folder is listed once (it holds a file per value).
+  for (const name of await readdir(dataDir)) {
+    if (name.endsWith('.tmp')) {
+      await unlink(path.join(dataDir, name));
+      info.removedTemp++;
     }
   }
   const known = new Set<string>();
+  /** Files in blobs/ that are no content-addressed blob (format-1 results after their migration). */
+  const strangers: string[] = [];
   for (const name of await readdir(blobDir)) {
     const m = BLOB.exec(name);
     if (m) known.add(`sha256:${m[1]}`);
+    else if (name.endsWith('.tmp')) {
+      await unlink(path.join(blobDir, name));
+      info.removedTemp++;
+    } else strangers.push(name);
   }
   const blobFile = (address: string) => path.join(blobDir, `${address.slice('sha256:'.length)}.json`);
   const core = new StoreCore(
@@ -322,12 +326,9 @@ async function openLocked(dataDir: string, blobDir: string, opts: LowdbOptions, 
       info.removedOrphanBlobs++;
     }
   }
-  for (const name of await readdir(blobDir)) {
-    if (!BLOB.test(name)) {
-      // A format-1 result file after its migration.
-      await unlink(path.join(blobDir, name)).catch(() => undefined);
-      info.removedOrphanBlobs++;
-    }
+  for (const name of strangers) {
+    await unlink(path.join(blobDir, name)).catch(() => undefined);
+    info.removedOrphanBlobs++;
   }
   for (const name of ['db.json', 'db.format1.json', ...journal.files]) await chmod(path.join(dataDir, name), FILE_MODE).catch(() => undefined);
   await core.verify(new Date().toISOString(), extra);

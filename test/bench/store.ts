@@ -21,7 +21,11 @@ import { dossierIndex } from '../../server/facts.js';
 import { passingFacts } from '../engine/fixtures.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const program = new Command('bench:store').option('--sizes <list>', 'store sizes', '100,1000,10000').option('--samples <n>', 'timed writes of each kind per size', '60').parse();
+const program = new Command('bench:store')
+  .option('--sizes <list>', 'store sizes', '100,1000,10000')
+  .option('--samples <n>', 'timed writes of each kind per size', '60')
+  .option('--keep', 'keep the filled stores (their folders are printed) instead of removing them', false)
+  .parse();
 const SIZES = String(program.opts().sizes).split(',').map(Number);
 const SAMPLES = Number(program.opts().samples);
 const eng: EngineApi = engine;
@@ -172,7 +176,8 @@ for (const n of SIZES) {
     );
     console.log(rows.at(-1));
   } finally {
-    await rm(base, { recursive: true, force: true });
+    if (program.opts().keep) console.log(`kept the store of ${n} in ${path.join(base, 'store')} (audit key ${KEY.toString('hex')})`);
+    else await rm(base, { recursive: true, force: true });
   }
 }
 console.log(`\nstore benchmark: ${SAMPLES} timed writes of each kind per size, through the HTTP API on 127.0.0.1 (ms)`);
