@@ -316,25 +316,29 @@ export class StoreCore {
   }
 
   /** Checks the audit chain, the records it proves, and every published document; sets the report. */
-  async verify(now = new Date().toISOString(), extra: IntegrityProblem[] = []): Promise<IntegrityReport> {
+  /**
+   * `trusted`: the audit entries up to this seq, and the records not in `changed`, come from a snapshot this store
+   * sealed with the key (checked by the caller), so only what came after needs checking entry by entry.
+   */
+  async verify(now = new Date().toISOString(), extra: IntegrityProblem[] = [], trusted?: { seq: number; changed: Set<string> }): Promise<IntegrityReport> {
     const problems: IntegrityProblem[] = [];
-    let chainOk = true;
+    let recordsCheckable = false;
     if (this.keyIdStored !== null && this.keyIdStored !== keyId(this.key)) {
       // A wrong key explains every other failure: say only that.
-      chainOk = false;
       problems.push({ code: 'audit_key_mismatch', message: 'The audit key (AUDIT_KEY_FILE) is not the key this store was sealed with; start the server with the original key file' });
     } else {
       problems.push(...extra);
-      if (extra.length) chainOk = false;
-      const broken = verifyChain(this.key, this.audit);
-      if (broken) {
-        chainOk = false;
-        problems.push({ code: 'audit_chain_broken', message: `The audit log was altered: ${broken.reason}`, target: `audit:${broken.seq}` });
-      }
+      const from = trusted ? this.audit.findIndex((e) => e.seq > trusted.seq) : 0;
+      const tail = from < 0 ? [] : this.audit.slice(from);
+      const prev = from > 0 ? this.audit[from - 1] : null;
+      const broken = verifyChain(this.key, tail, prev ? { seq: prev.seq, hash: prev.hash } : null);
+      if (broken) problems.push({ code: 'audit_chain_broken', message: `The audit log was altered: ${broken.reason}`, target: `audit:${broken.seq}` });
+      // Records are checked against a chain that verifies; a broken chain proves nothing.
+      recordsCheckable = !broken;
     }
-    const problemsFromRecords = chainOk ? this.#recordsAgainstChain() : [];
-    if (problemsFromRecords.length) chainOk = false;
+    const problemsFromRecords = recordsCheckable ? this.#recordsAgainstChain(trusted?.changed) : [];
     problems.push(...problemsFromRecords);
+    const chainOk = problems.length === 0;
     // A version or evaluation that no longer matches what the chain recorded is not served.
     for (const p of problemsFromRecords) if (p.target && !p.target.startsWith('dossier:')) this.refused.set(p.target, p.message);
     for (const v of this.versions.values()) {
@@ -362,8 +366,9 @@ export class StoreCore {
   }
 
   /** Published versions, evaluations and dossier revisions each match the audit entry that recorded them. */
-  #recordsAgainstChain(): IntegrityProblem[] {
+  #recordsAgainstChain(only?: Set<string>): IntegrityProblem[] {
     const problems: IntegrityProblem[] = [];
+    const check = (target: string) => only === undefined || only.has(target);
     const byTarget = new Map<string, AuditEntry[]>();
     for (const e of this.audit) {
       const list = byTarget.get(e.target);
@@ -372,15 +377,18 @@ export class StoreCore {
     }
     for (const v of this.versions.values()) {
       const ref = versionKey(v.ruleSetId, v.version);
+      if (!check(ref)) continue;
       const ok = (byTarget.get(ref) ?? []).some((e) => (e.action === 'version.publish' || e.action === 'version.seed') && e.after === v.contentHash);
       if (!ok) problems.push({ code: 'record_mismatch', message: `Published version ${ref} does not match the audit entry that published it`, target: ref });
     }
     for (const ev of this.evaluations.values()) {
       const target = `evaluation:${ev.id}`;
+      if (!check(target)) continue;
       const hash = evaluationRecordHash(ev);
       if (!(byTarget.get(target) ?? []).some((e) => e.after === hash)) problems.push({ code: 'record_mismatch', message: `Evaluation ${ev.id} does not match the audit entry that recorded it`, target });
     }
     for (const d of this.dossiers.values()) {
+      if (!check(`dossier:${d.id}`)) continue;
       const entries = byTarget.get(`dossier:${d.id}`) ?? [];
       for (const r of d.revisions) {
         if (!entries.some((e) => e.after === r.hash && (e.details as { revision?: number } | undefined)?.revision === r.revision))
@@ -734,6 +742,16 @@ function stripDraft(d: DraftRow): DraftRecord {
 function stripDossier(d: DossierRow): DossierRecord {
   const { revisions: _r, ...r } = d;
   return r;
+}
+
+/** The records a list of committed changes touched, named as audit targets are. */
+export function touchedTargets(ops: readonly Op[], into = new Set<string>()): Set<string> {
+  for (const op of ops) {
+    if (op.c === 'versions') into.add(versionKey(op.v.ruleSetId, op.v.version));
+    else if (op.c === 'evaluations') into.add(`evaluation:${op.v.id}`);
+    else if (op.c === 'dossiers') into.add(`dossier:${op.v.id}`);
+  }
+  return into;
 }
 
 /** The audit entry that records an evaluation: its record's hash, so an edited record is detected. */

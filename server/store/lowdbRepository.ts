@@ -3,13 +3,14 @@
 // A commit writes its new blobs (temp file, fsync, link, folder fsync), then one journal line (fsync), and only then
 // is applied in memory and acknowledged: it costs what it changes. From time to time the journal is compacted into
 // db.json (written in chunks to a temp file, fsync, rename, folder fsync) while writes go on to a fresh journal file.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { chmod, link, mkdir, open, readdir, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import type { IntegrityProblem, Repository } from './repository.js';
 import type { RuleSet } from '../engine.js';
-import { StoreCore, type CommitPlan, type Op, type Rows } from './core.js';
+import { StoreCore, touchedTargets, type CommitPlan, type Op, type Rows } from './core.js';
+import { keyId } from '../audit.js';
 import { migrateFormat1 } from './migrateFormat1.js';
 import { acquireStoreLock } from './storeLock.js';
 
@@ -36,38 +37,56 @@ async function syncDir(dir: string): Promise<void> {
 
 const tmpName = (file: string) => `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
 
+const MAC_FIELD = ',"mac":"';
+
 /**
- * lowdb's adapter for the snapshot: read parses db.json; write streams the rows out in chunks (so a large store
- * never blocks the server for long), flushes them, renames over db.json and flushes the folder.
+ * lowdb's adapter for the snapshot. Write streams the rows out in chunks (so a large store never blocks the server
+ * for long), seals them with a keyed MAC as the last field, flushes, renames over db.json and flushes the folder.
+ * Read parses db.json and says whether its seal verifies: a sealed snapshot is exactly what this store wrote, so
+ * start-up need not re-check it entry by entry, and an edit anywhere in it (a token added, a record changed) shows.
  */
 class DurableSnapshotFile implements Adapter<Snapshot | Record<string, unknown>> {
-  constructor(private readonly file: string) {}
+  /** What the last read found: a seal that verifies, one that does not, or none. */
+  seal: 'ok' | 'bad' | 'none' = 'none';
+  constructor(
+    private readonly file: string,
+    private readonly key: Buffer,
+  ) {}
   async read(): Promise<Snapshot | Record<string, unknown> | null> {
+    let text: string;
     try {
-      return JSON.parse(await readFile(this.file, 'utf8'));
+      text = await readFile(this.file, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
     }
+    const at = text.lastIndexOf(MAC_FIELD);
+    if (at < 0 || !text.endsWith('"}')) this.seal = 'none';
+    else this.seal = text.slice(at + MAC_FIELD.length, -2) === createHmac('sha256', this.key).update(text.slice(0, at), 'utf8').digest('hex') ? 'ok' : 'bad';
+    return JSON.parse(text);
   }
   async write(data: Snapshot | Record<string, unknown>): Promise<void> {
     const tmp = tmpName(this.file);
     const fh = await open(tmp, 'wx', FILE_MODE);
     try {
-      const { versions, drafts, dossiers, evaluations, tokens, audit, ...head } = data as Snapshot;
+      const { versions, drafts, dossiers, evaluations, tokens, audit, mac: _old, ...head } = data as Snapshot & { mac?: string };
+      const mac = createHmac('sha256', this.key);
       let buf = JSON.stringify(head).slice(0, -1);
+      const flush = async () => {
+        mac.update(buf, 'utf8');
+        await fh.write(buf);
+        buf = '';
+      };
       for (const [name, list] of Object.entries({ versions, drafts, dossiers, evaluations, tokens, audit })) {
         buf += `,${JSON.stringify(name)}:[`;
         for (let i = 0; i < list.length; i++) {
           buf += (i ? ',' : '') + JSON.stringify(list[i]);
-          if (buf.length > 1 << 20) {
-            await fh.write(buf);
-            buf = '';
-          }
+          if (buf.length > 1 << 20) await flush();
         }
         buf += ']';
       }
-      await fh.write(buf + '}');
+      await flush();
+      await fh.write(`${MAC_FIELD}${mac.digest('hex')}"}`);
       await fh.sync();
     } catch (e) {
       await fh.close();
@@ -83,7 +102,7 @@ class DurableSnapshotFile implements Adapter<Snapshot | Record<string, unknown>>
 const JOURNAL = /^journal-([0-9]+)\.ndjson$/;
 const BLOB = /^([0-9a-f]{64})\.json$/;
 
-/** The append-only journal: one line per commit, `<seq> <sha256 of the ops> <ops as JSON>`. */
+/** The append-only journal: one line per commit, `<seq> <keyed MAC of seq and ops> <ops as JSON>`. */
 class Journal {
   #fh: FileHandle | null = null;
   #file = '';
@@ -91,7 +110,10 @@ class Journal {
   /** Journal files holding commits not yet in a snapshot, oldest first. */
   files: string[] = [];
 
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly key: Buffer,
+  ) {}
 
   get size(): number {
     return this.#size;
@@ -112,7 +134,7 @@ class Journal {
   /** Appends one commit and flushes it; on failure the file is cut back so no half line stays. */
   async append(seq: number, ops: readonly Op[]): Promise<void> {
     const body = JSON.stringify(ops);
-    const line = `${seq} ${sha256hex(body)} ${body}\n`;
+    const line = `${seq} ${lineMac(this.key, seq, body)} ${body}\n`;
     const fh = this.#fh!;
     try {
       await fh.write(line);
@@ -143,8 +165,9 @@ class Journal {
   }
 }
 
-function sha256hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+/** A journal line's MAC: a line that was cut short, damaged or written without the key does not verify. */
+function lineMac(key: Buffer, seq: number, body: string): string {
+  return createHmac('sha256', key).update(`${seq} ${body}`, 'utf8').digest('hex');
 }
 
 export interface LowdbOptions {
@@ -248,7 +271,8 @@ async function openLocked(dataDir: string, blobDir: string, opts: LowdbOptions, 
     await syncDir(blobDir);
   }
 
-  const db = new Low<Snapshot | Record<string, unknown>>(new DurableSnapshotFile(path.join(dataDir, 'db.json')), {});
+  const adapter = new DurableSnapshotFile(path.join(dataDir, 'db.json'), opts.auditKey);
+  const db = new Low<Snapshot | Record<string, unknown>>(adapter, {});
   await db.read();
   let snapshot: Snapshot | null = null;
   const raw = db.data as Omit<Partial<Snapshot>, 'storeFormat'> & { storeFormat?: number };
@@ -256,8 +280,9 @@ async function openLocked(dataDir: string, blobDir: string, opts: LowdbOptions, 
   if (raw.storeFormat === undefined && Object.keys(raw).length === 0) {
     if (files.length) throw new Error(`${dataDir} has journal files but no db.json; restore db.json from a backup`);
     // A new store starts with an empty snapshot, so its journal always has a db.json to apply to.
-    db.data = { storeFormat: 2, journalSeq: 0, ...new StoreCore(opts.auditKey, { has: () => false, read: async () => null }).rows() };
+    db.data = { storeFormat: 2, journalSeq: 0, ...new StoreCore(opts.auditKey, { has: () => false, read: async () => null }).rows(), keyId: keyId(opts.auditKey) };
     await db.write();
+    adapter.seal = 'ok';
     snapshot = db.data as Snapshot;
   } else if (raw.storeFormat === 1) {
     // Format 1 → 2: large values become blobs, evaluations and the audit log enter the keyed chain; the old file is kept as db.format1.json.
@@ -267,6 +292,7 @@ async function openLocked(dataDir: string, blobDir: string, opts: LowdbOptions, 
     await writeFile(path.join(dataDir, 'db.format1.json'), JSON.stringify(raw), { mode: FILE_MODE });
     db.data = { storeFormat: 2, journalSeq: 0, ...migrated.rows };
     await db.write();
+    adapter.seal = 'ok';
     info.migratedFrom = 1;
     snapshot = db.data as Snapshot;
   } else if (raw.storeFormat === STORE_FORMAT) {
@@ -281,10 +307,20 @@ async function openLocked(dataDir: string, blobDir: string, opts: LowdbOptions, 
     if (problem) extra.push(problem);
   }
   let seq = snapshot?.journalSeq ?? 0;
+  if (adapter.seal === 'bad') extra.push({ code: 'snapshot_changed', message: 'db.json was changed outside the server: its seal does not verify with the audit key' });
+  else if (adapter.seal === 'none' && snapshot) extra.push({ code: 'snapshot_unsealed', message: 'db.json carries no seal: it was not written by this server (or was edited)' });
+  const wrongKey = snapshot?.keyId != null && snapshot.keyId !== keyId(opts.auditKey);
 
   // Replay the journal: commits after the snapshot, in order; a torn last line is a commit that was never acknowledged.
-  const journal = new Journal(dataDir);
+  // Without the right key no line verifies: nothing is replayed, and the store opens read-only saying so.
+  const journal = new Journal(dataDir, opts.auditKey);
+  const touched = new Set<string>();
+  let damaged = false;
   for (const [fi, name] of files.entries()) {
+    if (wrongKey || damaged) {
+      journal.files.push(name);
+      continue;
+    }
     const file = path.join(dataDir, name);
     const text = await readFile(file, 'utf8');
     const lines = text.split('\n');
@@ -292,10 +328,15 @@ async function openLocked(dataDir: string, blobDir: string, opts: LowdbOptions, 
     const partial = lines.pop()!;
     let offset = 0;
     for (const [li, line] of [...lines, ...(partial ? [partial] : [])].entries()) {
-      const parsed = li < lines.length ? parseLine(line) : null;
+      const parsed = li < lines.length ? parseLine(opts.auditKey, line) : null;
       if (!parsed) {
         const atTail = fi === files.length - 1 && li >= lines.length - 1 && (li === lines.length || partial === '');
-        if (!atTail) throw new Error(`${file}: the commit at byte ${offset} is damaged; the store cannot be opened (restore it from a backup)`);
+        if (!atTail) {
+          // A commit in the middle that does not verify: changed by hand or damaged. Stop there and refuse writes.
+          extra.push({ code: 'journal_damaged', message: `${name}: the commit at byte ${offset} does not verify (changed or damaged); later commits are not loaded` });
+          damaged = true;
+          break;
+        }
         // The tail of the last file: a commit that was never acknowledged; cut it off.
         const fh = await open(file, 'r+');
         await fh.truncate(offset);
@@ -307,6 +348,7 @@ async function openLocked(dataDir: string, blobDir: string, opts: LowdbOptions, 
       if (parsed.seq > seq) {
         if (parsed.seq !== seq + 1) throw new Error(`${file}: commit ${parsed.seq} follows ${seq}; commits are missing (restore the store from a backup)`);
         core.apply(parsed.ops);
+        touchedTargets(parsed.ops, touched);
         seq = parsed.seq;
         info.replayedCommits++;
       }
@@ -331,7 +373,11 @@ async function openLocked(dataDir: string, blobDir: string, opts: LowdbOptions, 
     info.removedOrphanBlobs++;
   }
   for (const name of ['db.json', 'db.format1.json', ...journal.files]) await chmod(path.join(dataDir, name), FILE_MODE).catch(() => undefined);
-  await core.verify(new Date().toISOString(), extra);
+  // A sealed snapshot is checked as a whole; the commits replayed after it entry by entry.
+  const sealedSeq = snapshot?.audit.at(-1)?.seq ?? 0;
+  // (Right after a migration everything is checked: the seal is new, the data is not.)
+  const trusted = adapter.seal === 'ok' && !damaged && info.migratedFrom === null;
+  await core.verify(new Date().toISOString(), extra, trusted ? { seq: sealedSeq, changed: touched } : undefined);
   opts.onStartup?.(info);
 
   let snapshotBytes = await stat(path.join(dataDir, 'db.json')).then((s) => s.size, () => 0);
@@ -398,14 +444,14 @@ async function openLocked(dataDir: string, blobDir: string, opts: LowdbOptions, 
   };
 }
 
-function parseLine(line: string): { seq: number; ops: Op[] } | null {
+function parseLine(key: Buffer, line: string): { seq: number; ops: Op[] } | null {
   const a = line.indexOf(' ');
   const b = line.indexOf(' ', a + 1);
   if (a <= 0 || b <= a) return null;
   const seq = Number(line.slice(0, a));
   const sum = line.slice(a + 1, b);
   const body = line.slice(b + 1);
-  if (!Number.isInteger(seq) || sha256hex(body) !== sum) return null;
+  if (!Number.isInteger(seq) || lineMac(key, seq, body) !== sum) return null;
   try {
     return { seq, ops: JSON.parse(body) as Op[] };
   } catch {

@@ -17,7 +17,7 @@ const get = (url: string, role: 'viewer' | 'analyst' | 'editor' | 'admin' = 'vie
 
 describe('meta', () => {
   it('serves health, the landing page, the OpenAPI document and the docs page without a token', async () => {
-    expect((await request(t.app).get('/api/health')).body).toEqual({ ok: true, engineVersion: 'fake-0', store: { kind: 'lowdb', writable: true, problems: 0 } });
+    expect((await request(t.app).get('/api/health')).body).toEqual({ ok: true, engineVersion: 'fake-0', store: { kind: t.repo.kind, writable: true, problems: 0 } });
     const landing = await request(t.app).get('/');
     expect(landing.status).toBe(200);
     expect(landing.text).toContain('/api/docs');

@@ -1,5 +1,6 @@
-// Test setup for the server: a temp DATA_DIR, a store seeded from rules/, an app from createApp and one token per role.
+// Test setup for the server: a temp store (lowdb, or PostgreSQL with MC_TEST_STORE=postgres) seeded from rules/, an app from createApp and one token per role.
 import { randomBytes } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,14 +9,16 @@ import { openLowdbRepository } from '../../server/store/lowdbRepository.js';
 import { loadClauseIds, seedStore } from '../../server/seed.js';
 import { addToken } from '../../server/auth.js';
 import type { EngineApi } from '../../server/engine.js';
-import type { Role } from '../../server/store/repository.js';
+import type { Repository, Role } from '../../server/store/repository.js';
+import { openPgRepository } from '../../server/store/pgRepository.js';
+import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
 import { passingFacts } from '../engine/fixtures.js';
 
 export const RULES_DIR = path.resolve(import.meta.dirname, '../../rules');
 
 export interface TestServer {
   app: ReturnType<typeof createApp>;
-  repo: Awaited<ReturnType<typeof openLowdbRepository>>;
+  repo: Repository;
   /** The store folder (db.json). */
   dataDir: string;
   /** The key of the store's audit chain. */
@@ -24,12 +27,29 @@ export interface TestServer {
   auth(role: Role): { Authorization: string };
   /** Every record of the store, as JSON: equal before and after a refused request. */
   snapshot(): Promise<string>;
+  /** A cheap identity of the store's state that every committed write changes. */
+  storeVersion(): Promise<string>;
   /** Errors that became 500s (bugs). */
   internalErrors: unknown[];
   cleanup(): Promise<void>;
 }
 
-/** A fresh app on a temp store; `clock` gives a fixed time unless told otherwise. */
+// With MC_TEST_STORE=postgres the API suites run on PostgreSQL: one throwaway cluster per test file, a database per server.
+let cluster: Promise<TestPostgres> | null = null;
+let inUse = 0;
+async function testDatabase(): Promise<string> {
+  inUse++;
+  cluster ??= startTestPostgres();
+  return (await cluster).createDatabase();
+}
+async function releaseTestDatabase(): Promise<void> {
+  if (--inUse > 0 || !cluster) return;
+  const c = cluster;
+  cluster = null;
+  await (await c).stop();
+}
+
+/** A fresh app on a temp store (lowdb; PostgreSQL with MC_TEST_STORE=postgres); `clock` gives a fixed time unless told otherwise. */
 export async function makeServer(engine: EngineApi, opts: { bodyLimit?: number | string; batchCellLimit?: number; samples?: boolean } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mc-server-'));
   // Seed from a copy holding only sfc-2017@1, so versions added to rules/ later do not shift the tests' version numbers.
@@ -39,7 +59,10 @@ export async function makeServer(engine: EngineApi, opts: { bodyLimit?: number |
   await cp(path.join(RULES_DIR, 'samples'), path.join(rulesDir, 'samples'), { recursive: true });
   for (const f of ['v1.json', 'v1.golden.json']) await cp(path.join(RULES_DIR, 'sfc-2017', f), path.join(rulesDir, 'sfc-2017', f)).catch(() => undefined);
   const auditKey = randomBytes(32);
-  const repo = await openLowdbRepository(path.join(dataDir, 'store'), { auditKey, ruleSetHash: engine.ruleSetHash });
+  const onPostgres = process.env.MC_TEST_STORE === 'postgres';
+  const repo: Repository = onPostgres
+    ? await openPgRepository(await testDatabase(), { auditKey, ruleSetHash: engine.ruleSetHash, poolSize: 4 })
+    : await openLowdbRepository(path.join(dataDir, 'store'), { auditKey, ruleSetHash: engine.ruleSetHash });
   const clauses = await loadClauseIds(rulesDir);
   const clauseIds = (p: string) => clauses.get(p) ?? [];
   let tick = 0;
@@ -61,9 +84,22 @@ export async function makeServer(engine: EngineApi, opts: { bodyLimit?: number |
     auth: (role) => ({ Authorization: `Bearer ${tokens[role]}` }),
     auditKey,
     snapshot: async () => JSON.stringify(await repo.read((tx) => tx.dump())),
+    // Every write appends to the audit log (PostgreSQL) or to the journal or snapshot files (lowdb).
+    storeVersion: async () =>
+      onPostgres
+        ? JSON.stringify(await repo.read((tx) => tx.audit.head()))
+        : readdirSync(path.join(dataDir, 'store'))
+            .filter((f) => f === 'db.json' || f.startsWith('journal-'))
+            .sort()
+            .map((f) => {
+              const st = statSync(path.join(dataDir, 'store', f), { bigint: true });
+              return `${f}:${st.ino}/${st.mtimeNs}/${st.ctimeNs}/${st.size}`;
+            })
+            .join(' '),
     cleanup: async () => {
       await repo.close();
       await rm(dataDir, { recursive: true, force: true });
+      if (onPostgres) await releaseTestDatabase();
     },
   };
 }

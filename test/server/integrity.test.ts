@@ -74,7 +74,21 @@ interface Tamper {
   editPublishedDocumentInPlace(ruleSetId: string, version: number): Promise<void>;
   truncateResult(id: string): Promise<void>;
   removeResult(id: string): Promise<void>;
+  /** Not tampering: revokes every admin token through the store. */
   revokeEveryAdmin(): Promise<void>;
+}
+
+/** A store with no live admin token (the API refuses to revoke the last one; the store itself does not, and a format-1 store may be in this state). */
+async function revokeEveryAdmin(open: () => Promise<Repository>): Promise<void> {
+  const repo = await open();
+  await repo.transact(async (tx) => {
+    for (const t of await tx.tokens.list()) {
+      if (t.role !== 'admin' || t.revokedAt !== null) continue;
+      await tx.tokens.revoke(t.id, '2026-01-02T00:00:00.000Z');
+      await tx.audit.append({ at: '2026-01-02T00:00:00.000Z', actor: 'test', action: 'token.revoke', target: t.id, before: null, after: null });
+    }
+  });
+  await repo.close();
 }
 
 interface Kit {
@@ -160,10 +174,7 @@ const lowdbKit: Kit = {
           const e = JSON.parse(await readFile(dbFile, 'utf8')).evaluations.find((x: { id: string }) => x.id === id);
           await unlink(blobFile(e.resultHash));
         },
-        revokeEveryAdmin: () =>
-          edit((db) => {
-            for (const t of db.tokens) if (t.role === 'admin') t.revokedAt = '2026-01-02T00:00:00.000Z';
-          }),
+        revokeEveryAdmin: () => revokeEveryAdmin(open),
       },
     };
   },
@@ -247,10 +258,7 @@ const pgKit: Kit = {
           sql(async (c) => {
             await c.query('DELETE FROM blobs WHERE address = (SELECT result_blob FROM evaluations WHERE id = $1)', [id]);
           }),
-        revokeEveryAdmin: () =>
-          sql(async (c) => {
-            await c.query(`UPDATE tokens SET revoked_at = '2026-01-02T00:00:00.000Z', record = jsonb_set(record, '{revokedAt}', '"2026-01-02T00:00:00.000Z"') WHERE role = 'admin'`);
-          }),
+        revokeEveryAdmin: () => revokeEveryAdmin(open),
       },
     };
   },
@@ -420,6 +428,37 @@ describe('integrity: lowdb files', () => {
     for (const f of ['db.json', ...(await readdir(dir)).filter((x) => x.startsWith('journal-')), ...(await readdir(path.join(dir, 'blobs'))).map((b) => path.join('blobs', b))])
       expect(((await stat(path.join(dir, f))).mode & 0o777).toString(8), f).toBe('600');
     for (const d of [dir, path.join(dir, 'blobs')]) expect(((await stat(d)).mode & 0o777).toString(8)).toBe('700');
+    await again.close();
+  });
+
+  it('finds a journal commit changed by hand, and a db.json changed anywhere (its seal), even where no audit entry points', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'mc-seal-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const key = randomBytes(32);
+    const repo = await openLowdbRepository(dir, { auditKey: key });
+    await populate(repo);
+    // As after a crash: the commits are in the journal, not yet in db.json.
+    await unlink(path.join(dir, 'lock'));
+    const [journal] = (await readdir(dir)).filter((f) => f.startsWith('journal-'));
+    const lines = (await readFile(path.join(dir, journal), 'utf8')).split('\n');
+    const i = lines.findIndex((l) => l.includes('alpha-2018'));
+    lines[i] = lines[i].replace('"cityName":"alpha"', '"cityName":"gamma"');
+    await writeFile(path.join(dir, journal), lines.join('\n'));
+    let again = await openLowdbRepository(dir, { auditKey: key });
+    expect(await again.integrity()).toMatchObject({ writable: false, problems: [expect.objectContaining({ code: 'journal_damaged' })] });
+    await again.close();
+
+    const dir2 = await mkdtemp(path.join(tmpdir(), 'mc-seal-'));
+    cleanups.push(() => rm(dir2, { recursive: true, force: true }));
+    const repo2 = await openLowdbRepository(dir2, { auditKey: key });
+    await populate(repo2);
+    await repo2.close();
+    // A token's role raised by hand: no audit entry proves a token's role, the seal does.
+    const db = JSON.parse(await readFile(path.join(dir2, 'db.json'), 'utf8'));
+    db.tokens.find((t: { role: string }) => t.role === 'analyst').role = 'admin';
+    await writeFile(path.join(dir2, 'db.json'), JSON.stringify(db));
+    again = await openLowdbRepository(dir2, { auditKey: key });
+    expect(await again.integrity()).toMatchObject({ writable: false, problems: [expect.objectContaining({ code: 'snapshot_changed' })] });
     await again.close();
   });
 
