@@ -131,4 +131,4 @@ it(`gives no 500 and changes nothing for ${RUNS} malformed requests (seeded)`, a
   expect(t.internalErrors).toEqual([]);
   expect(refused).toBeGreaterThan(RUNS * 0.8);
   console.log(`malformed bodies: ${RUNS} requests, ${refused} refused with 4xx and store unchanged, ${accepted} still valid and accepted; statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
-});
+}, 300_000);
