@@ -9,10 +9,11 @@ import { dossierHash } from './core/hash.js';
 import { runJre } from './core/conditions.js';
 import { prepareValues, runStages, type EvalContext } from './core/run.js';
 import { buildFastPlan } from './core/fast.js';
+import { consistencyIssues } from './core/consistency.js';
 import { parameterValueIssues, semanticIssues } from './semantic.js';
 import { migrate } from './migrate.js';
 
-export const ENGINE_VERSION = '1.0.0';
+export const ENGINE_VERSION = '1.1.0';
 
 export type { PreparedDossier };
 
@@ -98,6 +99,18 @@ function wrap(core: CompiledRuleSetCore): CompiledRuleSet {
   const rs = core.ruleSet;
   const interpretations = Object.fromEntries(rs.interpretations.map((i) => [i.id, i.chosen]));
   const plan = buildFastPlan(core);
+  // Types and ranges first (the zod schema), then the rule set's consistency checks: errors refuse the dossier, warnings travel with it.
+  const check = (input: unknown): { ok: true; dossier: PreparedDossier } | { ok: false; issues: Issue[] } => {
+    const p = prepareDossier(rs, core.schema, input);
+    if (!p.ok || !core.dossierChecks.length) {
+      if (p.ok) contextFor(core, p.dossier);
+      return p;
+    }
+    const found = consistencyIssues(core, p.dossier, contextFor(core, p.dossier));
+    if (found.some((i) => i.severity === 'error')) return { ok: false, issues: found };
+    if (found.length) p.dossier.warnings = found;
+    return p;
+  };
   const compiled: CompiledRuleSet = {
     ruleSet: rs,
     get contentHash() {
@@ -106,9 +119,7 @@ function wrap(core: CompiledRuleSetCore): CompiledRuleSet {
     dossierSchema: core.schema,
     core,
     checkDossier(input) {
-      const p = prepareDossier(rs, core.schema, input);
-      if (p.ok) contextFor(core, p.dossier);
-      return p;
+      return check(input);
     },
     evaluateFast(d) {
       const ctxv = contextFor(core, d);
@@ -119,7 +130,7 @@ function wrap(core: CompiledRuleSetCore): CompiledRuleSet {
       return (plan && plan(ctxv.values)) ?? runStages(core, d, ctxv, false).fast;
     },
     async evaluate(input, opts = {}) {
-      const p = prepareDossier(rs, core.schema, input);
+      const p = check(input);
       if (!p.ok) return p;
       return { ok: true, evaluation: await compiled.evaluatePrepared(p.dossier, opts) };
     },

@@ -6,6 +6,7 @@ import type { Condition } from '../schema/condition.js';
 import type {
   BonusItem,
   DerivedFact,
+  DossierCheck,
   FactDef,
   Formula,
   IndicatorItem,
@@ -20,6 +21,16 @@ import { Dec, dec, type Dec as DecT } from './decimal.js';
 import { compileExpr, type CompiledExpr } from './expr.js';
 import { dossierSchema } from './dossier.js';
 import { ruleSetHash } from './hash.js';
+import { factLabeler, wordsFor, type Words } from './text.js';
+
+/** Why a check stage is evaluated for a subject it does not apply to. */
+export type ShownFor = 'fallback' | 'precondition' | 'cohort';
+
+export interface CompiledDossierCheck {
+  def: DossierCheck;
+  condition: CompiledCondition | null;
+  applies: CompiledCondition | null;
+}
 
 export interface CompiledDerived {
   def: DerivedFact;
@@ -44,6 +55,13 @@ export interface CompiledRuleSetCore {
   schema: z.ZodType;
   expressions: Map<string, CompiledExpr>;
   jre(): Engine;
+  /** Labels, units and number formatting of the rule set. */
+  words: Words;
+  /** Check stages evaluated in full for every subject, with the reason (an enabled fallback rule, a bonus precondition, a cohort rule). */
+  shownFor: Map<string, ShownFor>;
+  dossierChecks: CompiledDossierCheck[];
+  /** Stated facts and the derived values that recompute them in what-if calculations. */
+  recomputed: Map<string, string>;
   num(x: NumOrParamT): DecT;
   str(x: string | { param: string }): string;
   bool(x: boolean | { param: string }): boolean;
@@ -168,6 +186,30 @@ export function compileCore(ruleSet: RuleSet, reuse: { schema?: z.ZodType } = {}
     }
   });
 
+  // Dossier consistency checks are validations, run by the closures only (never part of the evaluated rules).
+  const dossierChecks: CompiledDossierCheck[] = [];
+  const dcConds = new Map<string, CompiledCondition>();
+  (ruleSet.dossierChecks ?? []).forEach((dc, i) => {
+    if (dc.kind !== 'condition') {
+      dossierChecks.push({ def: dc, condition: null, applies: null });
+      return;
+    }
+    const before = dcConds.size;
+    const add = (key: string, c: Condition | undefined, path: (string | number)[]) => {
+      if (!c) return;
+      try {
+        dcConds.set(key, compileCondition(key, c, (id) => param(id)));
+      } catch (e) {
+        if (e instanceof UnknownParam) issues.push({ code: 'unknown_parameter', path, message: e.message });
+        else throw e;
+      }
+    };
+    add(dc.id, dc.condition, ['dossierChecks', i, 'condition']);
+    add(`${dc.id}#applies`, dc.appliesWhen, ['dossierChecks', i, 'appliesWhen']);
+    void before;
+    dossierChecks.push({ def: dc, condition: dcConds.get(dc.id) ?? null, applies: dcConds.get(`${dc.id}#applies`) ?? null });
+  });
+
   if (issues.length) return { ok: false, issues };
 
   const derived = order.map((def) => ({ def, fn: compiledDerived.get(def.id)!, reads: [...(deps.get(def.id) ?? [])] }));
@@ -188,8 +230,27 @@ export function compileCore(ruleSet: RuleSet, reuse: { schema?: z.ZodType } = {}
     }
     return out;
   };
+  const labeler = factLabeler(facts, new Map(ruleSet.derived.map((x) => [x.id, { label: x.label, unit: x.unit }])));
+  const shownFor = new Map<string, ShownFor>();
+  const isOn = (x: boolean | { param: string }) => (typeof x === 'boolean' ? x : param(x.param) === true);
+  for (const s of ruleSet.stages) {
+    if (s.kind === 'outcome') for (const r of s.rules) if (r.fallback && isOn(r.enabled as boolean | { param: string })) for (const id of r.requires) shownFor.set(id, 'fallback');
+  }
+  for (const s of ruleSet.stages) {
+    if (s.kind === 'bonus') for (const b of s.items) if (b.precondition && isOn(b.precondition.enabled)) for (const id of b.precondition.stages) if (!shownFor.has(id)) shownFor.set(id, 'precondition');
+  }
+  const co = ruleSet.cohort;
+  const cohortStages = [
+    ...(co?.promotion?.requires && isOn(co.promotion.requires.enabled) ? co.promotion.requires.stages : []),
+    ...(co?.regrade && isOn(co.regrade.enabled) ? co.regrade.requires : []),
+  ];
+  for (const id of cohortStages) if (!shownFor.has(id)) shownFor.set(id, 'cohort');
   const core: CompiledRuleSetCore = {
     ruleSet,
+    words: wordsFor(ruleSet, labeler),
+    shownFor,
+    dossierChecks,
+    recomputed: new Map(ruleSet.facts.filter((f) => f.recomputedBy).map((f) => [f.id, f.recomputedBy!])),
     stages: renderLabels(ruleSet.stages) as Stage[],
     // Hashing 80 kB of canonical JSON costs milliseconds; sweeps compile many variants and never read it.
     get contentHash() {

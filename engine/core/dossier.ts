@@ -10,6 +10,8 @@ export interface PreparedDossier {
   evidence: Record<string, { evidence?: z.infer<typeof Evidence>; source?: string; illustrative?: boolean }>;
   subject: { id: string; name: string; type: string; period: number };
   dossier: Dossier;
+  /** Consistency warnings of the rule set's dossier checks (suspicious, not impossible). */
+  warnings?: Issue[];
 }
 
 type Tree = { [k: string]: Tree | FactDef };

@@ -22,6 +22,10 @@ export interface ExprEnv {
   fact(id: string): Value;
   param(id: string): Value;
   ref(table: string, key: Value, field: string): Value;
+  /** The entries of a list fact, or Undecided when it is missing. */
+  list(id: string): readonly Record<string, unknown>[] | Undecided;
+  /** Whether a reference table has a row with this key. */
+  hasRow(table: string, key: Value): boolean | Undecided;
 }
 
 export type CompiledExpr = (env: ExprEnv) => Value;
@@ -58,6 +62,11 @@ const FUNCTIONS: Record<string, { min: number; max: number }> = {
   coalesce: { min: 1, max: 20 },
   has: { min: 1, max: 1 },
   ref: { min: 3, max: 3 },
+  count: { min: 1, max: 1 },
+  sumOf: { min: 2, max: 2 },
+  maxOf: { min: 2, max: 2 },
+  minOf: { min: 2, max: 2 },
+  inTable: { min: 2, max: 2 },
 };
 
 function merge(...vals: Value[]): Undecided {
@@ -194,6 +203,18 @@ export function compileExpr(src: string, scope: ExprScope): ExprResult {
           return () => new Undecided([], ['unsupported']);
         }
         if (callee === 'ref') return buildRef(args);
+        if (callee === 'inTable') {
+          const [t, k] = args;
+          if (t.type !== 'Literal' || typeof t.value !== 'string') {
+            issues.push({ code: 'expression_syntax', message: "inTable(table, key) needs a quoted table name, e.g. inTable('municipalities', cityName)" });
+            return () => new Undecided([], ['unsupported']);
+          }
+          const table = t.value;
+          if (!scope.hasTable(table)) issues.push({ code: 'unknown_reference', message: `unknown reference data ${table}` });
+          const key = build(k);
+          return (env) => env.hasRow(table, key(env));
+        }
+        if (callee === 'count' || callee === 'sumOf' || callee === 'maxOf' || callee === 'minOf') return buildListFn(callee, args);
         if (callee === 'has') {
           const name = dottedName(args[0]);
           if (!name || name.startsWith('params.')) {
@@ -211,6 +232,33 @@ export function compileExpr(src: string, scope: ExprScope): ExprResult {
         issues.push({ code: 'expression_unsupported', message: `unsupported expression of type ${n.type}` });
         return () => new Undecided([], ['unsupported']);
     }
+  }
+
+  // Aggregates over a list fact: count(list), sumOf(list, 'field'), maxOf / minOf(list, 'field'); an empty list has no max or min.
+  function buildListFn(name: 'count' | 'sumOf' | 'maxOf' | 'minOf', args: Node[]): CompiledExpr {
+    const list = dottedName(args[0]);
+    const fieldNode = args[1];
+    if (!list || list.startsWith('params.') || (name !== 'count' && (fieldNode?.type !== 'Literal' || typeof fieldNode.value !== 'string'))) {
+      issues.push({ code: 'expression_syntax', message: `${name}() takes a list fact${name === 'count' ? '' : " and a quoted field name, e.g. maxOf(largeFirms, 'softwareRevenue')"}` });
+      return () => new Undecided([], ['unsupported']);
+    }
+    facts.add(list);
+    if (!scope.hasFact(list)) issues.push({ code: 'unknown_fact', message: `unknown fact "${list}"` });
+    const field = name === 'count' ? '' : (fieldNode.value as string);
+    return (env) => {
+      const items = env.list(list);
+      if (items instanceof Undecided) return items;
+      if (name === 'count') return new Dec(items.length);
+      const xs: Dec[] = [];
+      for (const it of items) {
+        const v = it[field];
+        if (typeof v !== 'number') return new Undecided([], ['type_mismatch']);
+        xs.push(dec(v));
+      }
+      if (name === 'sumOf') return xs.reduce((a, b) => a.plus(b), new Dec(0));
+      if (!xs.length) return new Undecided([], ['empty_list']);
+      return name === 'maxOf' ? Dec.max(...xs) : Dec.min(...xs);
+    };
   }
 
   function buildRef(args: Node[]): CompiledExpr {
@@ -231,7 +279,7 @@ export function compileExpr(src: string, scope: ExprScope): ExprResult {
       '+': (a, b) => a.plus(b),
       '-': (a, b) => a.minus(b),
       '*': (a, b) => a.times(b),
-      '/': (a, b) => (b.isZero() ? new Undecided([], ['division by zero']) : a.div(b)),
+      '/': (a, b) => (b.isZero() ? new Undecided([], ['division_by_zero']) : a.div(b)),
     };
     const cmp: Record<string, (c: number) => boolean> = {
       '<': (c) => c < 0,
@@ -320,5 +368,5 @@ export function compileExpr(src: string, scope: ExprScope): ExprResult {
 }
 
 function typeMismatch(...vals: Value[]): Value {
-  return vals.some((v) => !(v instanceof Dec) && !(v instanceof Undecided)) ? new Undecided([], ['type mismatch']) : new Undecided([]);
+  return vals.some((v) => !(v instanceof Dec) && !(v instanceof Undecided)) ? new Undecided([], ['type_mismatch']) : new Undecided([]);
 }

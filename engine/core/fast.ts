@@ -35,6 +35,14 @@ function roundRatio(num: number, den: number, quantum: number, mode: 'halfUp' | 
 }
 
 type Cond = ((v: Values) => Tri) | null;
+
+/** Least common multiple of 1..n. */
+function lcmUpTo(n: number): number {
+  const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
+  let l = 1;
+  for (let k = 2; k <= n; k++) l = (l * k) / gcd(l, k);
+  return l;
+}
 interface Range {
   lo: number;
   hi: number; // Infinity: unbounded
@@ -52,9 +60,18 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
   if (rs.numeric.scale > 6) return null;
   const none = rs.outcomes.find((o) => o.rank === 0)?.id ?? null;
 
-  type Step = (v: Values, st: Record<string, Status>, veto: Map<string, Status>, acc: { base: Range; bonus: Range }) => void;
+  type Acc = { base: Range; bonus: Range; indicative: boolean };
+  type Step = (v: Values, st: Record<string, Status>, veto: Map<string, Status>, acc: Acc) => void;
   const steps: Step[] = [];
-  let outcomeStep: ((v: Values, st: Record<string, Status>, veto: Map<string, Status>, total: Range) => { status: 'passed' | 'failed' | 'undecided'; outcome: string | null; passMark: number | null }) | null = null;
+  let outcomeStep:
+    | ((
+        v: Values,
+        st: Record<string, Status>,
+        veto: Map<string, Status>,
+        total: Range,
+        indicative: boolean,
+      ) => { status: 'passed' | 'failed' | 'undecided'; outcome: string | null; conferred: string | null; passMark: number | null })
+    | null = null;
 
   try {
     for (const stage of rs.stages) {
@@ -89,10 +106,15 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
           fact: ind.scoreFact,
           reqs: ind.requirements.map((r) => ({ c: cond(r.id)!, ap: r.appliesWhen ? cond(`${r.id}#applies`) : null })),
         }));
+        // Indicative shares max × met / n are summed exactly over a common denominator and rounded once, as on the explained path.
+        const L = lcmUpTo(Math.max(1, ...stage.items.map((i) => i.requirements.length)));
         const id = stage.id;
         steps.push((v, st, _veto, acc) => {
           let lo = 0;
           let hi = 0;
+          let shareLo = 0;
+          let shareHi = 0;
+          let anyIndicative = false;
           for (const ind of inds) {
             const g = ind.fact === undefined ? undefined : v[ind.fact];
             if (typeof g === 'number') {
@@ -101,6 +123,7 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
               hi += u;
               continue;
             }
+            anyIndicative = true;
             let n = 0;
             let met = 0;
             let open = 0;
@@ -112,11 +135,16 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
               if (ap === true && res === true) met++;
               else if (ap === null || res === null) open++;
             }
-            if (n === 0) hi += ind.max;
+            if (n === 0) shareHi += ind.max * L;
             else {
-              lo += roundRatio(ind.max * met, n, quantum, rounding);
-              hi += roundRatio(ind.max * (met + open), n, quantum, rounding);
+              shareLo += ind.max * met * (L / n);
+              shareHi += ind.max * (met + open) * (L / n);
             }
+          }
+          if (anyIndicative) {
+            lo += roundRatio(shareLo, L, quantum, rounding);
+            hi += roundRatio(shareHi, L, quantum, rounding);
+            acc.indicative = true;
           }
           acc.base = { lo: acc.base.lo + lo, hi: acc.base.hi + hi };
           st[id] = lo === hi ? 'passed' : 'undecided';
@@ -211,21 +239,34 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
           } else {
             throw new NeedsDecimals();
           }
-          return { ap, fn, cap };
+          const pre = b.precondition && core.bool(b.precondition.enabled) ? b.precondition.stages : null;
+          return { ap, fn, cap, pre };
         });
         const stageCapD = core.numOrNull(stage.cap ?? null);
         const stageCap = stageCapD === null ? Infinity : mustUnits(stageCapD.toNumber());
         const id = stage.id;
-        steps.push((v, st, _veto, acc) => {
+        steps.push((v, st, veto, acc) => {
           let lo = 0;
           let hi = 0;
           for (const it of items) {
             const ap = it.ap ? it.ap(v) : true;
             if (ap === false) continue;
             const r = it.fn(v);
-            const cl = Math.min(r.lo, it.cap);
-            const ch = Math.min(r.hi, it.cap);
-            lo += ap === null ? 0 : cl;
+            let cl = ap === null ? 0 : Math.min(r.lo, it.cap);
+            let ch = Math.min(r.hi, it.cap);
+            if (it.pre && !(cl === 0 && ch === 0)) {
+              // An item whose precondition (e.g. the featured conditions of I2.6) is not met scores 0; undecided, it may still score.
+              let failed = false;
+              let open = false;
+              for (const sid of it.pre) {
+                const x = veto.get(sid) ?? 'undecided';
+                if (x === 'failed') failed = true;
+                else if (x !== 'passed') open = true;
+              }
+              if (failed) cl = ch = 0;
+              else if (open) cl = 0;
+            }
+            lo += cl;
             hi += ch;
           }
           lo = Math.min(lo, stageCap);
@@ -234,7 +275,9 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
           st[id] = lo === hi ? 'passed' : 'undecided';
         });
       } else if (stage.kind === 'outcome') {
+        const confers = stage.indicativeConfers === undefined || core.bool(stage.indicativeConfers);
         const rules = stage.rules.map((r) => ({
+          below: r.belowTotal === undefined ? null : numU(r.belowTotal),
           when: r.when ? cond(`${r.id}#when`) : null,
           enabled: core.bool(r.enabled as boolean | { param: string }),
           requires: r.requires,
@@ -244,7 +287,7 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
           fallback: r.fallback,
         }));
         const id = stage.id;
-        outcomeStep = (v, st, veto, tot) => {
+        outcomeStep = (v, st, veto, tot, indicative) => {
           let bestRank = -1;
           let best: (typeof rules)[number] | null = null;
           let primaryUndecided = false;
@@ -257,6 +300,8 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
             if (!r.enabled) continue;
             const w = r.when ? r.when(v) : true;
             if (w === false) continue;
+            const inBand = r.below === null ? true : tot.lo >= r.below ? false : tot.hi < r.below ? true : null;
+            if (inBand === false) continue;
             let failed = tot.hi < r.min;
             let allPassed = true;
             for (const s of r.requires) {
@@ -264,7 +309,7 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
               if (x === 'failed') failed = true;
               if (x !== 'passed') allPassed = false;
             }
-            const status: Status = failed ? 'failed' : w === true && allPassed && tot.lo >= r.min ? 'passed' : 'undecided';
+            const status: Status = failed ? 'failed' : w === true && inBand === true && allPassed && tot.lo >= r.min ? 'passed' : 'undecided';
             if (!r.fallback) {
               first ??= r;
               if (status === 'passed' && r.rank > bestRank) {
@@ -291,9 +336,11 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
           }
           const firstRule = first ?? firstFallback;
           st[id] = status;
+          const outcome = chosen ? chosen.outcome : status === 'failed' ? none : null;
           return {
             status,
-            outcome: chosen ? chosen.outcome : status === 'failed' ? none : null,
+            outcome,
+            conferred: status === 'passed' && indicative && !confers ? null : outcome,
             passMark: chosen ? chosen.min : firstRule ? firstRule.min : null,
           };
         };
@@ -309,20 +356,22 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
     try {
       const st: Record<string, Status> = {};
       const veto = new Map<string, Status>();
-      const acc = { base: { lo: 0, hi: 0 }, bonus: { lo: 0, hi: 0 } };
+      const acc: Acc = { base: { lo: 0, hi: 0 }, bonus: { lo: 0, hi: 0 }, indicative: false };
       for (const s of steps) s(v, st, veto, acc);
       const total = { lo: acc.base.lo + acc.bonus.lo, hi: acc.base.hi + acc.bonus.hi };
-      const verdict = out ? out(v, st, veto, total) : { status: 'undecided' as const, outcome: null, passMark: null };
+      const verdict = out ? out(v, st, veto, total, acc.indicative) : { status: 'undecided' as const, outcome: null, conferred: null, passMark: null };
       const val = (r: Range) => (r.lo === r.hi ? r.lo / U : null);
       return {
         status: verdict.status,
         passed: verdict.status === 'undecided' ? null : verdict.status === 'passed',
-        title: verdict.outcome,
+        title: verdict.conferred,
         base: val(acc.base),
         bonus: val(acc.bonus),
         total: val(total),
         passMark: verdict.passMark === null ? null : verdict.passMark / U,
         stages: st,
+        indicative: acc.indicative,
+        indicatedTitle: verdict.outcome,
       };
     } catch (e) {
       if (e instanceof NeedsDecimals) return null;

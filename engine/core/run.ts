@@ -7,9 +7,7 @@ import type {
   Evaluation,
   FastResult,
   IndicatorResult,
-  Opinion,
   Score,
-  Shortfall,
   StageResult,
   Status,
 } from '../schema/evaluation.js';
@@ -19,7 +17,8 @@ import { traceFromJre, type Tri, type Values } from './conditions.js';
 import { Dec, ZERO, dec, fmt, roundTo, type Dec as DecT } from './decimal.js';
 import type { PreparedDossier } from './dossier.js';
 import { Undecided, type ExprEnv, type Value } from './expr.js';
-import { describeTrace, factLabeler, join, shortfallText, shortfallsOf, t, type Labeler } from './text.js';
+import { describeTrace, join, missingText, shortfallsOf, t } from './text.js';
+import { buildAdvice, type FailedItem, type RouteResult } from './advice.js';
 
 /** A score known exactly or within bounds; hi null means unbounded. */
 interface Range {
@@ -31,10 +30,11 @@ const decided = (r: Range): boolean => r.hi !== null && r.lo.eq(r.hi);
 const add = (a: Range, b: Range): Range => ({ lo: a.lo.plus(b.lo), hi: a.hi === null || b.hi === null ? null : a.hi.plus(b.hi) });
 const capRange = (r: Range, cap: DecT | null): Range =>
   cap === null ? r : { lo: Dec.min(r.lo, cap), hi: r.hi === null ? cap : Dec.min(r.hi, cap) };
-function toScore(r: Range): Score {
+function toScore(r: Range, exactText?: string | null): Score {
   const d = decided(r);
-  return { value: d ? r.lo.toNumber() : null, exact: d ? r.lo.toString() : null, lo: r.lo.toNumber(), hi: r.hi === null ? null : r.hi.toNumber() };
+  return { value: d ? r.lo.toNumber() : null, exact: d ? (exactText === undefined ? r.lo.toString() : exactText) : null, lo: r.lo.toNumber(), hi: r.hi === null ? null : r.hi.toNumber() };
 }
+const rangeText = (r: Range): string => (decided(r) ? fmt(r.lo) : `${fmt(r.lo)}–${r.hi ? fmt(r.hi) : '∞'}`);
 const STATUS_WORD: Record<Status, I18nText> = {
   passed: { zh: '通过', en: 'passed' },
   failed: { zh: '未通过', en: 'failed' },
@@ -42,6 +42,14 @@ const STATUS_WORD: Record<Status, I18nText> = {
   'not-applicable': { zh: '不适用', en: 'not applicable' },
 };
 const triStatus = (x: Tri): Status => (x === null ? 'undecided' : x ? 'passed' : 'failed');
+
+/** Least common multiple of 1..n: a denominator every indicative share max × met / n divides. */
+function lcmUpTo(n: number): number {
+  const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
+  let l = 1;
+  for (let k = 2; k <= n; k++) l = (l * k) / gcd(l, k);
+  return l;
+}
 
 export interface EvalContext {
   values: Values;
@@ -69,13 +77,13 @@ export function prepareValues(core: CompiledRuleSetCore, d: PreparedDossier): Ev
       if (raw === undefined) v = new Undecided([id]);
       else if (typeof raw === 'number') v = dec(raw);
       else if (typeof raw === 'boolean' || typeof raw === 'string') v = raw;
-      else v = new Undecided([], [`${id} is a list`]);
+      else v = new Undecided([], ['list_fact']);
       decCache.set(id, v);
       return v;
     },
     param(id) {
       const p = core.params.get(id);
-      if (p === null || p === undefined) return new Undecided([], [`parameter ${id} has no value`]);
+      if (p === null || p === undefined) return new Undecided([], ['parameter_none']);
       return typeof p === 'number' ? dec(p) : p;
     },
     ref(tableId, key, field) {
@@ -87,6 +95,16 @@ export function prepareValues(core: CompiledRuleSetCore, d: PreparedDossier): Ev
       if (typeof v === 'number') return dec(v);
       if (typeof v === 'string') return v;
       return new Undecided([`ref:${tableId}.${field}@${String(keyNum)}`]);
+    },
+    list(id) {
+      const raw = d.values[id];
+      return Array.isArray(raw) ? (raw as Record<string, unknown>[]) : new Undecided([id]);
+    },
+    hasRow(tableId, key) {
+      if (key instanceof Undecided) return key;
+      const tb = tables.find((x) => x.id === tableId);
+      const k = key instanceof Dec ? key.toNumber() : key;
+      return !!tb?.rows.some((r) => r[tb.key] === k);
     },
   };
   for (const { def, fn } of core.derived) {
@@ -114,12 +132,15 @@ export interface RunOutput {
   full?: Omit<Evaluation, 'provenance'>;
 }
 
+/** What a what-if run needs: the dossier with some facts changed, evaluated on the fast path, and its fact values. */
+export type WhatIf = (changes: Record<string, number>) => { values: Values; fast: FastResult };
+
 /** Runs every stage; with `explain`, also builds traces, words, opinions, gaps and the missing-fact list. */
 export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: EvalContext, explain: boolean, jreResults?: Map<string, { conditions: any; result: boolean }>): RunOutput {
   const rs = core.ruleSet;
   const { scale, rounding } = rs.numeric;
-  const extraLabels = new Map(rs.derived.map((x) => [x.id, { label: x.label, unit: x.unit }]));
-  const labeler: Labeler = factLabeler(core.facts, extraLabels);
+  const words = core.words;
+  const labeler = words.labeler;
   const param = (id: string) => core.params.get(id);
   const stageLabel = (id: string): I18nText => core.stages.find((x) => x.id === id)?.label ?? t(id, id);
 
@@ -146,15 +167,14 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
   };
 
   const stageStatus: Record<string, Status> = {};
-  // Stages an enabled fallback outcome rule requires are shown in full even where they do not apply to the subject's type.
-  const shownAnyway = new Set(
-    core.stages.flatMap((s) => (s.kind === 'outcome' ? s.rules.filter((r) => r.fallback && core.bool(r.enabled as boolean | { param: string })).flatMap((r) => r.requires) : [])),
-  );
   const vetoStatus = new Map<string, Status>();
+  /** Facts missing for the undecided veto items of each check stage (listed only where they leave the verdict open). */
+  const stageMissing = new Map<string, { itemId: string; facts: string[] }[]>();
   const stages: StageResult[] = [];
   const warnings: Evaluation['warnings'] = [];
-  const opinions: Opinion[] = [];
-  const failedChecks = new Map<string, { itemId: string; cites: string[]; label: I18nText; shortfalls: Shortfall[] }[]>();
+  const failedChecks = new Map<string, FailedItem[]>();
+  const failedRequirements: FailedItem[] = [];
+  let disqualified: { itemId: string; cites: string[]; text: I18nText } | null = null;
   let base: Range = exact(ZERO);
   let bonus: Range = exact(ZERO);
   let indicative = false;
@@ -166,53 +186,67 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
   }
   const total = add(base, bonus);
   const outcomeStage = core.stages.find((s): s is OutcomeStage => s.kind === 'outcome');
-  const verdict = outcomeStage ? runOutcome(outcomeStage, total) : { outcome: null, status: 'undecided' as const, passMark: null, ruleId: null, primaryRequires: [] as string[] };
+  const verdict = outcomeStage
+    ? runOutcome(outcomeStage, total)
+    : { outcome: null, status: 'undecided' as const, passMark: null, ruleId: null, primaryRequires: [] as string[], confers: true, routes: [] as RouteResult[] };
+  const conferred = verdict.confers ? verdict.outcome : verdict.status === 'passed' ? null : verdict.outcome;
 
   const fast: FastResult = {
     status: verdict.status,
     passed: verdict.status === 'undecided' ? null : verdict.status === 'passed',
-    title: verdict.outcome,
+    title: conferred,
     base: decided(base) ? base.lo.toNumber() : null,
     bonus: decided(bonus) ? bonus.lo.toNumber() : null,
     total: decided(total) ? total.lo.toNumber() : null,
     passMark: verdict.passMark === null ? null : verdict.passMark.toNumber(),
     stages: stageStatus,
+    indicative,
+    indicatedTitle: verdict.outcome,
   };
   if (!explain) return { fast };
 
-  // Gap to pass and improvement opinions (M5.2) for a subject that has not passed.
-  let gapToPass: Evaluation['gapToPass'] = null;
-  if (verdict.status !== 'passed') {
-    const checks = verdict.primaryRequires.flatMap((sid) => failedChecks.get(sid) ?? []);
-    const pointsNeeded = verdict.passMark !== null && decided(total) && total.lo.lt(verdict.passMark) ? verdict.passMark.minus(total.lo) : null;
-    const parts: I18nText[] = checks.map((c) =>
-      c.shortfalls.length ? join([c.label, ...c.shortfalls.map(shortfallText)], '：', ': ') : join([c.label, t('未满足', 'not met')], '：', ': '),
-    );
-    if (pointsNeeded) parts.push(t(`总分还差 ${fmt(pointsNeeded)} 分`, `${fmt(pointsNeeded)} more points needed on the total`));
-    gapToPass = {
-      checks,
-      pointsNeeded: pointsNeeded === null ? (decided(total) ? 0 : null) : pointsNeeded.toNumber(),
-      text: parts.length ? join(parts) : t('尚有事实缺失，无法判定差距', 'Facts are missing; the gap cannot be decided'),
-    };
-    opinions.unshift(...checks.map((c, k) => ({ itemId: c.itemId, cites: c.cites, text: parts[k], shortfalls: c.shortfalls })));
-    if (pointsNeeded && outcomeStage) {
-      opinions.push({
-        itemId: verdict.ruleId ?? outcomeStage.id,
-        cites: outcomeStage.cites,
-        text: t(`总分 ${fmt(total.lo)} 分，达标分数 ${fmt(verdict.passMark)} 分，还差 ${fmt(pointsNeeded)} 分`, `Total ${fmt(total.lo)} against a pass mark of ${fmt(verdict.passMark)}: ${fmt(pointsNeeded)} points short`),
-        shortfalls: [],
-      });
+  const whatIf: WhatIf = (changes) => {
+    const values = { ...d.values, ...changes };
+    const d2: PreparedDossier = { ...d, values };
+    let ctx2 = prepareValues(core, d2);
+    // A stated figure computed from changed facts follows them (a published growth rate from two revenues).
+    const follow: Record<string, number> = {};
+    for (const [fact, by] of core.recomputed) {
+      if (d.values[fact] === undefined || fact in changes) continue;
+      const reads = core.derivedById.get(by)?.reads ?? [];
+      const v = ctx2.values[by];
+      if (reads.some((r) => r in changes) && typeof v === 'number') follow[fact] = v;
     }
-  } else {
-    opinions.length = 0;
-  }
+    if (Object.keys(follow).length) ctx2 = prepareValues(core, { ...d2, values: { ...values, ...follow } });
+    return { values: ctx2.values, fast: runStages(core, { ...d2, values: { ...values, ...follow } }, ctx2, false).fast };
+  };
+  const indicatedRank = verdict.outcome ? core.outcomes.get(verdict.outcome) : undefined;
+  const advice = buildAdvice({
+    core,
+    status: verdict.status,
+    indicative,
+    confers: verdict.confers,
+    outcome: verdict.outcome,
+    total: { lo: total.lo, hi: total.hi },
+    passMark: verdict.passMark,
+    outcomeStage: outcomeStage ?? null,
+    primaryRequires: verdict.primaryRequires,
+    primaryRuleId: verdict.ruleId,
+    routes: verdict.routes,
+    failedChecks,
+    failedRequirements,
+    disqualified,
+    missing: [...missing.keys()],
+    values: ctx.values,
+    whatIf,
+  });
 
   const full: Omit<Evaluation, 'provenance'> = {
     subject: d.subject,
     outcome: {
       status: verdict.status,
       passed: fast.passed,
-      title: verdict.outcome && verdict.status === 'passed' ? { id: verdict.outcome, label: core.outcomes.get(verdict.outcome)!.label, rank: core.outcomes.get(verdict.outcome)!.rank } : null,
+      title: conferred && verdict.status === 'passed' ? { id: conferred, label: core.outcomes.get(conferred)!.label, rank: core.outcomes.get(conferred)!.rank } : null,
       stages: stageStatus,
       baseScore: toScore(base),
       bonus: toScore(bonus),
@@ -220,6 +254,11 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
       passMark: fast.passMark,
       indicative,
       ruleId: verdict.ruleId,
+      confers: verdict.confers,
+      indicatedTitle: indicatedRank && verdict.status === 'passed' ? { id: indicatedRank.id, label: indicatedRank.label, rank: indicatedRank.rank } : null,
+      verdict: advice.verdict,
+      disqualified,
+      vetoes: Object.fromEntries(vetoStatus),
     },
     stages,
     derived: core.derived.map(({ def, reads }) => {
@@ -231,32 +270,45 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
         ...(def.unit ? { unit: def.unit } : {}),
         expr: def.expr,
         inputs: reads.map((f) => ({ fact: f, value: ctx.values[f] ?? null })),
-        missing: v instanceof Undecided ? (v.facts.length ? v.facts : v.reasons) : [],
+        missing: v instanceof Undecided ? (v.facts.length ? v.facts : v.reasons.map((r) => `(${r})`)) : [],
         cites: def.cites,
       };
     }),
-    improvementOpinions: opinions,
-    gapToPass,
+    improvementOpinions: advice.opinions,
+    gapToPass: advice.gap,
     missingFacts: [...missing.entries()].map(([fact, by]) => ({
       fact,
-      label: fact.startsWith('ref:') ? t(`参考数据 ${fact.slice(4)}`, `reference data ${fact.slice(4)}`) : labeler(fact).label,
+      label: words.missingLabel(fact),
       neededBy: [...by],
     })),
-    warnings,
+    warnings: [
+      ...warnings,
+      ...(d.warnings ?? []).map((w) => ({
+        itemId: w.code,
+        cites: w.cites ?? [],
+        text: w.text ?? t(w.message, w.message),
+        code: w.code,
+        path: w.path,
+      })),
+    ],
   };
   return { fast, full };
 
   function runChecks(stage: ChecksStage) {
     const ap = applies(stage.id, !!stage.appliesWhen);
+    const shownFor = ap === false ? core.shownFor.get(stage.id) : undefined;
+    // Missing facts count where the stage applies, or where an enabled fallback rule needs it for the verdict.
+    const notes = ap !== false || shownFor === 'fallback';
     const items: CheckResult[] = [];
     let veto: Status = 'passed';
-    const failed: { itemId: string; cites: string[]; label: I18nText; shortfalls: Shortfall[] }[] = [];
+    const failed: FailedItem[] = [];
+    const open: { itemId: string; facts: string[] }[] = [];
     for (const it of stage.items) {
       const itAp = applies(it.id, !!it.appliesWhen);
       const severity = core.str(it.severity as string | { param: string }) as 'veto' | 'advisory';
       const { result, trace } = itAp === false ? { result: null, trace: null } : resolve(it.id);
       const status: Status = itAp === false ? 'not-applicable' : itAp === null ? 'undecided' : triStatus(result);
-      const shown: Status = ap === false && !shownAnyway.has(stage.id) ? 'not-applicable' : status;
+      const shown: Status = ap === false && !shownFor ? 'not-applicable' : status;
       if (severity === 'veto') {
         if (status === 'failed') veto = 'failed';
         else if (status === 'undecided' && veto !== 'failed') veto = 'undecided';
@@ -265,11 +317,16 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
         const shortfalls = trace ? shortfallsOf(trace, labeler) : [];
         const miss = shown === 'not-applicable' ? [] : traceMissing(trace);
         // A missing fact is listed only where it leaves something undecided.
-        if (shown === 'undecided') noteMissing(miss, it.id);
+        if (shown === 'undecided') {
+          if (notes) noteMissing(miss, it.id);
+          if (severity === 'veto') open.push({ itemId: it.id, facts: miss });
+        }
         if (status === 'failed') {
-          if (severity === 'veto') failed.push({ itemId: it.id, cites: it.cites, label: it.label, shortfalls });
-          else if (ap !== false)
-            warnings.push({ itemId: it.id, cites: it.cites, text: join([t('提示（不否决）', 'Advisory (not a veto)'), it.label, ...shortfalls.map(shortfallText)], '：', ': ') });
+          if (severity === 'veto') {
+            failed.push({ itemId: it.id, cites: it.cites, label: it.label, shortfalls, trace, conditionKey: conditionKey(it.id) });
+            if (it.disqualifies && ap !== false && !disqualified) disqualified = { itemId: it.id, cites: it.cites, text: it.label };
+          } else if (ap !== false)
+            warnings.push({ itemId: it.id, cites: it.cites, text: join([t('提示（不否决）', 'Advisory (not a veto)'), it.label, ...(trace ? [describeTrace(trace, words)] : [])], '：', ': ') });
         }
         items.push({
           id: it.id,
@@ -280,7 +337,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
           trace: shown === 'not-applicable' ? null : trace,
           shortfalls,
           missing: miss,
-          text: trace && shown !== 'not-applicable' ? describeTrace(trace, labeler) : t('不适用', 'not applicable'),
+          text: trace && shown !== 'not-applicable' ? describeTrace(trace, words) : t('不适用', 'not applicable'),
         });
       }
     }
@@ -288,11 +345,22 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
     const status: Status = ap === false ? 'not-applicable' : ap === null ? 'undecided' : veto;
     stageStatus[stage.id] = status;
     failedChecks.set(stage.id, failed);
-    if (explain) stages.push({ kind: 'checks', id: stage.id, label: stage.label, cites: stage.cites, status, items });
+    stageMissing.set(stage.id, open);
+    if (explain) stages.push({ kind: 'checks', id: stage.id, label: stage.label, cites: stage.cites, status, items, ...(shownFor ? { shownFor } : {}) });
+  }
+
+  function conditionKey(id: string): string {
+    const c = core.conditions.get(id);
+    return c ? JSON.stringify(c.jre) : id;
   }
 
   function runScore(stage: ScoreStage) {
-    let sum: Range = exact(ZERO);
+    // Indicative shares max × met / n are kept as exact fractions over a common denominator and rounded once, at the end.
+    const maxReqs = Math.max(1, ...stage.items.map((i) => i.requirements.length));
+    const L = lcmUpTo(maxReqs);
+    let given: Range = exact(ZERO);
+    let shareLo = ZERO;
+    let shareHi: DecT | null = ZERO;
     let anyIndicative = false;
     const items: IndicatorResult[] = [];
     for (const ind of stage.items) {
@@ -302,12 +370,14 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
         const { result, trace } = ap === false ? { result: null, trace: null } : resolve(r.id);
         return { r, ap, result, trace };
       });
-      const given = ind.scoreFact ? d.values[ind.scoreFact] : undefined;
+      const score = ind.scoreFact ? d.values[ind.scoreFact] : undefined;
       let pts: Range;
+      let exactText: string | null | undefined;
       let basis: 'evaluators' | 'indicative';
-      if (typeof given === 'number') {
+      if (typeof score === 'number') {
         basis = 'evaluators';
-        pts = exact(Dec.min(Dec.max(dec(given), ZERO), max));
+        pts = exact(Dec.min(Dec.max(dec(score), ZERO), max));
+        given = add(given, pts);
       } else {
         basis = 'indicative';
         anyIndicative = true;
@@ -315,30 +385,48 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
         const n = counted.length;
         const met = counted.filter((x) => x.ap === true && x.result === true).length;
         const open = counted.filter((x) => x.ap === null || x.result === null).length;
-        pts = n === 0 ? { lo: ZERO, hi: max } : { lo: roundTo(max.times(met).div(n), scale, rounding), hi: roundTo(max.times(met + open).div(n), scale, rounding) };
+        if (n === 0) {
+          pts = { lo: ZERO, hi: max };
+          shareHi = shareHi === null ? null : shareHi.plus(max.times(L));
+        } else {
+          const lo = max.times(met).times(L / n);
+          const hi = max.times(met + open).times(L / n);
+          shareLo = shareLo.plus(lo);
+          shareHi = shareHi === null ? null : shareHi.plus(hi);
+          // Shown rounded; the exact share is kept for the sum.
+          pts = { lo: roundTo(lo.div(L), scale, rounding), hi: roundTo(hi.div(L), scale, rounding) };
+          const ex = lo.div(L);
+          exactText = ex.times(L).eq(lo) && ex.decimalPlaces() <= 12 ? ex.toString() : null;
+        }
       }
-      sum = add(sum, pts);
       if (explain) {
         const reqResults = reqs.map(({ r, ap, result, trace }) => {
           const status: Status = ap === false ? 'not-applicable' : ap === null ? 'undecided' : triStatus(result);
           const shortfalls = trace ? shortfallsOf(trace, labeler) : [];
           const miss = traceMissing(trace);
           if (basis === 'indicative' && status === 'undecided') noteMissing(miss, r.id);
-          if (status === 'failed') opinions.push({ itemId: r.id, cites: r.cites, text: join([ind.label, r.label, ...shortfalls.map(shortfallText)], '：', ': '), shortfalls });
-          return { id: r.id, label: r.label, cites: r.cites, status, trace, shortfalls, missing: miss, text: trace ? describeTrace(trace, labeler) : t('不适用', 'not applicable') };
+          if (status === 'failed')
+            failedRequirements.push({ itemId: r.id, cites: r.cites, label: join([ind.label, r.label], '：', ': '), shortfalls, trace, conditionKey: conditionKey(r.id) });
+          return { id: r.id, label: r.label, cites: r.cites, status, trace, shortfalls, missing: miss, text: trace ? describeTrace(trace, words) : t('不适用', 'not applicable') };
         });
         if (basis === 'indicative' && ind.scoreFact) noteMissing([ind.scoreFact], ind.id);
         const counted = reqResults.filter((x) => x.status !== 'not-applicable');
         const met = counted.filter((x) => x.status === 'passed').length;
+        const shown = (x: DecT) => words.num(x);
         const text =
           basis === 'evaluators'
-            ? t(`专家评分 ${fmt(dec(given as number))} 分（满分 ${fmt(max)}）；备注要求满足 ${met}/${counted.length}`, `Evaluators' score ${fmt(dec(given as number))} of ${fmt(max)}; remark requirements met ${met}/${counted.length}`)
+            ? t(`专家评分 ${fmt(dec(score as number))} 分（满分 ${fmt(max)}）；备注要求满足 ${met}/${counted.length}`, `Evaluators' score ${fmt(dec(score as number))} of ${fmt(max)}; remark requirements met ${met}/${counted.length}`)
             : decided(pts)
-              ? t(`参考分：${fmt(max)} × ${met}/${counted.length} = ${fmt(pts.lo)} 分（无专家评分）`, `Indicative: ${fmt(max)} × ${met}/${counted.length} = ${fmt(pts.lo)} (no evaluators' score)`)
-              : t(`参考分：${fmt(pts.lo)}–${fmt(pts.hi)} 分（部分要求无法判定）`, `Indicative: ${fmt(pts.lo)}–${fmt(pts.hi)} (some requirements undecided)`);
-        items.push({ id: ind.id, label: ind.label, cites: ind.cites, max: max.toNumber(), points: toScore(pts), basis, requirements: reqResults, text });
+              ? t(
+                  `参考分：${fmt(max)} × ${met}/${counted.length} = ${shown(pts.lo)} 分（无专家评分${exactText === null ? '；合计时按精确值计算' : ''}）`,
+                  `Indicative: ${fmt(max)} × ${met}/${counted.length} = ${shown(pts.lo)} (no evaluators' score${exactText === null ? '; summed exactly' : ''})`,
+                )
+              : t(`参考分：${shown(pts.lo)}–${pts.hi ? shown(pts.hi) : '?'} 分（部分要求无法判定）`, `Indicative: ${shown(pts.lo)}–${pts.hi ? shown(pts.hi) : '?'} (some requirements undecided)`);
+        items.push({ id: ind.id, label: ind.label, cites: ind.cites, max: max.toNumber(), points: toScore(pts, exactText), basis, requirements: reqResults, text });
       }
     }
+    const shares: Range = anyIndicative ? { lo: roundTo(shareLo.div(L), scale, rounding), hi: shareHi === null ? null : roundTo(shareHi.div(L), scale, rounding) } : exact(ZERO);
+    const sum = add(given, shares);
     indicative = indicative || anyIndicative;
     base = add(base, sum);
     const status: Status = decided(sum) ? 'passed' : 'undecided';
@@ -355,8 +443,27 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
       let r: { range: Range; text: I18nText | null; missing: string[] };
       if (ap === false) r = { range: exact(ZERO), text: t('不适用', 'not applicable'), missing: [] };
       else r = formula(b);
-      const capped = capRange(r.range, cap);
+      let capped = capRange(r.range, cap);
       if (ap === null) capped.lo = ZERO;
+      const pre = ap !== false && b.precondition && core.bool(b.precondition.enabled) ? precondition(b.precondition) : null;
+      if (pre && pre.status !== 'passed' && !(decided(capped) && capped.lo.isZero())) {
+        const p = b.precondition!;
+        if (pre.status === 'failed') {
+          capped = exact(ZERO);
+          r = {
+            range: capped,
+            text: explain ? join([r.text ?? t('', ''), t(`须满足${p.label.zh}，未满足：${pre.failed.map((x) => x.zh).join('、')} → 0 分`, `requires ${p.label.en}; not met: ${pre.failed.map((x) => x.en).join(', ')} → 0`)], '；', '; ') : null,
+            missing: [],
+          };
+        } else {
+          capped = { lo: ZERO, hi: capped.hi };
+          r = {
+            range: capped,
+            text: explain ? join([r.text ?? t('', ''), t(`须满足${p.label.zh}，尚无法判定（缺少 ${missingText(pre.missing, words).zh}）`, `requires ${p.label.en}, which cannot be decided (missing ${missingText(pre.missing, words).en})`)], '；', '; ') : null,
+            missing: pre.missing,
+          };
+        }
+      }
       sum = add(sum, capped);
       if (explain) {
         if (!decided(capped)) noteMissing(r.missing, b.id);
@@ -365,7 +472,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
         items.push({
           id: b.id,
           label: b.label,
-          cites: b.cites,
+          cites: pre && pre.status === 'failed' ? [...new Set([...b.cites, ...b.precondition!.cites])] : b.cites,
           status: ap === false ? 'not-applicable' : decided(capped) ? 'passed' : 'undecided',
           points: toScore(capped),
           cap: cap === null ? null : cap.toNumber(),
@@ -390,9 +497,18 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
         points: toScore(total),
         cap: cap === null ? null : cap.toNumber(),
         items,
-        text: over ? t(`加分合计 ${fmt(sum.lo)}，封顶 ${fmt(cap)} 分`, `Bonus sum ${fmt(sum.lo)}, capped at ${fmt(cap)}`) : t(`加分合计 ${decided(total) ? fmt(total.lo) : `${fmt(total.lo)}–${total.hi ? fmt(total.hi) : '∞'}`}`, `Bonus total ${decided(total) ? fmt(total.lo) : `${fmt(total.lo)}–${total.hi ? fmt(total.hi) : '∞'}`}`),
+        text: over ? t(`加分合计 ${fmt(sum.lo)}，封顶 ${fmt(cap)} 分`, `Bonus sum ${fmt(sum.lo)}, capped at ${fmt(cap)}`) : t(`加分合计 ${rangeText(total)}`, `Bonus total ${rangeText(total)}`),
       });
     }
+  }
+
+  /** Whether the veto items of the stages a bonus precondition names are met, with what fails or is missing. */
+  function precondition(p: NonNullable<BonusItem['precondition']>): { status: Status; failed: I18nText[]; missing: string[] } {
+    const st = p.stages.map((id) => vetoStatus.get(id) ?? 'undecided');
+    const failed = p.stages.flatMap((id) => (failedChecks.get(id) ?? []).map((f) => f.label));
+    const missingFacts = [...new Set(p.stages.flatMap((id) => (stageMissing.get(id) ?? []).flatMap((x) => x.facts)))];
+    const status: Status = st.includes('failed') ? 'failed' : st.every((x) => x === 'passed') ? 'passed' : 'undecided';
+    return { status, failed, missing: missingFacts };
   }
 
   function formula(b: BonusItem): { range: Range; text: I18nText | null; missing: string[] } {
@@ -423,7 +539,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
       case 'threshold': {
         const pts = core.num(f.points);
         const { result, trace } = resolve(b.id);
-        const text = explain && trace ? join([describeTrace(trace, labeler), t(`→ ${result === null ? '?' : result ? fmt(pts) : '0'} 分`, `→ ${result === null ? '?' : result ? fmt(pts) : '0'}`)], ' ', ' ') : null;
+        const text = explain && trace ? join([describeTrace(trace, words), t(`→ ${result === null ? '?' : result ? fmt(pts) : '0'} 分`, `→ ${result === null ? '?' : result ? fmt(pts) : '0'}`)], ' ', ' ') : null;
         return { range: result === null ? { lo: ZERO, hi: pts } : exact(result ? pts : ZERO), text, missing: traceMissing(trace) };
       }
       case 'perItemTiers': {
@@ -432,7 +548,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
         const tiers = f.tiers.map((x) => ({ over: core.num(x.over), points: core.num(x.points), inclusive: x.inclusive })).sort((a, c) => a.over.cmp(c.over));
         const mode = core.str(f.mode);
         const ext = f.extension && core.bool(f.extension.enabled) ? { above: core.num(f.extension.above), step: core.num(f.extension.step), pps: core.num(f.extension.pointsPerStep) } : null;
-        let total = ZERO;
+        let sumPts = ZERO;
         const lines: I18nText[] = [];
         for (const item of list as Record<string, unknown>[]) {
           const v = dec(item[f.field] as number);
@@ -447,14 +563,14 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
               how = t(`以此类推：每满 ${fmt(ext.step)} 得 ${fmt(ext.pps)} 分 → ${fmt(e)}`, `extended: ${fmt(ext.pps)} per full ${fmt(ext.step)} → ${fmt(e)}`);
             }
           }
-          total = total.plus(pts);
+          sumPts = sumPts.plus(pts);
           if (explain) {
             const name = f.nameField ? String(item[f.nameField]) : '';
             lines.push(t(`${name} ${fmt(v)}：${how.zh} → ${fmt(pts)} 分`, `${name} ${fmt(v)}: ${how.en} → ${fmt(pts)}`));
           }
         }
-        const text = explain ? (lines.length ? join([...lines, t(`合计 ${fmt(total)} 分`, `total ${fmt(total)}`)]) : t('无符合条件的企业 → 0 分', 'no qualifying firms → 0')) : null;
-        return { range: exact(total), text, missing: [] };
+        const text = explain ? (lines.length ? join([...lines, t(`合计 ${fmt(sumPts)} 分`, `total ${fmt(sumPts)}`)]) : t('无符合条件的企业 → 0 分', 'no qualifying firms → 0')) : null;
+        return { range: exact(sumPts), text, missing: [] };
       }
       case 'awards': {
         let lo = ZERO;
@@ -496,10 +612,14 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
       const enabled = core.bool(rule.enabled as boolean | { param: string });
       const when = rule.when ? resolve(`${rule.id}#when`).result : true;
       if (!enabled || when === false) return { rule, status: 'not-applicable' as Status, min };
+      // A rule for totals below a mark (a 90–99 fallback) does not apply at or above it.
+      const below = rule.belowTotal === undefined ? null : core.num(rule.belowTotal);
+      const inBand: Tri = below === null ? true : tot.lo.gte(below) ? false : tot.hi !== null && tot.hi.lt(below) ? true : null;
+      if (inBand === false) return { rule, status: 'not-applicable' as Status, min };
       const req = rule.requires.map((s) => vetoStatus.get(s) ?? 'undecided');
       let status: Status;
       if (req.includes('failed') || (tot.hi !== null && tot.hi.lt(min))) status = 'failed';
-      else if (when === true && req.every((x) => x === 'passed') && tot.lo.gte(min)) status = 'passed';
+      else if (when === true && inBand === true && req.every((x) => x === 'passed') && tot.lo.gte(min)) status = 'passed';
       else status = 'undecided';
       return { rule, status, min };
     });
@@ -517,6 +637,8 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
     }
     const first = primary[0] ?? fallback[0];
     const passMark = chosen ? chosen.min : first ? first.min : null;
+    // Without evaluators' scores the total is a self-assessment: it confers no title unless the rule set says so.
+    const confers = !indicative || stage.indicativeConfers === undefined || core.bool(stage.indicativeConfers);
     stageStatus[stage.id] = status;
     if (explain) {
       stages.push({
@@ -534,15 +656,26 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
           minTotal: r.min.toNumber(),
           text:
             r.status === 'not-applicable'
-              ? t('不适用', 'not applicable')
+              ? r.rule.belowTotal !== undefined && core.bool(r.rule.enabled as boolean | { param: string }) && (!r.rule.when || resolve(`${r.rule.id}#when`).result !== false)
+                ? t(`不适用：总分 ${rangeText(tot)} 不低于 ${fmt(core.num(r.rule.belowTotal))} 分，本规则只适用于低于该分数的总分`, `not applicable: the total ${rangeText(tot)} is not below ${fmt(core.num(r.rule.belowTotal))}, and this rule is for totals below it`)
+                : t('不适用', 'not applicable')
               : t(
-                  `总分 ${decided(tot) ? fmt(tot.lo) : `${fmt(tot.lo)}–${tot.hi ? fmt(tot.hi) : '∞'}`}，达标分数 ${fmt(r.min)}；前置条件：${r.rule.requires.map((s) => `${stageLabel(s).zh}${STATUS_WORD[vetoStatus.get(s) ?? 'undecided'].zh}`).join('，')} → ${STATUS_WORD[r.status].zh}`,
-                  `total ${decided(tot) ? fmt(tot.lo) : `${fmt(tot.lo)}–${tot.hi ? fmt(tot.hi) : '∞'}`} against ${fmt(r.min)}; required: ${r.rule.requires.map((s) => `${stageLabel(s).en} ${STATUS_WORD[vetoStatus.get(s) ?? 'undecided'].en}`).join(', ')} → ${STATUS_WORD[r.status].en}`,
+                  `总分 ${rangeText(tot)}，达标分数 ${fmt(r.min)}；前置条件：${r.rule.requires.map((s) => `${stageLabel(s).zh}${STATUS_WORD[vetoStatus.get(s) ?? 'undecided'].zh}`).join('，')} → ${STATUS_WORD[r.status].zh}`,
+                  `total ${rangeText(tot)} against ${fmt(r.min)}; required: ${r.rule.requires.map((s) => `${stageLabel(s).en} ${STATUS_WORD[vetoStatus.get(s) ?? 'undecided'].en}`).join(', ')} → ${STATUS_WORD[r.status].en}`,
                 ),
         })),
       });
     }
     const none = [...core.outcomes.values()].find((o) => o.rank === 0)?.id ?? null;
-    return { outcome: chosen ? chosen.rule.outcome : status === 'failed' ? none : null, status, passMark, ruleId: chosen ? chosen.rule.id : (first?.rule.id ?? null), primaryRequires: first ? first.rule.requires : [] };
+    const routes: RouteResult[] = [...primary, ...fallback].map((r) => ({ ruleId: r.rule.id, label: core.stages.find((s): s is OutcomeStage => s.kind === 'outcome')!.rules.find((x) => x.id === r.rule.id)!.label, outcome: r.rule.outcome, requires: r.rule.requires, min: r.min, status: r.status, fallback: r.rule.fallback, below: r.rule.belowTotal === undefined ? null : core.num(r.rule.belowTotal) }));
+    return {
+      outcome: chosen ? chosen.rule.outcome : status === 'failed' ? none : null,
+      status,
+      passMark,
+      ruleId: chosen ? chosen.rule.id : (first?.rule.id ?? null),
+      primaryRequires: first ? first.rule.requires : [],
+      confers,
+      routes,
+    };
   }
 }

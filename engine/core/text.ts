@@ -1,8 +1,8 @@
-// Words for explanations in Chinese and English: comparisons, shortfalls and computations; pure.
+// Words for explanations in Chinese and English: numbers at the rule set's precision with their units, comparisons, shortfalls and what must change; pure.
 import type { I18nText } from '../schema/common.js';
 import type { ConditionTrace, Shortfall } from '../schema/evaluation.js';
-import type { FactDef } from '../schema/ruleSet.js';
-import { dec, fmt, type Dec } from './decimal.js';
+import type { FactDef, RuleSet } from '../schema/ruleSet.js';
+import { Dec, dec, fmt, type Dec as DecT } from './decimal.js';
 
 export const OP_SYMBOL: Record<string, string> = {
   equal: '=',
@@ -15,6 +15,18 @@ export const OP_SYMBOL: Record<string, string> = {
   notIn: '∉',
 };
 
+/** A comparison as a requirement in words: "不低于" / "at least". */
+const OP_WORD: Record<string, I18nText> = {
+  equal: { zh: '为', en: 'equal to' },
+  notEqual: { zh: '不为', en: 'other than' },
+  lessThan: { zh: '低于', en: 'below' },
+  lessThanInclusive: { zh: '不高于', en: 'at most' },
+  greaterThan: { zh: '超过', en: 'more than' },
+  greaterThanInclusive: { zh: '不低于', en: 'at least' },
+  in: { zh: '属于', en: 'one of' },
+  notIn: { zh: '不属于', en: 'none of' },
+};
+
 export type Labeler = (fact: string) => { label: I18nText; unit?: string; values?: { id: string; label: I18nText }[] };
 
 export function t(zh: string, en: string): I18nText {
@@ -25,14 +37,10 @@ export function join(parts: I18nText[], sepZh = '；', sepEn = '; '): I18nText {
   return { zh: parts.map((p) => p.zh).join(sepZh), en: parts.map((p) => p.en).join(sepEn) };
 }
 
-function showValue(v: unknown, unit: string | undefined, lang: 'zh' | 'en', values?: { id: string; label: I18nText }[]): string {
-  if (v === null || v === undefined) return lang === 'zh' ? '（缺失）' : '(missing)';
-  if (values && typeof v === 'string') return values.find((x) => x.id === v)?.label[lang] ?? v;
-  if (values && Array.isArray(v)) return v.map((x) => values.find((y) => y.id === x)?.label[lang] ?? String(x)).join(lang === 'zh' ? '、' : ', ');
-  if (typeof v === 'boolean') return lang === 'zh' ? (v ? '是' : '否') : v ? 'yes' : 'no';
-  if (typeof v === 'number') return `${readable(v)}${unit ? ` ${unit}` : ''}`;
-  if (Array.isArray(v)) return v.join(lang === 'zh' ? '、' : ', ');
-  return String(v);
+/** Alternatives, worded as such: "A；或 B" / "either A, or B". */
+export function alternatives(parts: I18nText[]): I18nText {
+  if (parts.length === 1) return parts[0];
+  return { zh: parts.map((p, i) => (i === 0 ? p.zh : `或${p.zh}`)).join('；'), en: `either ${parts.map((p) => p.en).join(', or ')}` };
 }
 
 /** A number as people read it: exact when it has at most four decimals, else about two (≈). */
@@ -41,34 +49,190 @@ export function readable(v: number): string {
   return d.decimalPlaces() <= 4 ? fmt(d) : `≈${d.toDecimalPlaces(2).toString()}`;
 }
 
-/** One line per leaf: the fact, its value, the comparison and the verdict. */
-export function describeTrace(tr: ConditionTrace, labeler: Labeler): I18nText {
+/** Why a value could not be computed, in words (the engine's reason codes). */
+const REASON: Record<string, I18nText> = {
+  division_by_zero: { zh: '除数为零（如上年数值为 0），无法计算', en: 'division by zero (e.g. a previous-year figure of 0)' },
+  type_mismatch: { zh: '数据类型不符，无法计算', en: 'a value of the wrong type' },
+  list_fact: { zh: '列表数据不能直接用于计算', en: 'a list cannot be used as a number' },
+  parameter_none: { zh: '参数未设定', en: 'a parameter has no value' },
+  empty_list: { zh: '列表为空', en: 'the list is empty' },
+  unsupported: { zh: '表达式不受支持', en: 'an unsupported expression' },
+};
+
+interface UnitWords {
+  zh: string;
+  en: string;
+  percent: boolean;
+}
+
+/** The words of one rule set: labels, units and the precision it states. */
+export interface Words {
+  scale: number;
+  labeler: Labeler;
+  /** A number at the rule set's precision; a value that would round to 0 keeps its first significant digit. */
+  num(x: number | DecT, scale?: number): string;
+  /** A number with its unit: "980亿元" / "980 (100 million yuan)". */
+  amount(x: number | DecT, unit?: string, scale?: number): I18nText;
+  /** A difference: percentage points for percentages. */
+  diff(x: number | DecT, unit?: string, scale?: number): I18nText;
+  /** Two numbers shown with enough decimals that they do not look equal when they differ. */
+  pairScale(a: number | DecT, b: number | DecT): number;
+  /** The label of a fact, derived value, reference figure or reason a value is missing for. */
+  missingLabel(id: string): I18nText;
+  unit(u: string | undefined): UnitWords | null;
+  /** A value of a fact as shown in words (yes/no, enum labels, numbers with units). */
+  value(v: unknown, fact?: string, lang?: 'zh' | 'en'): I18nText;
+}
+
+/** Builds the words of a rule set. */
+export function wordsFor(rs: Pick<RuleSet, 'numeric' | 'units' | 'referenceData'>, labeler: Labeler): Words {
+  const scale = rs.numeric.scale;
+  const units = new Map((rs.units ?? []).map((u) => [u.id, { zh: u.label.zh, en: u.label.en, percent: u.kind === 'percent' }]));
+  const unit = (u: string | undefined): UnitWords | null => {
+    if (!u) return null;
+    return units.get(u) ?? { zh: u, en: u, percent: u === '%' };
+  };
+  const num = (x: number | DecT, sc = scale): string => {
+    const d = dec(x);
+    const r = d.toDecimalPlaces(sc, Dec.ROUND_HALF_UP);
+    if (r.isZero() && !d.isZero()) return d.toSignificantDigits(1).toDecimalPlaces(Math.max(sc, 8)).toString();
+    return r.toString();
+  };
+  const withUnit = (n: string, u: UnitWords | null, lang: 'zh' | 'en'): string => {
+    if (!u) return n;
+    if (lang === 'zh') return `${n}${u.zh}`;
+    if (u.percent || u.en === '%') return `${n}%`;
+    return /^[0-9]/.test(u.en) ? `${n} (${u.en})` : `${n} ${u.en}`;
+  };
+  const amount = (x: number | DecT, u?: string, sc = scale): I18nText => {
+    const n = num(x, sc);
+    const uw = unit(u);
+    return { zh: withUnit(n, uw, 'zh'), en: withUnit(n, uw, 'en') };
+  };
+  const diff = (x: number | DecT, u?: string, sc = scale): I18nText => {
+    const uw = unit(u);
+    if (uw?.percent) {
+      const n = num(x, sc);
+      return { zh: `${n} 个百分点`, en: `${n} percentage point${n === '1' ? '' : 's'}` };
+    }
+    return amount(x, u, sc);
+  };
+  const pairScale = (a: number | DecT, b: number | DecT): number => {
+    const da = dec(a);
+    const db = dec(b);
+    if (da.eq(db)) return scale;
+    let sc = scale;
+    while (sc < 8 && num(da, sc) === num(db, sc)) sc++;
+    return sc;
+  };
+  const missingLabel = (id: string): I18nText => {
+    if (id.startsWith('(') && id.endsWith(')')) return REASON[id.slice(1, -1)] ?? t(id.slice(1, -1), id.slice(1, -1));
+    const ref = /^ref:([^.]+)\.([^@]+)@(.*)$/.exec(id);
+    if (ref) {
+      const [, table, field, key] = ref;
+      const tb = rs.referenceData.find((x) => x.id === table);
+      const f = tb?.fields.find((x) => x.id === field);
+      const name = f?.label ?? t(field, field);
+      const tl = tb?.label ?? t(table, table);
+      return t(`${tl.zh}：${name.zh}（${key} 年，参考数据缺失）`, `${tl.en}: ${name.en} (${key}; reference figure missing)`);
+    }
+    return labeler(id).label;
+  };
+  const value = (v: unknown, fact?: string): I18nText => {
+    const info = fact ? labeler(fact) : undefined;
+    if (v === null || v === undefined) return t('（缺失）', '(missing)');
+    if (typeof v === 'boolean') return v ? t('是', 'yes') : t('否', 'no');
+    if (typeof v === 'number') return amount(v, info?.unit);
+    const lab = (x: unknown) => info?.values?.find((y) => y.id === x)?.label ?? t(String(x), String(x));
+    if (Array.isArray(v)) return join(v.map(lab), '、', ', ');
+    return lab(v);
+  };
+  return { scale, labeler, num, amount, diff, pairScale, missingLabel, unit, value };
+}
+
+/** A list of missing things in words. */
+export function missingText(ids: string[], w: Words): I18nText {
+  return join(ids.map((x) => w.missingLabel(x)), '、', ', ');
+}
+
+/** One line per leaf: the fact, its value, the comparison and the verdict (the checklist text of an item). */
+export function describeTrace(tr: ConditionTrace, w: Words): I18nText {
+  const labeler = w.labeler;
   if (tr.op === 'leaf') {
-    const { label, unit, values } = labeler(tr.fact!);
+    const { label, unit } = labeler(tr.fact!);
     const rhs = tr.compareTo!;
     const rhsName = rhs.source === 'fact' ? labeler(rhs.ref!).label : null;
     const sym = OP_SYMBOL[tr.operator!] ?? tr.operator!;
     const verdict = tr.result === null ? t('无法判定', 'undecided') : tr.result ? t('满足', 'met') : t('未满足', 'not met');
-    const rhsUnit = rhs.source === 'fact' ? labeler(rhs.ref!).unit : unit;
-    const rz = rhsName ? `${rhsName.zh} ${showValue(rhs.value, rhsUnit, 'zh')}` : showValue(rhs.value, rhsUnit, 'zh', values);
-    const re = rhsName ? `${rhsName.en} ${showValue(rhs.value, rhsUnit, 'en')}` : showValue(rhs.value, rhsUnit, 'en', values);
-    const miss = tr.missing?.length ? t(`（缺少：${tr.missing.join('、')}）`, ` (missing: ${tr.missing.join(', ')})`) : t('', '');
+    const miss = tr.missing?.length ? (() => { const m = missingText(tr.missing!, w); return t(`（缺少：${m.zh}）`, ` (missing: ${m.en})`); })() : t('', '');
     if (typeof rhs.value === 'boolean' && (tr.operator === 'equal' || tr.operator === 'notEqual') && rhs.source !== 'fact') {
       const want = tr.operator === 'equal' ? rhs.value : !rhs.value;
+      const have = w.value(tr.factValue);
       return t(
-        `${label.zh}：${showValue(tr.factValue, undefined, 'zh')}（要求：${want ? '是' : '否'}）${tr.result === null ? '，无法判定' : ''}${miss.zh}`,
-        `${label.en}: ${showValue(tr.factValue, undefined, 'en')} (required: ${want ? 'yes' : 'no'})${tr.result === null ? ', undecided' : ''}${miss.en}`,
+        `${label.zh}：${have.zh}（要求：${want ? '是' : '否'}）${tr.result === null ? '，无法判定' : ''}${miss.zh}`,
+        `${label.en}: ${have.en} (required: ${want ? 'yes' : 'no'})${tr.result === null ? ', undecided' : ''}${miss.en}`,
       );
     }
-    return t(
-      `${label.zh} ${showValue(tr.factValue, unit, 'zh', values)}，要求 ${sym} ${rz}：${verdict.zh}${miss.zh}`,
-      `${label.en} ${showValue(tr.factValue, unit, 'en', values)}, required ${sym} ${re}: ${verdict.en}${miss.en}`,
-    );
+    const both = typeof tr.factValue === 'number' && typeof rhs.value === 'number' ? w.pairScale(tr.factValue, rhs.value) : w.scale;
+    const rhsUnit = rhs.source === 'fact' ? labeler(rhs.ref!).unit : unit;
+    const lhsV = typeof tr.factValue === 'number' ? w.amount(tr.factValue, unit, both) : w.value(tr.factValue, tr.fact);
+    const rhsV = typeof rhs.value === 'number' ? w.amount(rhs.value, rhsUnit, both) : w.value(rhs.value, tr.fact);
+    const rz = rhsName ? `${rhsName.zh} ${rhsV.zh}` : rhsV.zh;
+    const re = rhsName ? `${rhsName.en} ${rhsV.en}` : rhsV.en;
+    return t(`${label.zh} ${lhsV.zh}，要求 ${sym} ${rz}：${verdict.zh}${miss.zh}`, `${label.en} ${lhsV.en}, required ${sym} ${re}: ${verdict.en}${miss.en}`);
   }
-  const kids = (tr.children ?? []).map((c) => describeTrace(c, labeler));
-  if (tr.op === 'any') return t(`以下任一：${kids.map((k) => k.zh).join(' 或 ')}`, `any of: ${kids.map((k) => k.en).join(' OR ')}`);
+  const kids = (tr.children ?? []).map((c) => describeTrace(c, w));
+  if (tr.op === 'any') return t(`以下任一：${kids.map((k) => k.zh).join('；或 ')}`, `any of: ${kids.map((k) => k.en).join('; or ')}`);
   if (tr.op === 'not') return t(`并非：${kids[0].zh}`, `not: ${kids[0].en}`);
   return kids.length === 1 ? kids[0] : join(kids);
+}
+
+/** What an unmet condition needs, in words: each failed comparison with its gap; alternatives of an `any` as alternatives. */
+export function needText(tr: ConditionTrace, w: Words): I18nText {
+  if (tr.op === 'leaf') return leafNeed(tr, w);
+  if (tr.op === 'all') {
+    const failed = (tr.children ?? []).filter((c) => c.result === false);
+    return join((failed.length ? failed : tr.children ?? []).map((c) => needText(c, w)));
+  }
+  if (tr.op === 'any') return alternatives((tr.children ?? []).map((c) => needText(c, w)));
+  const inner = describeTrace(tr.children![0], w);
+  return t(`须不满足：${inner.zh}`, `must not hold: ${inner.en}`);
+}
+
+function leafNeed(tr: ConditionTrace, w: Words): I18nText {
+  const { label, unit } = w.labeler(tr.fact!);
+  const rhs = tr.compareTo!;
+  const op = tr.operator!;
+  if (tr.result === null) {
+    const m = missingText(tr.missing ?? [tr.fact!], w);
+    return t(`${label.zh}：无法判定（缺少 ${m.zh}）`, `${label.en}: undecided (missing ${m.en})`);
+  }
+  if (typeof rhs.value === 'boolean' && (op === 'equal' || op === 'notEqual') && rhs.source !== 'fact') {
+    const want = op === 'equal' ? rhs.value : !rhs.value;
+    return t(`${label.zh}：${w.value(tr.factValue).zh}（须为“${want ? '是' : '否'}”）`, `${label.en}: ${w.value(tr.factValue).en} (required: ${want ? 'yes' : 'no'})`);
+  }
+  const rhsName = rhs.source === 'fact' ? w.labeler(rhs.ref!).label : null;
+  const rhsUnit = rhs.source === 'fact' ? w.labeler(rhs.ref!).unit : unit;
+  const word = OP_WORD[op] ?? t(op, op);
+  if (typeof tr.factValue === 'number' && typeof rhs.value === 'number') {
+    const a = dec(tr.factValue);
+    const b = dec(rhs.value);
+    const sc = w.pairScale(a, b);
+    const lhs = w.amount(a, unit, sc);
+    const req = w.amount(b, rhsUnit, sc);
+    const rz = rhsName ? `${rhsName.zh} ${req.zh}` : req.zh;
+    const re = rhsName ? `${rhsName.en} ${req.en}` : req.en;
+    const more = op.startsWith('greater');
+    const gap = more ? b.minus(a) : a.minus(b);
+    if (gap.isZero()) {
+      return t(`${label.zh} ${lhs.zh}，须${word.zh} ${rz}（目前恰好相等）`, `${label.en} ${lhs.en}, ${word.en} ${re} required (now exactly equal)`);
+    }
+    const g = w.diff(gap, unit, Math.max(sc, w.scale));
+    return t(`${label.zh} ${lhs.zh}，须${word.zh} ${rz}，${more ? '差' : '超出'} ${g.zh}`, `${label.en} ${lhs.en}, ${word.en} ${re} required (${g.en} ${more ? 'short' : 'over'})`);
+  }
+  const have = w.value(tr.factValue, tr.fact);
+  const want = rhs.source === 'fact' ? t(`${rhsName!.zh} ${w.value(rhs.value, rhs.ref).zh}`, `${rhsName!.en} ${w.value(rhs.value, rhs.ref).en}`) : w.value(rhs.value, tr.fact);
+  return t(`${label.zh} 为 ${have.zh}，须${word.zh} ${want.zh}`, `${label.en} ${have.en}, ${word.en} ${want.en} required`);
 }
 
 /** Numeric shortfalls of a failed trace: for each unmet comparison, how far the value is from the requirement. */
@@ -80,7 +244,7 @@ export function shortfallsOf(tr: ConditionTrace, labeler: Labeler): Shortfall[] 
     if (typeof a !== 'number' || typeof b !== 'number') return [];
     const { label, unit } = labeler(tr.fact!);
     const op = tr.operator!;
-    let gap: Dec;
+    let gap: DecT;
     if (op === 'greaterThanInclusive' || op === 'greaterThan') gap = dec(b).minus(dec(a));
     else if (op === 'lessThanInclusive' || op === 'lessThan') gap = dec(a).minus(dec(b));
     else return [];
@@ -90,16 +254,7 @@ export function shortfallsOf(tr: ConditionTrace, labeler: Labeler): Shortfall[] 
   return (tr.children ?? []).flatMap((c) => shortfallsOf(c, labeler));
 }
 
-export function shortfallText(s: Shortfall): I18nText {
-  const u = s.unit ?? '';
-  const strict = s.operator === 'greaterThan' || s.operator === 'lessThan';
-  const more = s.operator.startsWith('greater');
-  return t(
-    `${s.label.zh}：${fmt(s.actual)}${u}，要求 ${OP_SYMBOL[s.operator]} ${fmt(s.required)}${u}，${more ? '差' : '超出'} ${fmt(s.gap)}${u}${strict ? '（须严格超过）' : ''}`,
-    `${s.label.en}: ${fmt(s.actual)} of ${fmt(s.required)}${u ? ' ' + u : ''} (${OP_SYMBOL[s.operator]}), ${more ? 'short by' : 'over by'} ${fmt(s.gap)}${u ? ' ' + u : ''}${strict ? ' (must be strictly exceeded)' : ''}`,
-  );
-}
-
+/** Labels for facts, derived values and anything else a rule set names. */
 export function factLabeler(facts: Map<string, FactDef>, extra: Map<string, { label: I18nText; unit?: string }>): Labeler {
   return (id) => {
     const f = facts.get(id);

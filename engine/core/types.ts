@@ -11,6 +11,8 @@ export type {
   CheckItem,
   Requirement,
   DerivedFact,
+  DossierCheck,
+  Unit,
   FactDef,
   Formula,
   Outcome,

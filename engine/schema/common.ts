@@ -53,6 +53,8 @@ export const Issue = z
     message: z.string(),
     hint: z.string().optional(),
     severity: z.enum(['error', 'warning']).optional(),
+    text: I18nText.optional().describe('The message in Chinese and English, where the rule set words it'),
+    cites: Cites.optional(),
   })
   .strict();
 export type Issue = z.infer<typeof Issue>;

@@ -18,6 +18,10 @@ export const ExpectedOutcome = z
     indicators: z.record(z.string(), z.number().nullable()).optional(),
     missingFacts: z.array(z.string()).optional().describe('Exactly these facts are reported missing'),
     pointsNeeded: z.number().nullable().optional(),
+    indicative: z.boolean().optional().describe('The total rests on indicative points'),
+    confers: z.boolean().optional().describe('The result confers its title (false: a self-assessment)'),
+    disqualified: z.boolean().optional(),
+    warnings: z.array(z.string()).optional().describe('Exactly these dossier consistency warning codes are raised'),
   })
   .strict();
 export type ExpectedOutcome = z.infer<typeof ExpectedOutcome>;
@@ -50,7 +54,17 @@ export const GoldenCase = z.discriminatedUnion('kind', [
       dossiers: z.array(Dossier).min(1),
       expect: z
         .object({
-          members: z.record(z.string(), z.object({ result: z.string(), change: CohortChange.optional() }).strict()),
+          members: z.record(
+            z.string(),
+            z
+              .object({
+                result: z.string().nullable().describe('null: undecided'),
+                change: CohortChange.optional(),
+                rank: z.number().int().nullable().optional(),
+              })
+              .strict(),
+          ),
+          cap: z.object({ status: z.enum(['within', 'undecided', 'exceeded']), holders: z.array(z.string()).optional() }).strict().optional(),
         })
         .strict(),
     })

@@ -78,6 +78,9 @@ export const FactDef = z
       .describe('Allowed values of an evaluators\' award: 0, or min..max in steps'),
     item: z.array(ListField).optional().describe('Fields of each entry of a list fact'),
     informational: z.boolean().optional().describe('Shown in reports, not used in scoring'),
+    recomputedBy: Ident.optional().describe(
+      'A derived value that recomputes this stated figure from others (e.g. a published growth rate from two revenues); what-if calculations of the gap to pass use it when those others change',
+    ),
   })
   .strict();
 export type FactDef = z.infer<typeof FactDef>;
@@ -104,6 +107,10 @@ export const CheckItem = z
     severity: StrOrParam.default('veto').describe('veto: failing it blocks the outcome; advisory: a warning only'),
     appliesWhen: Condition.optional(),
     note: I18nText.optional(),
+    disqualifies: z
+      .boolean()
+      .optional()
+      .describe('Failing it disqualifies the subject (e.g. fraud, M7.1): shown as a disqualification, never as a shortfall to close'),
   })
   .strict();
 export type CheckItem = z.infer<typeof CheckItem>;
@@ -184,6 +191,16 @@ export const BonusItem = z
     formula: Formula,
     cap: z.union([NumOrParam, z.null()]).optional().describe('Maximum points of this item; null or absent: none'),
     appliesWhen: Condition.optional(),
+    precondition: z
+      .object({
+        stages: z.array(PrefixedId).min(1).describe('Check stages whose veto items the subject must meet for the item to count, whatever its type'),
+        enabled: BoolOrParam,
+        label: I18nText.describe('What the precondition requires, in words'),
+        cites: Cites,
+      })
+      .strict()
+      .optional()
+      .describe('The item counts only when these conditions are met by the dossier; otherwise it scores 0 with a line saying why'),
   })
   .strict();
 export type BonusItem = z.infer<typeof BonusItem>;
@@ -197,6 +214,7 @@ export const OutcomeRule = z
     enabled: BoolOrParam.default(true),
     requires: z.array(PrefixedId).describe('Check stages whose veto items must all pass'),
     minTotal: NumOrParam.describe('Pass mark on the total score'),
+    belowTotal: NumOrParam.optional().describe('The rule is for totals below this mark only (e.g. a fallback for 90–99 points)'),
     fallback: z.boolean().default(false).describe('Only considered when no primary rule applied to the subject passed'),
   })
   .strict();
@@ -210,7 +228,16 @@ export const Stage = z.discriminatedUnion('kind', [
   z
     .object({ kind: z.literal('bonus'), ...StageBase, cap: z.union([NumOrParam, z.null()]).optional(), items: z.array(BonusItem).min(1) })
     .strict(),
-  z.object({ kind: z.literal('outcome'), ...StageBase, rules: z.array(OutcomeRule).min(1) }).strict(),
+  z
+    .object({
+      kind: z.literal('outcome'),
+      ...StageBase,
+      rules: z.array(OutcomeRule).min(1),
+      indicativeConfers: BoolOrParam.optional().describe(
+        'Whether a total resting on indicative points (no evaluators\' score) confers the title; false: it is a self-assessment. Absent: true',
+      ),
+    })
+    .strict(),
 ]);
 export type Stage = z.infer<typeof Stage>;
 export type ChecksStage = Extract<Stage, { kind: 'checks' }>;
@@ -260,6 +287,9 @@ export const CohortRules = z
         rankBy: StrOrParam.describe('"totalThenMetric" or "metric"'),
         metricFact: Ident,
         cites: Cites,
+        tieBreak: StrOrParam.optional().describe(
+          '"undecided": an exact tie at the cap leaves the tied cities undecided (absent: this); "baseScore": the higher base score ranks first, a remaining tie is undecided; "admitAll": every city tied at the last place is admitted',
+        ),
       })
       .strict()
       .optional(),
@@ -272,13 +302,71 @@ export const CohortRules = z
         requireMinTotal: BoolOrParam,
         minTotal: NumOrParam,
         cites: Cites,
+        heldOnly: BoolOrParam.optional().describe('true: only holders of the `from` title can be promoted (not first-time applicants); absent: false'),
+        requires: z
+          .object({ stages: z.array(PrefixedId).min(1), enabled: BoolOrParam, label: I18nText, cites: Cites })
+          .strict()
+          .optional()
+          .describe('Check stages (e.g. the comprehensive basic conditions) a promoted subject must meet'),
+        whenCapHasRoom: StrOrParam.optional().describe('"swap": the smaller city is demoted even when the cap has room (absent: this); "promote": below the cap the city is promoted and nobody demoted'),
       })
       .strict()
       .optional(),
+    regrade: z
+      .object({
+        enabled: BoolOrParam,
+        from: z.string().describe('Outcome held'),
+        to: z.string().describe('Outcome kept when the subject meets its standard'),
+        requires: z.array(PrefixedId).min(1).describe('Check stages of the lower standard'),
+        minTotal: NumOrParam.describe('Pass mark of the lower standard'),
+        label: I18nText,
+        cites: Cites,
+      })
+      .strict()
+      .optional()
+      .describe('A holder of `from` that fails its standard, or passes but ends over the cap, keeps `to` when it meets that standard (graded by both standards)'),
     heldOutcomeFact: Ident.describe('Fact holding the outcome held before this evaluation'),
   })
   .strict();
 export type CohortRules = z.infer<typeof CohortRules>;
+
+export const Unit = z
+  .object({
+    id: z.string().min(1).describe('The unit as facts and parameters write it, e.g. 亿元'),
+    label: I18nText.describe('How it is written after a number in each language'),
+    kind: z.enum(['percent', 'quantity']).default('quantity').describe('percent: differences are percentage points'),
+  })
+  .strict()
+  .describe('A unit of measure with its words in each language');
+export type Unit = z.infer<typeof Unit>;
+
+const DossierCheckBase = {
+  id: PrefixedId,
+  severity: z.enum(['error', 'warning']).describe('error: the dossier cannot be true and is refused; warning: suspicious, shown beside the result'),
+  code: z.string().regex(/^[a-z]+(_[a-z]+)*$/).describe('snake_case issue code'),
+  message: I18nText.describe('What is wrong, in words; {id} names a fact, derived value or parameter whose value is filled in'),
+  cites: Cites,
+};
+
+export const DossierCheck = z
+  .discriminatedUnion('kind', [
+    z
+      .object({ kind: z.literal('unique'), ...DossierCheckBase, list: Ident, key: Ident.describe('Field of each entry that must not repeat') })
+      .strict()
+      .describe('No two entries of a list fact share the same key ({value} in the message is the repeated key)'),
+    z
+      .object({
+        kind: z.literal('condition'),
+        ...DossierCheckBase,
+        condition: Condition.describe('Must hold; a condition that cannot be decided (facts missing) raises nothing'),
+        appliesWhen: Condition.optional(),
+        facts: z.array(Ident).min(1).describe('Facts the issue points at'),
+      })
+      .strict()
+      .describe('A condition every consistent dossier meets'),
+  ])
+  .describe('A consistency check of a dossier, beyond the type and range of each fact');
+export type DossierCheck = z.infer<typeof DossierCheck>;
 
 export const ChangelogEntry = z
   .object({ version: z.number().int().positive(), date: z.string(), author: z.string().optional(), note: I18nText })
@@ -320,6 +408,8 @@ export const RuleSet = z
     derived: z.array(DerivedFact),
     stages: z.array(Stage).min(1),
     cohort: CohortRules.optional(),
+    units: z.array(Unit).optional().describe('Words for the units facts and parameters use; absent: units are shown as written'),
+    dossierChecks: z.array(DossierCheck).optional().describe('Consistency checks run on every dossier before it is evaluated'),
   })
   .strict()
   .describe('One version of a rule set');
