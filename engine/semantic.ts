@@ -186,6 +186,11 @@ export function semanticIssues(rs: RuleSet, clauseIds: Set<string> | null): Issu
         cite(b.cites, [...ip, 'cites']);
         if (b.appliesWhen) checkCondition(b.appliesWhen, [...ip, 'appliesWhen']);
         if (b.cap !== undefined && b.cap !== null) paramRef(b.cap, [...ip, 'cap'], 'number', true);
+        if (b.precondition) {
+          paramRef(b.precondition.enabled, [...ip, 'precondition', 'enabled'], 'boolean');
+          cite(b.precondition.cites, [...ip, 'precondition', 'cites']);
+          checksStages(b.precondition.stages, [...ip, 'precondition', 'stages']);
+        }
         const f = b.formula;
         const fp: Path = [...ip, 'formula'];
         if (f.kind === 'steps') {
@@ -242,6 +247,7 @@ export function semanticIssues(rs: RuleSet, clauseIds: Set<string> | null): Issu
       });
     }
     if (s.kind === 'outcome') {
+      if (s.indicativeConfers !== undefined) paramRef(s.indicativeConfers, [...sp, 'indicativeConfers'], 'boolean');
       s.rules.forEach((r, ri) => {
         const rp: Path = [...sp, 'rules', ri];
         cite(r.cites, [...rp, 'cites']);
@@ -249,6 +255,7 @@ export function semanticIssues(rs: RuleSet, clauseIds: Set<string> | null): Issu
         if (r.when) checkCondition(r.when, [...rp, 'when']);
         paramRef(r.minTotal, [...rp, 'minTotal'], 'number');
         paramRef(r.enabled, [...rp, 'enabled'], 'boolean');
+        if (r.belowTotal !== undefined) paramRef(r.belowTotal, [...rp, 'belowTotal'], 'number');
         r.requires.forEach((sid, k) => {
           const st = rs.stages.find((x) => x.id === sid);
           if (!st) err('unknown_reference', [...rp, 'requires', k], `unknown stage "${sid}"`);
@@ -285,6 +292,10 @@ export function semanticIssues(rs: RuleSet, clauseIds: Set<string> | null): Issu
       if (!knownFact(c.cap.metricFact)) err('unknown_fact', ['cohort', 'cap', 'metricFact'], `unknown fact "${c.cap.metricFact}"`);
       paramRef(c.cap.max, ['cohort', 'cap', 'max'], 'number');
       paramRef(c.cap.rankBy, ['cohort', 'cap', 'rankBy'], 'enum');
+      if (c.cap.tieBreak !== undefined) {
+        paramRef(c.cap.tieBreak, ['cohort', 'cap', 'tieBreak'], 'enum');
+        enumValue(c.cap.tieBreak, ['undecided', 'baseScore', 'admitAll'], ['cohort', 'cap', 'tieBreak']);
+      }
     }
     if (c.promotion) {
       cite(c.promotion.cites, ['cohort', 'promotion', 'cites']);
@@ -294,6 +305,24 @@ export function semanticIssues(rs: RuleSet, clauseIds: Set<string> | null): Issu
       paramRef(c.promotion.enabled, ['cohort', 'promotion', 'enabled'], 'boolean');
       paramRef(c.promotion.requireMinTotal, ['cohort', 'promotion', 'requireMinTotal'], 'boolean');
       paramRef(c.promotion.minTotal, ['cohort', 'promotion', 'minTotal'], 'number');
+      if (c.promotion.heldOnly !== undefined) paramRef(c.promotion.heldOnly, ['cohort', 'promotion', 'heldOnly'], 'boolean');
+      if (c.promotion.whenCapHasRoom !== undefined) {
+        paramRef(c.promotion.whenCapHasRoom, ['cohort', 'promotion', 'whenCapHasRoom'], 'enum');
+        enumValue(c.promotion.whenCapHasRoom, ['swap', 'promote'], ['cohort', 'promotion', 'whenCapHasRoom']);
+      }
+      if (c.promotion.requires) {
+        paramRef(c.promotion.requires.enabled, ['cohort', 'promotion', 'requires', 'enabled'], 'boolean');
+        cite(c.promotion.requires.cites, ['cohort', 'promotion', 'requires', 'cites']);
+        checksStages(c.promotion.requires.stages, ['cohort', 'promotion', 'requires', 'stages']);
+      }
+    }
+    if (c.regrade) {
+      const g = c.regrade;
+      cite(g.cites, ['cohort', 'regrade', 'cites']);
+      for (const k of ['from', 'to'] as const) if (!outcomeIds.has(g[k])) err('unknown_reference', ['cohort', 'regrade', k], `unknown outcome "${g[k]}"`);
+      paramRef(g.enabled, ['cohort', 'regrade', 'enabled'], 'boolean');
+      paramRef(g.minTotal, ['cohort', 'regrade', 'minTotal'], 'number');
+      checksStages(g.requires, ['cohort', 'regrade', 'requires']);
     }
   }
 
@@ -316,9 +345,55 @@ export function semanticIssues(rs: RuleSet, clauseIds: Set<string> | null): Issu
       }
     });
   });
+  // Units and dossier checks.
+  if (rs.units) {
+    dup(rs.units.map((u, i) => ({ id: u.id, path: ['units', i, 'id'] })), 'unit');
+    const known = new Set(rs.units.map((u) => u.id));
+    const used: { unit: string; path: Path }[] = [
+      ...rs.facts.flatMap((f, i) => [...(f.unit ? [{ unit: f.unit, path: ['facts', i, 'unit'] as Path }] : []), ...(f.item ?? []).flatMap((it, k) => (it.unit ? [{ unit: it.unit, path: ['facts', i, 'item', k, 'unit'] as Path }] : []))]),
+      ...rs.parameters.flatMap((p, i) => (p.unit ? [{ unit: p.unit, path: ['parameters', i, 'unit'] as Path }] : [])),
+      ...rs.derived.flatMap((d, i) => (d.unit ? [{ unit: d.unit, path: ['derived', i, 'unit'] as Path }] : [])),
+    ];
+    for (const u of used) if (!known.has(u.unit)) warn('unknown_unit', u.path, `unit "${u.unit}" has no words in units[]; it is shown as written in both languages`);
+  }
+  rs.facts.forEach((f, i) => {
+    if (f.recomputedBy && !derivedIds.has(f.recomputedBy)) err('unknown_fact', ['facts', i, 'recomputedBy'], `"${f.recomputedBy}" is not a derived value`);
+  });
+  if (rs.dossierChecks) {
+    dup(rs.dossierChecks.map((d, i) => ({ id: d.id, path: ['dossierChecks', i, 'id'] })), 'dossier check');
+    rs.dossierChecks.forEach((d, i) => {
+      const dp: Path = ['dossierChecks', i];
+      cite(d.cites, [...dp, 'cites']);
+      if (d.kind === 'unique') {
+        const lf = rs.facts.find((x) => x.id === d.list);
+        if (!lf || lf.type !== 'list') err('unknown_fact', [...dp, 'list'], `"${d.list}" is not a list fact`);
+        else if (!lf.item?.some((x) => x.id === d.key)) err('unknown_fact', [...dp, 'key'], `list "${d.list}" has no field "${d.key}"`);
+      } else {
+        checkCondition(d.condition, [...dp, 'condition']);
+        if (d.appliesWhen) checkCondition(d.appliesWhen, [...dp, 'appliesWhen']);
+        d.facts.forEach((f, k) => {
+          if (!factIds.has(f)) err('unknown_fact', [...dp, 'facts', k], `dossier check points at "${f}", which is not a declared fact`);
+        });
+      }
+    });
+  }
+
   if (rs.effectiveTo && rs.effectiveTo < rs.effectiveFrom) err('invalid_dates', ['effectiveTo'], `effectiveTo ${rs.effectiveTo} is before effectiveFrom ${rs.effectiveFrom}`);
 
   return issues;
+
+  function checksStages(ids: string[], path: Path) {
+    ids.forEach((sid, k) => {
+      const st = rs.stages.find((x) => x.id === sid);
+      if (!st) err('unknown_reference', [...path, k], `unknown stage "${sid}"`);
+      else if (st.kind !== 'checks') err('unknown_reference', [...path, k], `stage "${sid}" is not a checks stage`);
+    });
+  }
+
+  function enumValue(x: unknown, allowed: string[], path: Path) {
+    const v = typeof x === 'string' ? x : x && typeof x === 'object' && 'param' in x ? params.get((x as { param: string }).param)?.value : undefined;
+    if (typeof v === 'string' && !allowed.includes(v)) err('invalid_value', path, `must be one of ${allowed.join(', ')}, not "${v}"`);
+  }
 
   function numberOf(x: unknown): number | null {
     if (typeof x === 'number') return x;

@@ -1,6 +1,7 @@
 // Evaluates every dossier in a folder as one cohort (cap, promotion and demotion) and prints who holds which title afterwards, and why.
 //
-// Usage: npm run cohort -- <folder> [--rules sfc-2017@1 | --rules path/to/ruleset.json] [--mode award|dynamic] [--period <year>] [--json] [--lang zh|en]
+// Usage: npm run cohort -- <folder> [--rules sfc-2017@2 | --rules path/to/ruleset.json] [--interp <id>=<option> ...] [--mode award|dynamic] [--period <year>] [--json] [--lang zh|en]
+//   --interp  evaluate under an interpretation variant without writing a rule-set file (repeatable); the report names it
 //   <folder>  every *.json file in it is one dossier of the same period
 //   --mode    dynamic (default): titles held before (currentTitle) may be kept, promoted, demoted or revoked;
 //             award: a first award, where the cap applies and nobody holds a title yet
@@ -13,25 +14,26 @@ import { Command, Option } from 'commander';
 import { evaluateCohort, type CohortChange, type CohortResult, type RuleSet } from '../engine/index.js';
 import { UserError, issueLine, out, print, readJsonFile, run, shown, userPath } from './lib/cli.js';
 import { changeWord, msg, type Lang } from './lib/messages.js';
-import { Citations, renderClauses, shortHash, type Paint } from './lib/report.js';
-import { loadRuleSet } from './lib/ruleSets.js';
+import { Citations, renderClauses, shortHash, variantLine, type Paint, type VariantChoice } from './lib/report.js';
+import { loadRuleSet, parseInterpChoices } from './lib/ruleSets.js';
 import { table } from './lib/table.js';
 
 await run(async () => {
   const program = new Command('cohort')
     .description('Evaluate every dossier in a folder as one cohort and apply the cap and promotion/demotion rules')
     .argument('<folder>', 'folder of dossier JSON files, one period')
-    .option('--rules <ruleSet>', 'rule set: id@version or a path to a rule-set JSON file', 'sfc-2017@1')
+    .option('--rules <ruleSet>', 'rule set: id@version, id (its newest version) or a path to a rule-set JSON file', 'sfc-2017')
+    .option('--interp <id=option>', 'choose an interpretation option, e.g. interp:bonus-cap=cap-10 (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .addOption(new Option('--mode <mode>', 'award (first award) or dynamic (titles held before)').choices(['award', 'dynamic']).default('dynamic'))
     .option('--period <year>', 'only the dossiers of this statistical year')
     .option('--json', 'print the cohort result as JSON', false)
     .addOption(new Option('--lang <lang>', 'report language').choices(['zh', 'en']).default('zh'))
     .exitOverride()
     .parse();
-  const opts = program.opts<{ rules: string; mode: 'award' | 'dynamic'; period?: string; json: boolean; lang: Lang }>();
+  const opts = program.opts<{ rules: string; interp: string[]; mode: 'award' | 'dynamic'; period?: string; json: boolean; lang: Lang }>();
   const folder = userPath(program.args[0]);
 
-  const loaded = loadRuleSet(opts.rules);
+  const loaded = loadRuleSet(opts.rules, parseInterpChoices(opts.interp));
   const periodFact = loaded.compiled.ruleSet.subject.periodFact;
   let files = dossierFiles(folder);
   let dossiers = files.map((f) => readJsonFile(f, 'dossier'));
@@ -66,7 +68,7 @@ await run(async () => {
     return 0;
   }
   const cites = new Citations(out);
-  print(`${renderCohort(r.result, loaded.compiled.ruleSet, files, opts.lang, out, cites)}\n\n${renderClauses(cites.ids, loaded.clauses, opts.lang, out)}`);
+  print(`${renderCohort(r.result, loaded.compiled.ruleSet, files, opts.lang, out, cites, loaded.variant)}\n\n${renderClauses(cites.ids, loaded.clauses, opts.lang, out)}`);
   return 0;
 });
 
@@ -93,9 +95,13 @@ function dossierFiles(folder: string): string[] {
   return files.map((n) => path.join(folder, n));
 }
 
-function renderCohort(res: CohortResult, rs: RuleSet, files: string[], lang: Lang, paint: Paint, cites: Citations): string {
-  const outcome = (id: string | null) => {
-    if (id === null) return paint.yellow('?');
+function renderCohort(res: CohortResult, rs: RuleSet, files: string[], lang: Lang, paint: Paint, cites: Citations, variant: VariantChoice[]): string {
+  const interpTag = (ids: string[] | undefined) => {
+    const qs = (ids ?? []).map((id) => rs.interpretations.find((i) => i.id === id)?.question[lang]).filter(Boolean);
+    return qs.length ? `  ${paint.dim(`〔${msg('interpretation', lang)}${lang === 'zh' ? '：' : ': '}${qs.join(lang === 'zh' ? '；' : '; ')}〕`)}` : '';
+  };
+  const outcome = (id: string | null, possible?: string[]): string => {
+    if (id === null) return paint.yellow(possible?.length ? `? (${possible.map((x) => outcome(x)).join(' / ')})` : '?');
     const o = rs.outcomes.find((x) => x.id === id);
     return !o ? id : o.rank === 0 ? '—' : o.label[lang];
   };
@@ -113,18 +119,20 @@ function renderCohort(res: CohortResult, rs: RuleSet, files: string[], lang: Lan
   const L: string[] = [];
   L.push(paint.bold(`${msg('cohortTitle', lang)} · ${msg('period', lang)} ${res.period} · ${msg('mode', lang)} ${msg(res.mode === 'award' ? 'modeAward' : 'modeDynamic', lang)}`));
   L.push(paint.dim(`${msg('ruleSet', lang)} ${p.ruleSetId}@${p.version} · ${msg('contentHash', lang)} ${shortHash(p.contentHash)} · ${files.length} ${msg('dossiers', lang)}${rs.cohort ? cites.tag(rs.cohort.cites) : ''}`));
+  const vl = variantLine(variant, lang);
+  if (vl) L.push(paint.yellow(vl));
   L.push('');
   const rows = res.members.map((m) => ({
     cells: [
       `${m.name} (${m.subjectId})`,
       outcome(m.held),
       outcome(m.qualified),
-      paint.bold(outcome(m.result)),
+      paint.bold(outcome(m.result, m.possible)),
       changeColour[m.change](changeWord(m.change, lang)),
-      m.rank === null ? '' : String(m.rank),
-      m.total === null ? '?' : String(m.total),
+      m.rank !== null ? String(m.rank) : m.rankRange ? `${m.rankRange.lo}–${m.rankRange.hi}` : '',
+      m.total !== null ? String(m.total) : m.totalRange ? `${m.totalRange.lo}–${m.totalRange.hi ?? '∞'}` : '?',
     ],
-    after: m.reasons.map((r) => `    ${paint.dim('↳')} ${r.text[lang]}${cites.tag(r.cites)}`),
+    after: m.reasons.map((r) => `    ${paint.dim('↳')} ${r.text[lang]}${cites.tag(r.cites)}${interpTag(r.interpretations)}`),
   }));
   L.push(
     ...table(
@@ -142,9 +150,12 @@ function renderCohort(res: CohortResult, rs: RuleSet, files: string[], lang: Lan
   );
   L.push('', paint.bold(`━━ ${msg('titlesAfter', lang)}`));
   const nameOf = new Map(res.members.map((m) => [m.subjectId, m.name]));
+  const list = (ids: string[]) => ids.map((id) => nameOf.get(id) ?? id).join(lang === 'zh' ? '、' : ', ') || msg('none', lang);
   for (const o of rs.outcomes.filter((x) => x.rank > 0).sort((a, b) => b.rank - a.rank)) {
     const holders = res.titles[o.id] ?? [];
-    L.push(`  ${o.label[lang]} (${holders.length}): ${holders.map((id) => nameOf.get(id) ?? id).join(lang === 'zh' ? '、' : ', ') || msg('none', lang)}`);
+    L.push(`  ${o.label[lang]} (${holders.length}): ${list(holders)}`);
   }
+  if (res.undecided?.length) L.push(`  ${paint.yellow(msg('undecidedList', lang))} (${res.undecided.length}): ${list(res.undecided)}`);
+  if (res.cap) for (const r of res.cap.reasons) L.push(`  ${msg('capSummary', lang)}${lang === 'zh' ? '：' : ': '}${res.cap.status === 'within' ? r.text[lang] : paint.yellow(r.text[lang])}${cites.tag(r.cites)}${interpTag(r.interpretations)}`);
   return L.join('\n');
 }

@@ -104,9 +104,12 @@ export function buildAdvice(x: AdviceInput): { verdict: I18nText; opinions: Opin
   } else if (x.status === 'failed') {
     verdict = x.indicative && !x.confers ? t('自评未达标（参考分，无专家评分）：不授予称号', 'Self-assessment does not reach the pass mark (indicative points, no evaluators\' scores): no title') : t('未通过：不授予称号', 'Not passed: no title');
   } else {
-    const m = missingText(x.missing, w);
+    // The verdict line names at most five; the missing-facts list has them all.
+    const shown = x.missing.slice(0, 5);
+    const m = missingText(shown, w);
+    const more = x.missing.length > shown.length;
     verdict = x.missing.length
-      ? t(`待定：缺少 ${x.missing.length} 项事实（${m.zh}）`, `Undecided: ${x.missing.length} fact${x.missing.length === 1 ? '' : 's'} missing (${m.en})`)
+      ? t(`待定：缺少 ${x.missing.length} 项事实（${m.zh}${more ? ' 等' : ''}）`, `Undecided: ${x.missing.length} fact${x.missing.length === 1 ? '' : 's'} missing (${m.en}${more ? ', …' : ''})`)
       : t('待定', 'Undecided');
   }
 

@@ -58,6 +58,7 @@ function leafSchema(f: FactDef): z.ZodType {
         let t: z.ZodType =
           it.type === 'string' ? z.string().min(1) : it.type === 'boolean' ? z.boolean() : it.type === 'integer' ? z.number().int() : z.number();
         if (it.min !== undefined && (it.type === 'number' || it.type === 'integer')) t = (t as z.ZodNumber).min(it.min);
+        if (it.max !== undefined && (it.type === 'number' || it.type === 'integer')) t = (t as z.ZodNumber).max(it.max);
         shape[it.id] = it.required === false ? t.optional() : t;
       }
       s = z.array(z.object(shape).strict());

@@ -102,7 +102,8 @@ export function wordsFor(rs: Pick<RuleSet, 'numeric' | 'units' | 'referenceData'
     if (!u) return n;
     if (lang === 'zh') return `${n}${u.zh}`;
     if (u.percent || u.en === '%') return `${n}%`;
-    return /^[0-9]/.test(u.en) ? `${n} (${u.en})` : `${n} ${u.en}`;
+    if (!u.en) return n;
+    return /^[0-9]/.test(u.en) ? `${n} × ${u.en}` : `${n} ${u.en}`;
   };
   const amount = (x: number | DecT, u?: string, sc = scale): I18nText => {
     const n = num(x, sc);

@@ -56,6 +56,7 @@ export const ListField = z
     unit: z.string().optional(),
     required: z.boolean().default(true),
     min: z.number().optional(),
+    max: z.number().optional(),
   })
   .strict();
 
@@ -333,7 +334,10 @@ export type CohortRules = z.infer<typeof CohortRules>;
 export const Unit = z
   .object({
     id: z.string().min(1).describe('The unit as facts and parameters write it, e.g. 亿元'),
-    label: I18nText.describe('How it is written after a number in each language'),
+    label: z
+      .object({ zh: z.string().min(1), en: z.string().describe('Empty: a bare number in English (e.g. 个)') })
+      .strict()
+      .describe('How it is written after a number in each language'),
     kind: z.enum(['percent', 'quantity']).default('quantity').describe('percent: differences are percentage points'),
   })
   .strict()

@@ -44,8 +44,36 @@ export const shortHash = (h: string): string => (/^([a-z0-9]+:)?([0-9a-f]{12})/i
 
 const sep = (lang: Lang) => (lang === 'zh' ? '：' : ': ');
 
+/** A rule-set variant chosen with --interp, in words. */
+export interface VariantChoice {
+  question: I18nText;
+  label: I18nText;
+}
+
+/** The line naming an interpretation variant, or null for the rule set as published. */
+export function variantLine(variant: VariantChoice[], lang: Lang): string | null {
+  if (!variant.length) return null;
+  return `${msg('variant', lang)}${sep(lang)}${variant.map((v) => `${v.question[lang]} → ${v.label[lang]}`).join(lang === 'zh' ? '；' : '; ')}`;
+}
+
+/** Labels of the rule items an evaluation names, for words instead of ids. */
+export function itemLabels(ev: Evaluation): Map<string, I18nText> {
+  const m = new Map<string, I18nText>();
+  for (const s of ev.stages) {
+    m.set(s.id, s.label);
+    if (s.kind === 'checks' || s.kind === 'bonus') for (const i of s.items) m.set(i.id, i.label);
+    if (s.kind === 'score')
+      for (const i of s.items) {
+        m.set(i.id, i.label);
+        for (const r of i.requirements) m.set(r.id, r.label);
+      }
+    if (s.kind === 'outcome') for (const r of s.rules) m.set(r.id, r.label);
+  }
+  return m;
+}
+
 /** The report for one evaluation; `cites` gathers the clause ids it quotes. */
-export function renderEvaluation(ev: Evaluation, rs: RuleSet, lang: Lang, paint: Paint, cites: Citations): string {
+export function renderEvaluation(ev: Evaluation, rs: RuleSet, lang: Lang, paint: Paint, cites: Citations, variant: VariantChoice[] = []): string {
   const L: string[] = [];
   const tx = (t: I18nText) => t[lang];
   const p = ev.provenance;
@@ -57,20 +85,26 @@ export function renderEvaluation(ev: Evaluation, rs: RuleSet, lang: Lang, paint:
   L.push(paint.bold(`${msg('reportTitle', lang)} · ${ev.subject.name}`));
   L.push(`${msg('city', lang)} ${ev.subject.name} (${ev.subject.id}) · ${msg('period', lang)} ${ev.subject.period} · ${msg('type', lang)} ${typeLabel}`);
   L.push(paint.dim(`${msg('ruleSet', lang)} ${p.ruleSetId}@${p.version} · ${msg('contentHash', lang)} ${shortHash(p.contentHash)} · ${msg('engine', lang)} ${p.engineVersion}`));
+  const vl = variantLine(variant, lang);
+  if (vl) L.push(paint.yellow(vl));
   L.push('');
+  const labels = itemLabels(ev);
 
   // Verdict and title.
   const titleText = o.title ? tx(o.title.label) : o.status === 'failed' ? msg('noTitle', lang) : msg('undecidedTitle', lang);
-  const verdictColour = o.status === 'passed' ? paint.green : o.status === 'failed' ? paint.red : paint.yellow;
-  L.push(paint.bold(`${msg('verdict', lang)}${sep(lang)}`) + verdictColour(paint.bold(`${statusMark(o.status)} ${statusWord(o.status, lang)} — ${titleText}`)) + cites.tag(outcomeStage?.cites ?? []));
+  const selfAssessed = o.indicative && o.confers === false;
+  const verdictColour = o.status === 'passed' && !selfAssessed ? paint.green : o.status === 'failed' ? paint.red : paint.yellow;
+  const verdictWords = o.verdict ? tx(o.verdict) : `${statusWord(o.status, lang)} — ${titleText}`;
+  L.push(paint.bold(`${msg('verdict', lang)}${sep(lang)}`) + verdictColour(paint.bold(`${statusMark(o.status)} ${verdictWords}`)) + cites.tag(o.disqualified ? o.disqualified.cites : (outcomeStage?.cites ?? [])));
   L.push(`  ${totalsLine(ev, lang)}`);
-  if (o.indicative) L.push(paint.yellow(`  ${msg('indicative', lang)}`));
+  if (o.indicative) L.push(paint.yellow(`  ${msg(selfAssessed ? 'selfAssessment' : 'indicative', lang)}`));
 
   for (const s of ev.stages) {
     L.push('');
     if (s.kind === 'checks') {
-      L.push(`${paint.bold(`━━ ${tx(s.label)}`)}  ${statusColoured(s.status, lang, paint)}${cites.tag(s.cites)}`);
-      if (s.status === 'not-applicable') continue;
+      const also = s.status === 'not-applicable' && s.shownFor ? paint.dim(`（${msg(`shownFor_${s.shownFor}`, lang)}）`) : '';
+      L.push(`${paint.bold(`━━ ${tx(s.label)}`)}  ${statusColoured(s.status, lang, paint)}${also}${cites.tag(s.cites)}`);
+      if (s.status === 'not-applicable' && !s.shownFor) continue;
       for (const it of s.items) {
         const adv = it.severity === 'advisory' ? paint.dim(lang === 'zh' ? '（提示项）' : ' (advisory)') : '';
         L.push(`  ${mark(it.status, paint)} ${tx(it.label)}${adv}${sep(lang)}${tx(it.text)}${cites.tag(it.cites)}`);
@@ -99,10 +133,12 @@ export function renderEvaluation(ev: Evaluation, rs: RuleSet, lang: Lang, paint:
 
   if (ev.derived.length) {
     L.push('', paint.bold(`━━ ${msg('derived', lang)}`));
+    const factLabel = (id: string) => rs.facts.find((f) => f.id === id)?.label[lang] ?? rs.derived.find((x) => x.id === id)?.label[lang] ?? id;
+    const missingLabels = new Map(ev.missingFacts.map((m) => [m.fact, m.label]));
     for (const d of ev.derived) {
-      const v = d.value !== null ? `${readable(d.value)}${d.unit ? ` ${d.unit}` : ''}` : paint.yellow(`? (${lang === 'zh' ? '缺少' : 'missing'} ${d.missing.join(', ')})`);
-      const inputs = d.inputs.map((i) => `${i.fact} ${typeof i.value === 'number' ? readable(i.value) : i.value === null ? '?' : String(i.value)}`).join(', ');
-      L.push(`  ${tx(d.label)} = ${v}${cites.tag(d.cites)}`, paint.dim(`      ${d.expr}${inputs ? `  ← ${inputs}` : ''}`));
+      const v = d.value !== null ? `${readable(d.value)}${d.unit ? ` ${d.unit}` : ''}` : paint.yellow(`? (${lang === 'zh' ? '缺少' : 'missing'} ${d.missing.map((m) => missingLabels.get(m)?.[lang] ?? factLabel(m)).join(lang === 'zh' ? '、' : ', ')})`);
+      const inputs = d.inputs.map((i) => `${factLabel(i.fact)} ${typeof i.value === 'number' ? readable(i.value) : i.value === null ? '?' : String(i.value)}`).join(lang === 'zh' ? '；' : '; ');
+      L.push(`  ${tx(d.label)} = ${v}${cites.tag(d.cites)}`, ...(inputs ? [paint.dim(`      ← ${inputs}`)] : []));
     }
   }
 
@@ -113,15 +149,24 @@ export function renderEvaluation(ev: Evaluation, rs: RuleSet, lang: Lang, paint:
   ev.improvementOpinions.forEach((op, i) => L.push(`  ${i + 1}. ${tx(op.text)}${cites.tag(op.cites)}`));
 
   L.push('', paint.bold(`━━ ${msg('gap', lang)}`));
-  if (!ev.gapToPass) L.push(`  ${msg('none', lang)}`);
-  else {
-    const gapCites = [...new Set([...ev.gapToPass.checks.flatMap((c) => c.cites), ...(ev.gapToPass.pointsNeeded ? (outcomeStage?.cites ?? []) : [])])];
-    L.push(`  ${tx(ev.gapToPass.text)}${cites.tag(gapCites)}`);
+  const gap = ev.gapToPass;
+  if (!gap) L.push(`  ${msg('none', lang)}`);
+  else if (gap.routes && gap.routes.length > 1) {
+    gap.routes.forEach((r, i) => {
+      L.push(`  ${i === 0 ? '' : `${msg('or', lang)} `}${paint.bold(`${msg('route', lang)} ${i + 1}`)}（${tx(r.label)}）`.replace('（', lang === 'zh' ? '（' : ' (').replace(/）$/, lang === 'zh' ? '）' : ')'));
+      for (const n of r.needs) L.push(`    - ${tx(n.text)}${cites.tag(n.cites)}`);
+    });
+  } else if (gap.routes && gap.routes.length === 1) {
+    for (const n of gap.routes[0].needs) L.push(`  - ${tx(n.text)}${cites.tag(n.cites)}`);
+  } else {
+    const gapCites = [...new Set([...gap.checks.flatMap((c) => c.cites), ...(gap.pointsNeeded ? (outcomeStage?.cites ?? []) : [])])];
+    L.push(`  ${tx(gap.text)}${cites.tag(gapCites)}`);
   }
 
   L.push('', paint.bold(`━━ ${msg('missing', lang)}`));
   if (!ev.missingFacts.length) L.push(`  ${msg('none', lang)}`);
-  for (const m of ev.missingFacts) L.push(`  ${paint.yellow('?')} ${m.fact} — ${tx(m.label)}; ${msg('neededBy', lang)} ${m.neededBy.join(', ')}`);
+  for (const m of ev.missingFacts)
+    L.push(`  ${paint.yellow('?')} ${tx(m.label)}${lang === 'zh' ? '；' : '; '}${msg('neededBy', lang)} ${m.neededBy.map((id) => labels.get(id)?.[lang] ?? id).join(lang === 'zh' ? '、' : ', ')}`);
 
   L.push('', paint.bold(`━━ ${msg('warnings', lang)}`));
   if (!ev.warnings.length) L.push(`  ${msg('none', lang)}`);

@@ -22,10 +22,10 @@ describe.concurrent('npm run score', () => {
   it('prints the verdict, the stages with clause ids, the totals and the clauses cited', async () => {
     const r = await score(fixture('passing.json'));
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('结论：✓ 通过 — 中国软件名城  [I2.10, M5.2]');
+    expect(r.stdout).toContain('结论：✓ 通过：中国软件名城  [I2.10, M5.2]');
     expect(r.stdout).toContain('基础分 85 + 加分 16 = 总分 101，达标分数 100：达标');
     expect(r.stdout).toMatch(/✓ 产业规模不低于1000亿元：.*\[I1\.1\]$/m);
-    expect(r.stdout).toContain('规则集 sfc-2017@1');
+    expect(r.stdout).toContain('规则集 sfc-2017@2');
     expect(r.stdout).toMatch(/━━ 引用条款 \(\d+\)\n {2}\[M2\.1\] 中国软件名城创建实行申请制/);
     expect(r.stdout).not.toMatch(/\x1b\[/);
   });
@@ -33,7 +33,11 @@ describe.concurrent('npm run score', () => {
   it('explains a failure in English with improvement opinions and the gap', async () => {
     const r = await score(fixture('failing.json'), '--lang', 'en');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Verdict: ✗ failed — no title');
+    expect(r.stdout).toContain('Verdict: ✗ Not passed: no title');
+    // English units, numbers at the rule set's precision, no raw ids in the words.
+    expect(r.stdout).toContain('100 × 100 million yuan');
+    expect(r.stdout).not.toMatch(/\d\.\d{5,}/);
+    expect(r.stdout).not.toMatch(/\b(softwareRevenue|fraudFound|national\.employees)\b/);
     expect(r.stdout).toMatch(/Improvement opinions \(改进意见\)\n {2}1\. .*either .*, or .*\[I1\.2, I4\.1\]/);
     expect(r.stdout).toContain('14 more points on the total (pass mark 90)');
   });
@@ -46,6 +50,32 @@ describe.concurrent('npm run score', () => {
     expect(parsed.data?.outcome.total.value).toBe(101);
   });
 
+  it('evaluates under an interpretation variant with --interp and names the variant in the report', async () => {
+    const r = await score(fixture('passing.json'), '--interp', 'interp:bonus-cap=cap-10', '--interp', 'interp:firm-tier-overlap=cumulative');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('解读变体：加分是否设总上限？ → 加分总计不超过 10 分；');
+    // The passing city's bonus of 16 is capped at 10: 85 + 10 = 95 fails the comprehensive mark.
+    expect(r.stdout).toContain('基础分 85 + 加分 10 = 总分 95');
+    const j = await score(fixture('passing.json'), '--json', '--interp', 'interp:bonus-cap=cap-10');
+    expect(JSON.parse(j.stdout).provenance.interpretations['interp:bonus-cap']).toBe('cap-10');
+  });
+
+  it('refuses an unknown interpretation or option with exit 2, naming the options', async () => {
+    const r = await score(fixture('passing.json'), '--interp', 'interp:bonus-cap=cap-99');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('"interp:bonus-cap" has no option "cap-99"; options: none, cap-10');
+    const bad = await score(fixture('passing.json'), '--interp', 'bonus-cap');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('expected <interpretation id>=<option>');
+  });
+
+  it('labels a result without evaluators\' scores as a self-assessment that confers no title', async () => {
+    const r = await score(fixture('self-assessed.json'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('结论：✓ 自评达标（参考分，无专家评分）：指向“中国软件名城”，但不授予称号，须经专家组实地评估');
+    expect(r.stdout).toContain('（自评：部分指标无专家评分');
+  });
+
   it('names the file, line and column of malformed JSON and exits 2', async () => {
     const r = await score(fixture('malformed.json'));
     expect(r.code).toBe(2);
@@ -55,7 +85,7 @@ describe.concurrent('npm run score', () => {
   it('lists each issue of an invalid dossier with its path and exits 2', async () => {
     const r = await score(fixture('invalid.json'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('invalid.json: dossier is not valid under sfc-2017@1');
+    expect(r.stderr).toContain('invalid.json: dossier is not valid under sfc-2017@2');
     expect(r.stderr).toContain('facts.period: required, but absent [missing_required_fact]');
     expect(r.stderr).toContain('facts.applicationType');
   });
@@ -64,7 +94,7 @@ describe.concurrent('npm run score', () => {
     const r = await score(fixture('passing.json'), '--rules', 'sfc-2099@7');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--rules sfc-2099@7: unknown rule set');
-    expect(r.stderr).toContain('available: sfc-2017@1');
+    expect(r.stderr).toContain('available: sfc-2017@1, sfc-2017@2');
   });
 
   it('exits 2 when the dossier file does not exist', async () => {
