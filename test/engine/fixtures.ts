@@ -8,6 +8,17 @@ export const readJson = (p: string) => JSON.parse(fs.readFileSync(path.join(root
 export const ruleSetDoc = (): RuleSet => readJson('rules/sfc-2017/v1.json');
 export const clauseIds: string[] = readJson('rules/policy/miit-sfc-2017/clauses.json').map((c: { id: string }) => c.id);
 
+const byVersion = new Map<number, CompiledRuleSet>();
+/** A published version of sfc-2017, compiled once. */
+export function compiledVersion(version: number): CompiledRuleSet {
+  const hit = byVersion.get(version);
+  if (hit) return hit;
+  const c = compileRuleSet(readJson(`rules/sfc-2017/v${version}.json`), { clauseIds });
+  if (!c.ok) throw new Error(JSON.stringify(c.issues));
+  byVersion.set(version, c.compiled);
+  return c.compiled;
+}
+
 let cached: CompiledRuleSet | null = null;
 export function compiled(): CompiledRuleSet {
   if (cached) return cached;

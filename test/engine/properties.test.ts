@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runJre } from '../../engine/core/conditions.js';
 import { prepareValues } from '../../engine/core/run.js';
-import { compiled, passingFacts } from './fixtures.js';
+import { compiledVersion, passingFacts } from './fixtures.js';
 
 const award = fc.constantFrom(0, 1, 1.5, 2, 2.5, 3);
 const score = (max: number) => fc.integer({ min: 0, max: max * 10 }).map((x) => x / 10);
@@ -25,6 +25,8 @@ const dossierArb = fc
     bools: fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
     fraud: maybe(fc.boolean()),
     rank: fc.integer({ min: 1, max: 6 }),
+    // Some indicators without the evaluators' score: indicative points (exact fractions, rounded once).
+    unscored: fc.array(fc.boolean(), { minLength: 7, maxLength: 7 }).map((xs) => xs.map((x, i) => x && i % 2 === 0)),
   })
   .map((r) => {
     const f = passingFacts();
@@ -41,6 +43,7 @@ const dossierArb = fc
     else f.largeFirms = r.large.map((v, i) => ({ name: `F${i}`, softwareRevenue: v }));
     const keys = Object.keys(f.expertScores);
     keys.forEach((k, i) => (f.expertScores[k] = r.scores[i]));
+    keys.forEach((k, i) => r.unscored[i] && delete f.expertScores[k]);
     const a = r.awards;
     f.bonusAwards = { majorInnovation: a[0], basicSoftware: a[1], industrialSoftware: a[2], strategies: { madeInChina2025: a[3], manufacturingInternet: a[4], internetPlus: a[5], bigData: a[6], beltAndRoad: a[7], massInnovation: a[8], secureReliable: a[9] }, featuredDistinction: a[10], internationalization: a[11], drivingEffect: a[12], leadershipInitiative: a[13] };
     [f.categoriesComplete, f.competitivenessStrong, f.hasNationalSoftwarePark, f.coreIpProductSystem, f.featuredSpecialPolicy, f.application.materials.provincialSupportLetter] = r.bools;
@@ -54,7 +57,8 @@ const dossierArb = fc
 
 const params = { seed: 20261126, numRuns: 300 };
 
-describe('properties', () => {
+describe.each([1, 2])('properties under sfc-2017 v%i', (version) => {
+  const compiled = () => compiledVersion(version);
   it('the fast path and the explained path agree on status, title and every score', async () => {
     const c = compiled();
     await fc.assert(
@@ -71,7 +75,11 @@ describe('properties', () => {
         expect(fast.base).toBe(o.baseScore.value);
         expect(fast.bonus).toBe(o.bonus.value);
         expect(fast.stages).toEqual(o.stages);
-        expect(fast.title).toBe(o.status === 'passed' ? o.title!.id : o.status === 'failed' ? 'none' : null);
+        expect(fast.title).toBe(o.status === 'passed' ? (o.title?.id ?? null) : o.status === 'failed' ? 'none' : null);
+        expect(fast.indicatedTitle).toBe(o.status === 'passed' ? o.indicatedTitle!.id : o.status === 'failed' ? 'none' : null);
+        expect(fast.indicative).toBe(o.indicative);
+        // A self-assessment confers no title under v2; v1 lets indicative points confer it.
+        if (o.status === 'passed') expect(o.title === null).toBe(version === 2 && o.indicative);
       }),
       params,
     );
