@@ -22,8 +22,8 @@ export interface CompiledRuleSet {
   contentHash: string;
   /** The zod schema of a dossier under this rule set. */
   dossierSchema: z.ZodType;
-  /** Checks a dossier and flattens its facts; every problem is an issue with its path. */
-  checkDossier(input: unknown): { ok: true; dossier: PreparedDossier } | { ok: false; issues: Issue[] };
+  /** Checks a dossier and flattens its facts; every problem is an issue with its path. Warnings (suspicious, not impossible) are returned with an accepted dossier. */
+  checkDossier(input: unknown): { ok: true; dossier: PreparedDossier; warnings: Issue[] } | { ok: false; issues: Issue[] };
   /** The fully explained evaluation; conditions are run by json-rules-engine. */
   evaluate(input: unknown, opts?: { now?: string }): Promise<{ ok: true; evaluation: Evaluation } | { ok: false; issues: Issue[] }>;
   /** The fully explained evaluation of a dossier already checked by `checkDossier`. */
@@ -100,16 +100,15 @@ function wrap(core: CompiledRuleSetCore): CompiledRuleSet {
   const interpretations = Object.fromEntries(rs.interpretations.map((i) => [i.id, i.chosen]));
   const plan = buildFastPlan(core);
   // Types and ranges first (the zod schema), then the rule set's consistency checks: errors refuse the dossier, warnings travel with it.
-  const check = (input: unknown): { ok: true; dossier: PreparedDossier } | { ok: false; issues: Issue[] } => {
+  const check = (input: unknown): { ok: true; dossier: PreparedDossier; warnings: Issue[] } | { ok: false; issues: Issue[] } => {
     const p = prepareDossier(rs, core.schema, input);
-    if (!p.ok || !core.dossierChecks.length) {
-      if (p.ok) contextFor(core, p.dossier);
-      return p;
-    }
-    const found = consistencyIssues(core, p.dossier, contextFor(core, p.dossier));
+    if (!p.ok) return p;
+    const ctx = contextFor(core, p.dossier);
+    if (!core.dossierChecks.length) return { ...p, warnings: [] };
+    const found = consistencyIssues(core, p.dossier, ctx);
     if (found.some((i) => i.severity === 'error')) return { ok: false, issues: found };
     if (found.length) p.dossier.warnings = found;
-    return p;
+    return { ...p, warnings: found };
   };
   const compiled: CompiledRuleSet = {
     ruleSet: rs,

@@ -13,7 +13,7 @@ export type Result<T> = ({ ok: true } & T) | { ok: false; issues: Issue[] };
 export interface CompiledRuleSetApi {
   ruleSet: RuleSet;
   contentHash: string;
-  checkDossier(input: unknown): { ok: true; dossier: unknown } | { ok: false; issues: Issue[] };
+  checkDossier(input: unknown): { ok: true; dossier: unknown; warnings?: Issue[] } | { ok: false; issues: Issue[] };
   evaluate(input: unknown, opts?: { now?: string }): Promise<{ ok: true; evaluation: Evaluation } | { ok: false; issues: Issue[] }>;
   evaluateFast(dossier: any): FastResult;
 }

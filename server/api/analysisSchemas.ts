@@ -25,7 +25,15 @@ export const ImportBody = z
 
 /** One bad cell of an imported file. */
 export const SheetIssue = z
-  .object({ code: z.string(), sheet: z.string(), row: z.number().int(), column: z.string().nullable(), field: z.string().nullable(), message: z.string() })
+  .object({
+    code: z.string(),
+    sheet: z.string(),
+    row: z.number().int(),
+    column: z.string().nullable(),
+    field: z.string().nullable(),
+    message: z.string(),
+    text: I18nText.optional().describe("The rule set's own words (a consistency warning), in both languages"),
+  })
   .strict();
 
 export const ImportResponse = z
@@ -45,6 +53,7 @@ export const ImportResponse = z
         })
         .strict(),
     ),
+    warnings: z.array(SheetIssue).describe('Consistency warnings of the rule set (suspicious, not impossible), each at its cell; they do not stop the import'),
   })
   .strict();
 

@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
 import type { FactDef, RuleSet } from '../../engine/schema/ruleSet.js';
 import type { Dossier } from '../../engine/schema/dossier.js';
-import type { Issue } from '../../engine/schema/common.js';
+import type { I18nText, Issue } from '../../engine/schema/common.js';
 import {
   EVIDENCE_COLUMNS,
   HEADER_ROWS,
@@ -30,7 +30,7 @@ import {
 /** What the reader needs from a compiled rule set (engine's CompiledRuleSet, or the server's CompiledRuleSetApi). */
 export interface DossierChecker {
   ruleSet: RuleSet;
-  checkDossier(input: unknown): { ok: true; dossier: unknown } | { ok: false; issues: Issue[] };
+  checkDossier(input: unknown): { ok: true; dossier: unknown; warnings?: Issue[] } | { ok: false; issues: Issue[] };
 }
 
 /** One bad cell (or header, or row): where it is and what is wrong with it. */
@@ -44,10 +44,12 @@ export interface SheetIssue {
   /** Fact id (or machine key) of the column. */
   field: string | null;
   message: string;
+  /** The rule set's own words for a consistency warning, in both languages. */
+  text?: I18nText;
 }
 
 export type ReadResult =
-  | { ok: true; dossiers: Dossier[]; rows: { sheet: string; row: number; cityId: string; period: number }[] }
+  | { ok: true; dossiers: Dossier[]; rows: { sheet: string; row: number; cityId: string; period: number }[]; warnings: SheetIssue[] }
   | { ok: false; issues: SheetIssue[] };
 
 type Grid = { name: string; rows: Map<number, (Cell | Date)[]> };
@@ -519,16 +521,20 @@ function readGrids(checker: DossierChecker, main: Grid, lists: Map<string, Grid>
 
   // The rule set's own dossier check: ranges, awards, required facts; each issue mapped back to its cell.
   const factIds = rs.facts.map((f) => f.id).sort((a, b) => b.length - a.length);
+  const warnings: SheetIssue[] = [];
   dossiers.forEach((d, i) => {
     const ref = refs[i];
     const out = checker.checkDossier(d);
-    if (out.ok) return;
-    for (const is of out.issues) {
+    // Consistency warnings do not stop the import; they are listed beside it, each at its cell.
+    const found = out.ok ? (out.warnings ?? []) : out.issues;
+    for (const is of found) {
+      const put = (sheet: string, row: number, column: string | null, field: string | null, code: string, message: string) =>
+        out.ok ? warnings.push({ code, sheet, row, column, field, message, ...(is.text ? { text: is.text } : {}) }) : add(sheet, row, column, field, code, message);
       const rest = is.path[0] === 'facts' ? is.path.slice(1) : is.path;
       const dotted = rest.filter((p) => typeof p === 'string').join('.');
       const factId = factIds.find((id) => dotted === id || dotted.startsWith(id + '.')) ?? null;
       if (!factId) {
-        add(ref.sheet, ref.row, null, null, is.code, is.message);
+        put(ref.sheet, ref.row, null, null, is.code, is.message);
         continue;
       }
       if (ref.bad.has(factId) || missingColumns.has(factId)) continue;
@@ -536,10 +542,10 @@ function readGrids(checker: DossierChecker, main: Grid, lists: Map<string, Grid>
       const item = idx >= 0 ? ref.items.get(factId)?.[rest[idx] as number] : undefined;
       if (item) {
         const field = String(rest[idx + 1] ?? '');
-        add(item.sheet, item.row, item.cols.get(field) ?? null, field || factId, is.code, is.message);
+        put(item.sheet, item.row, item.cols.get(field) ?? null, field || factId, is.code, is.message);
       } else if (rest.includes('evidence') && ref.evidence.has(factId)) {
-        add(SHEETS.evidence, ref.evidence.get(factId)!, null, factId, is.code, is.message);
-      } else add(ref.sheet, ref.row, ref.cols.get(factId) ?? null, factId, is.code, is.message);
+        put(SHEETS.evidence, ref.evidence.get(factId)!, null, factId, is.code, is.message);
+      } else put(ref.sheet, ref.row, ref.cols.get(factId) ?? null, factId, is.code, is.message);
     }
   });
 
@@ -551,6 +557,7 @@ function readGrids(checker: DossierChecker, main: Grid, lists: Map<string, Grid>
   return {
     ok: true,
     dossiers,
+    warnings,
     rows: refs.map((r, i) => ({ sheet: r.sheet, row: r.row, cityId: String(getRaw(dossiers[i].facts as Record<string, unknown>, idFact)), period: Number(getRaw(dossiers[i].facts as Record<string, unknown>, periodFact)) })),
   };
 }

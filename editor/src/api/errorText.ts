@@ -2,6 +2,7 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from './client.js';
 import type { Issue } from '../../../engine/index.js';
+import i18n, { pick } from '../i18n/i18n.js';
 
 /** A message for anything thrown by a call: an ApiError by its code (with the role needed for a 403), else a generic one. */
 export function errorText(e: unknown, t: TFunction): string {
@@ -17,8 +18,9 @@ export function errorText(e: unknown, t: TFunction): string {
   return t('errors.unexpected');
 }
 
-/** One issue in the UI language: its code's message with the values it carries; the path as written in the document. */
+/** One issue in the UI language: the rule set's own words when it gives them (dossier consistency checks), else its code's message; the path as written in the document. */
 export function issueText(i: Issue, t: TFunction): string {
+  if (i.text) return pick(i.text, i18n.language);
   const where = i.path.length ? i.path.join(' › ') : '';
   const msg = t(`issues.${i.code}`, { defaultValue: '' });
   if (msg) return where ? `${where}：${msg}` : msg;

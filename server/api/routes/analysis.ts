@@ -138,7 +138,7 @@ export const analysisRoutes = (): RouteDef[] => [
       const out = query.dryRun
         ? await services.repo.read((tx) => plan(tx, null))
         : await services.repo.transact((tx) => plan(tx, async (id, d) => (await reviseDossier(services, tx, id, d, by, now))!.latest.revision));
-      return { body: { dryRun: query.dryRun ?? false, ruleSet: `${v.ruleSetId}@${v.version}`, dossiers: out } };
+      return { body: { dryRun: query.dryRun ?? false, ruleSet: `${v.ruleSetId}@${v.version}`, dossiers: out, warnings: read.warnings } };
     },
   }),
   route({

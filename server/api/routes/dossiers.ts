@@ -225,7 +225,8 @@ export const dossierRoutes = (): RouteDef[] => [
       const v = await services.repo.read((tx) => services.resolveRef(tx, body.ruleSet));
       const { dossier } = await dossierFromRequest(services, body);
       const checked = services.compiled(v).checkDossier(dossier);
-      const issues = checked.ok ? [] : checked.issues;
+      // Consistency warnings (suspicious, not impossible) come with an accepted dossier.
+      const issues = checked.ok ? (checked.warnings ?? []) : checked.issues;
       const errors = issues.filter((i) => i.severity !== 'warning').length;
       return { body: { valid: errors === 0, errors, warnings: issues.length - errors, issues } };
     },

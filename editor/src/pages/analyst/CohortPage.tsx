@@ -34,12 +34,44 @@ export function CohortPage() {
   const r = run.data?.result;
   const tiers = [...(v.ruleSet?.outcomes ?? [])].filter((o) => o.rank > 0).sort((a, b) => b.rank - a.rank);
 
+  /** The clauses a reason cites (their text on hover) and the interpretations it rests on, named by their question. */
+  function Reasons({ cites, interpretations }: { cites: string[]; interpretations?: string[] }) {
+    return (
+      <>
+        {cites.map((id) => (
+          <abbr key={id} className="mono muted" title={clauseText(id)}>
+            {id}{' '}
+          </abbr>
+        ))}
+        {(interpretations ?? []).map((id) => {
+          const it = v.ruleSet?.interpretations.find((x) => x.id === id);
+          return it ? (
+            <span key={id} className="kind-tag" title={pick(it.options.find((o) => o.id === it.chosen)?.label ?? it.question, lang)}>
+              {t('analyst.cohort.reading', { question: pick(it.question, lang) })}
+            </span>
+          ) : null;
+        })}
+      </>
+    );
+  }
+
   const columns = useMemo(
     () => [
       col.accessor('name', { header: () => t('analyst.common.city'), meta: { search: true } }),
       col.accessor('held', { header: () => t('analyst.cohort.held'), cell: (c) => outcomeLabel(v.ruleSet, c.getValue(), lang) }),
       col.accessor((m) => m.qualified ?? '', { id: 'qualified', header: () => t('analyst.cohort.qualified'), cell: (c) => outcomeLabel(v.ruleSet, c.getValue() || null, lang) }),
-      col.accessor('result', { header: () => t('analyst.cohort.result'), cell: (c) => <strong>{outcomeLabel(v.ruleSet, c.getValue(), lang)}</strong> }),
+      col.accessor((m) => m.result ?? '', {
+        id: 'result',
+        header: () => t('analyst.cohort.result'),
+        cell: (c) => {
+          const m = c.row.original;
+          return m.result !== null ? (
+            <strong>{outcomeLabel(v.ruleSet, m.result, lang)}</strong>
+          ) : (
+            <span data-testid={`possible-${m.subjectId}`}>{t('analyst.cohort.possible', { list: (m.possible ?? []).map((o) => outcomeLabel(v.ruleSet, o, lang)).join(lang.startsWith('en') ? ' / ' : '／') })}</span>
+          );
+        },
+      }),
       col.accessor('change', {
         header: () => t('analyst.cohort.change'),
         cell: (c) => <span className={`badge ${CHANGE_CLASS[c.getValue()] ?? ''}`}>{t(`analyst.cohort.changeKinds.${c.getValue()}`, { defaultValue: t('analyst.cohort.changeOther') })}</span>,
@@ -47,12 +79,16 @@ export function CohortPage() {
       col.accessor((m) => m.total ?? -1, {
         id: 'total',
         header: () => t('analyst.compare.total'),
-        cell: (c) => (
-          <>
-            {fmt(c.row.original.total)}
-            {c.row.original.rank !== null && <span className="muted small"> {t('analyst.cohort.rankN', { rank: c.row.original.rank })}</span>}
-          </>
-        ),
+        cell: (c) => {
+          const m = c.row.original;
+          return (
+            <>
+              {m.total !== null ? fmt(m.total) : m.totalRange ? `${fmt(m.totalRange.lo)}–${m.totalRange.hi === null ? '∞' : fmt(m.totalRange.hi)}` : '—'}
+              {m.rank !== null && <span className="muted small"> {t('analyst.cohort.rankN', { rank: m.rank })}</span>}
+              {m.rank === null && m.rankRange && <span className="muted small"> {t('analyst.cohort.rankN', { rank: `${m.rankRange.lo}–${m.rankRange.hi}` })}</span>}
+            </>
+          );
+        },
       }),
       col.display({
         id: 'reasons',
@@ -61,12 +97,7 @@ export function CohortPage() {
         cell: (c) =>
           c.row.original.reasons.map((x, k) => (
             <div key={k}>
-              {pick(x.text, lang)}{' '}
-              {x.cites.map((id) => (
-                <abbr key={id} className="mono muted" title={clauseText(id)}>
-                  {id}{' '}
-                </abbr>
-              ))}
+              {pick(x.text, lang)} <Reasons cites={x.cites} interpretations={x.interpretations} />
             </div>
           )),
       }),
@@ -115,6 +146,20 @@ export function CohortPage() {
                 <strong>{pick(o.label, lang)}</strong>（{(r.titles[o.id] ?? []).length}）：{(r.titles[o.id] ?? []).map((id) => r.members.find((m) => m.subjectId === id)?.name ?? id).join('、') || '—'}
               </p>
             ))}
+            {(r.undecided?.length ?? 0) > 0 && (
+              <p data-testid="cohort-undecided">
+                <strong>{t('analyst.cohort.undecided')}</strong>（{r.undecided!.length}）：{r.undecided!.map((id) => r.members.find((m) => m.subjectId === id)?.name ?? id).join('、')}
+              </p>
+            )}
+            {r.cap && (
+              <div className={r.cap.status === 'within' ? 'muted' : 'banner warn'} data-testid="cohort-cap" data-status={r.cap.status}>
+                {r.cap.reasons.map((x, k) => (
+                  <p key={k}>
+                    {pick(x.text, lang)} <Reasons cites={x.cites} interpretations={x.interpretations} />
+                  </p>
+                ))}
+              </div>
+            )}
           </section>
           <section className="card">
             <h2>{t('analyst.cohort.changes')}</h2>

@@ -117,13 +117,24 @@ export function DossierFormPage({ id }: { id: string | null }) {
           {message}
         </p>
       )}
-      {serverIssues.length > 0 && (
+      {serverIssues.some((i) => i.severity !== 'warning') && (
         <ul className="banner error" data-testid="server-issues">
-          {serverIssues.map((i, k) => (
-            <li key={k}>
-              {issueText(i, t)}
-            </li>
-          ))}
+          {serverIssues
+            .filter((i) => i.severity !== 'warning')
+            .map((i, k) => (
+              <li key={k}>{issueText(i, t)}</li>
+            ))}
+        </ul>
+      )}
+      {serverIssues.some((i) => i.severity === 'warning') && (
+        <ul className="banner warn" data-testid="server-warnings">
+          {serverIssues
+            .filter((i) => i.severity === 'warning')
+            .map((i, k) => (
+              <li key={k} data-code={i.code}>
+                {issueText(i, t)}
+              </li>
+            ))}
         </ul>
       )}
       {sections(rs).map((sec) => (

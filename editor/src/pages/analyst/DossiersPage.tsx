@@ -6,6 +6,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useApi, useAuth } from '../../auth/useAuth.js';
 import { ApiError } from '../../api/client.js';
 import { errorText } from '../../api/errorText.js';
+import { pick } from '../../i18n/i18n.js';
 import { useAnalystDossiers } from '../../api/queries.js';
 import { useAnalystVersion } from '../../components/analyst/useAnalystVersion.js';
 import { VersionPicker } from '../../components/analyst/VersionPicker.js';
@@ -234,6 +235,16 @@ export function DossiersPage() {
               </li>
             ))}
           </ul>
+          {(pending.preview.warnings?.length ?? 0) > 0 && (
+            <ul className="small" data-testid="import-warnings">
+              {pending.preview.warnings.map((w, k) => (
+                <li key={k} data-code={w.code}>
+                  ⚠ {w.sheet} {t('analyst.dossiers.row')} {w.row}
+                  {w.column ? ` ${w.column}` : ''}：{w.text ? pick(w.text, i18n.language) : w.message}
+                </li>
+              ))}
+            </ul>
+          )}
           <div className="actions">
             <button type="button" className="primary" onClick={confirmImport} disabled={busy} data-testid="import-confirm">
               {t('analyst.dossiers.confirmImport')}

@@ -34,6 +34,16 @@ export function ReportPage({ dossierId }: { dossierId: string }) {
   });
   const rec = report.data ?? null;
   const e = rec?.result ?? null;
+  // Without evaluators' scores the result is a self-assessment: labelled so, and it confers no title.
+  const selfAssessed = !!e && e.outcome.indicative && e.outcome.confers === false;
+  /** A value as people read it: an enum's option labels, never its ids. */
+  const showValue = (fact: string, x: unknown): string => {
+    const values = v.ruleSet?.facts.find((f) => f.id === fact)?.values;
+    const label = (id: unknown) => (values ? (values.find((o) => o.id === id)?.label ?? null) : null);
+    if (values && Array.isArray(x)) return x.map((id) => (label(id) ? pick(label(id)!, lang) : String(id))).join(lang.startsWith('en') ? ', ' : '、');
+    if (values && typeof x === 'string' && label(x)) return pick(label(x)!, lang);
+    return show(x);
+  };
   const factName = (id: string) => {
     const f = v.ruleSet?.facts.find((x) => x.id === id) ?? v.ruleSet?.derived.find((x) => x.id === id);
     return f ? pick(f.label, lang) : id;
@@ -133,13 +143,26 @@ export function ReportPage({ dossierId }: { dossierId: string }) {
             <p className="muted">
               {typeLabel(v.ruleSet, e.subject.type, lang)} · {e.provenance.ruleSetId}@{e.provenance.version}
             </p>
-            <div className={`verdict ${statusClass(e.outcome.status)}`} data-testid="verdict" data-status={e.outcome.status} data-title={e.outcome.title?.id ?? ''}>
-              <span className="verdict-status">{t(`analyst.status.${e.outcome.status}`)}</span>
-              <span className="verdict-title">{e.outcome.title ? pick(e.outcome.title.label, lang) : outcomeLabel(v.ruleSet, 'none', lang)}</span>
+            <div
+              className={`verdict ${statusClass(selfAssessed ? 'undecided' : e.outcome.status)}`}
+              data-testid="verdict"
+              data-status={e.outcome.status}
+              data-title={e.outcome.title?.id ?? ''}
+              data-self-assessed={selfAssessed ? 'true' : 'false'}
+            >
+              <span className="verdict-status">{t(e.outcome.disqualified ? 'analyst.report.disqualified' : selfAssessed ? 'analyst.report.selfAssessment' : `analyst.status.${e.outcome.status}`)}</span>
+              <span className="verdict-title">
+                {e.outcome.title ? pick(e.outcome.title.label, lang) : e.outcome.indicatedTitle ? t('analyst.report.notConferred', { title: pick(e.outcome.indicatedTitle.label, lang) }) : outcomeLabel(v.ruleSet, 'none', lang)}
+              </span>
               <span className="verdict-total" data-testid="verdict-total">
-                {t('analyst.report.totalAgainst', { total: fmt(e.outcome.total.value), mark: e.outcome.passMark ?? '—' })}
+                {t('analyst.report.totalAgainst', { total: e.outcome.total.value !== null ? fmt(e.outcome.total.value) : `${fmt(e.outcome.total.lo)}–${e.outcome.total.hi === null ? '∞' : fmt(e.outcome.total.hi)}`, mark: e.outcome.passMark ?? '—' })}
               </span>
             </div>
+            {e.outcome.verdict && (
+              <p className="verdict-words" data-testid="verdict-words">
+                {pick(e.outcome.verdict, lang)}
+              </p>
+            )}
           </header>
 
           <section className="card" aria-labelledby="gates-h">
@@ -160,18 +183,21 @@ export function ReportPage({ dossierId }: { dossierId: string }) {
                     <td>
                       {pick(g.label, lang)}
                       {g.severity === 'advisory' && <span className="kind-tag">{t('analyst.report.advisory')}</span>}
-                      <span className="muted small block">{pick(g.stage, lang)}</span>
+                      <span className="muted small block">
+                        {pick(g.stage, lang)}
+                        {g.shownFor && <> · {t(`analyst.report.shownFor.${g.shownFor}`)}</>}
+                      </span>
                     </td>
                     <td className="small">
                       {g.comparisons.length ? (
                         g.comparisons.map((c, k) => (
                           <div key={k}>
-                            {c.label ? pick(c.label, lang) : factName(c.fact)}: <strong>{show(c.actual)}</strong>{' '}
+                            {c.label ? pick(c.label, lang) : factName(c.fact)}: <strong>{showValue(c.fact, c.actual)}</strong>{' '}
                             {typeof c.required === 'boolean' && c.operator === 'equal' ? (
                               c.actual !== c.required && <span className="muted">({t('analyst.report.required', { value: show(c.required) })})</span>
                             ) : (
                               <>
-                                {t(`operators.${c.operator}`, { defaultValue: c.operator })} {show(c.required)}
+                                {t(`operators.${c.operator}`, { defaultValue: c.operator })} {showValue(c.fact, c.required)}
                               </>
                             )}
                           </div>
@@ -259,10 +285,27 @@ export function ReportPage({ dossierId }: { dossierId: string }) {
 
           <section className="card" aria-labelledby="op-h">
             <h2 id="op-h">{t('analyst.report.opinions')}</h2>
-            {e.gapToPass && (
-              <p className="banner error gap" data-testid="gap-to-pass">
-                {pick(e.gapToPass.text, lang)}
-              </p>
+            {e.gapToPass && (e.gapToPass.routes?.length ?? 0) > 1 ? (
+              <div className="banner error gap" data-testid="gap-to-pass">
+                {e.gapToPass.routes!.map((r, k) => (
+                  <div key={r.ruleId} data-testid={`gap-route-${k + 1}`}>
+                    <strong>{t(k === 0 ? 'analyst.report.routeFirst' : 'analyst.report.routeOr', { n: k + 1, label: pick(r.label, lang) })}</strong>
+                    <ul>
+                      {r.needs.map((n, j) => (
+                        <li key={j}>
+                          {pick(n.text, lang)} <span className="mono small muted">{n.cites.join(' ')}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                ))}
+              </div>
+            ) : (
+              e.gapToPass && (
+                <p className="banner error gap" data-testid="gap-to-pass">
+                  {pick(e.gapToPass.text, lang)}
+                </p>
+              )
             )}
             {e.improvementOpinions.length === 0 && <p className="muted">{t('analyst.report.noOpinions')}</p>}
             <ol className="opinions" data-testid="opinions">
@@ -277,8 +320,18 @@ export function ReportPage({ dossierId }: { dossierId: string }) {
                 <h4>{t('analyst.report.missing')}</h4>
                 <ul>
                   {e.missingFacts.map((m) => (
-                    <li key={m.fact}>
-                      {pick(m.label, lang)} <span className="id">{m.fact}</span>
+                    <li key={m.fact}>{pick(m.label, lang)}</li>
+                  ))}
+                </ul>
+              </>
+            )}
+            {e.warnings.length > 0 && (
+              <>
+                <h4>{t('analyst.report.warnings')}</h4>
+                <ul data-testid="report-warnings">
+                  {e.warnings.map((w, k) => (
+                    <li key={k} data-code={w.code ?? ''}>
+                      {pick(w.text, lang)} <span className="mono small muted">{w.cites.join(' ')}</span>
                     </li>
                   ))}
                 </ul>

@@ -11,6 +11,8 @@ export interface GateRow {
   /** Compared values: actual against required, when the trace has them. */
   comparisons: { label: I18nText | null; fact: string; actual: unknown; operator: string; required: unknown }[];
   text: I18nText;
+  /** Set when the stage does not apply to the subject's type but was evaluated for a fallback rule, a bonus precondition or a cohort rule. */
+  shownFor?: 'fallback' | 'precondition' | 'cohort';
 }
 
 type Trace = NonNullable<Extract<Evaluation['stages'][number], { kind: 'checks' }>['items'][number]['trace']>;
@@ -22,14 +24,16 @@ function leaves(t: Trace | null, out: GateRow['comparisons'] = []): GateRow['com
   return out;
 }
 
-/** The gates (every check stage item that applies) as a checklist with values against thresholds. */
+/** The gates (every check stage item that applies, and those evaluated for a fallback or precondition) as a checklist with values against thresholds. */
 export function gateRows(e: Evaluation): GateRow[] {
   const rows: GateRow[] = [];
   for (const st of e.stages) {
-    if (st.kind !== 'checks' || st.status === 'not-applicable') continue;
+    if (st.kind !== 'checks') continue;
+    // Stages evaluated only for the cohort rules are shown in the cohort, not in a single city's checklist.
+    if (st.status === 'not-applicable' && (!st.shownFor || st.shownFor === 'cohort')) continue;
     for (const i of st.items) {
       if (i.status === 'not-applicable') continue;
-      rows.push({ stage: st.label, id: i.id, label: i.label, cites: i.cites, status: i.status, severity: i.severity, comparisons: leaves(i.trace), text: i.text });
+      rows.push({ stage: st.label, id: i.id, label: i.label, cites: i.cites, status: i.status, severity: i.severity, comparisons: leaves(i.trace), text: i.text, ...(st.status === 'not-applicable' && st.shownFor ? { shownFor: st.shownFor } : {}) });
     }
   }
   return rows;
@@ -106,6 +110,6 @@ export function waterfall(e: Evaluation): { steps: WaterfallStep[]; passMark: nu
 
 /** Clause ids an evaluation's opinions and gap cite, in order of first mention. */
 export function citedClauses(e: Evaluation): string[] {
-  const ids = [...e.improvementOpinions.flatMap((o) => o.cites), ...(e.gapToPass?.checks.flatMap((c) => c.cites) ?? [])];
+  const ids = [...e.improvementOpinions.flatMap((o) => o.cites), ...(e.gapToPass?.checks.flatMap((c) => c.cites) ?? []), ...e.warnings.flatMap((w) => w.cites)];
   return [...new Set(ids)];
 }
