@@ -224,6 +224,7 @@ export const ReplayResponse = z
   .object({
     id: z.string(),
     same: z.boolean(),
+    sameOutcome: z.boolean().describe('Whether the decision is reproduced: status, title, conferral, base, bonus, total and pass mark (an engine upgrade may reword explanations without changing it)'),
     engineVersion: z.object({ recorded: z.string(), current: z.string() }).strict(),
     differences: z.array(z.string()).describe('JSON paths where the replayed result differs'),
   })

@@ -64,7 +64,7 @@ afterAll(async () => {
 });
 
 describe('the rule editor in chromium', () => {
-  it('creates a draft from sfc-2017@1, raises the revenue threshold in the table, sees a city change, breaks and fixes the JSON, re-baselines and publishes v2', async () => {
+  it('creates a draft from sfc-2017@1, raises the revenue threshold in the table, sees a city change, breaks and fixes the JSON, re-baselines and publishes it as the next version (v3: v1 and v2 are seeded)', async () => {
     const page = await newPage();
     await page.goto(server.url);
     await screenshot(page, 'signin');
@@ -167,21 +167,21 @@ describe('the rule editor in chromium', () => {
     await poll(() => dialog.getByTestId('golden-summary').getAttribute('class'), { timeout: 60_000 }).toBe('ok');
     await dialog.getByTestId('changelog-en').fill(NOTE.en);
     await dialog.getByTestId('publish-confirm').click();
-    await page.waitForURL(/\/rulesets\/sfc-2017\/versions\/2\?published=1$/);
+    await page.waitForURL(/\/rulesets\/sfc-2017\/versions\/3\?published=1$/);
     await page.getByTestId('published-banner').waitFor();
-    expect(await page.getByTestId('doc-status').innerText()).toContain('sfc-2017@2');
+    expect(await page.getByTestId('doc-status').innerText()).toContain('sfc-2017@3');
     // The published version is read-only: its values cannot be typed into and publishing is not offered.
     expect(await page.getByTestId('param-value-revenueThreshold').getAttribute('readonly')).not.toBeNull();
     expect(await page.getByTestId('publish-open').count()).toBe(0);
     await screenshot(page, 'published-version');
 
-    // History shows v2 with its note; the API has it too.
+    // History shows v3 with its note; the API has it too.
     await page.getByTestId('nav-library').click();
-    const v2 = page.getByTestId('version-sfc-2017-2');
+    const v2 = page.getByTestId('version-sfc-2017-3');
     await v2.waitFor();
     expect(await v2.innerText()).toContain(NOTE.zh);
     await screenshot(page, 'history');
-    const res = await fetch(`${server.url}/api/rulesets/sfc-2017/versions/2`, { headers: { Authorization: `Bearer ${server.adminToken}` } });
+    const res = await fetch(`${server.url}/api/rulesets/sfc-2017/versions/3`, { headers: { Authorization: `Bearer ${server.adminToken}` } });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { basedOn: unknown; changelog: { note: { zh: string; en: string } }; document: { status: string; parameters: { id: string; value: unknown }[] } };
     expect(body.basedOn).toEqual({ id: 'sfc-2017', version: 1 });
@@ -191,8 +191,8 @@ describe('the rule editor in chromium', () => {
     const drafts = (await (await fetch(`${server.url}/api/drafts`, { headers: { Authorization: `Bearer ${server.adminToken}` } })).json()) as { id: string }[];
     expect(drafts.map((d) => d.id)).not.toContain(draftId);
 
-    // Compare v2 with the version it is based on: the semantic change list names the threshold.
-    await page.getByTestId('compare-sfc-2017-2').click();
+    // Compare v3 with the version it is based on: the semantic change list names the threshold.
+    await page.getByTestId('compare-sfc-2017-3').click();
     await poll(() => page.getByTestId('change-list').innerText()).toContain('revenueThreshold');
     await page.locator('.diff-wrap .monaco-diff-editor').waitFor();
     // Choosing a change shows it in the diff.

@@ -157,7 +157,7 @@ describe('evaluations', () => {
     expect(list.body.map((e: { id: string }) => e.id)).toEqual([res.body.id]);
     expect((await get(`/api/evaluations/${res.body.id}`)).body.result).toEqual(res.body.result);
     const replay = await request(t.app).post(`/api/evaluations/${res.body.id}/replay`).set(t.auth('analyst'));
-    expect(replay.body).toMatchObject({ id: res.body.id, same: true, differences: [] });
+    expect(replay.body).toMatchObject({ id: res.body.id, same: true, sameOutcome: true, differences: [] });
     expect((await get('/api/evaluations/ev-999')).status).toBe(404);
   });
 

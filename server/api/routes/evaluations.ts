@@ -135,7 +135,13 @@ export const evaluationRoutes = (): RouteDef[] => [
       if (v.contentHash !== rec.contentHash) diffs.push('$.provenance.contentHash');
       const replayed = await evaluateWith(services, services.compiled(v, rec.interpretations), dossier, rec.now);
       differences(recorded, replayed, '$', diffs);
-      return { body: { id: rec.id, same: diffs.length === 0, engineVersion: { recorded: rec.engineVersion, current: services.engine.ENGINE_VERSION }, differences: diffs } };
+      // The decision itself, apart from the words around it.
+      const decision = (e: any) => {
+        const o = e?.outcome ?? {};
+        return { status: o.status, title: o.title?.id ?? null, confers: o.confers ?? true, base: o.baseScore?.value, bonus: o.bonus?.value, total: o.total?.value, passMark: o.passMark };
+      };
+      const sameOutcome = v.contentHash === rec.contentHash && differences(decision(recorded), decision(replayed)).length === 0;
+      return { body: { id: rec.id, same: diffs.length === 0, sameOutcome, engineVersion: { recorded: rec.engineVersion, current: services.engine.ENGINE_VERSION }, differences: diffs } };
     },
   }),
   route({
