@@ -182,12 +182,14 @@ export async function evaluateCohort(
       if (above >= max) {
         x.overCap = true;
         x.result = new Set([none]);
+        const tiedZh = ties.length ? `与 ${names(ties).zh} 并列` : '';
+        const tiedEn = ties.length ? `tied with ${names(ties).en} at ` : '';
         x.reasons.push({
           cites: cap.cites,
           interpretations: orderInterps,
           text: t(
-            `排名第 ${above + 1} 名（${orderWords.zh}），超出“${outcomeLabel(cap.outcome).zh}”名额上限 ${max} 家：达标但超出名额`,
-            `ranked ${above + 1} (${orderWords.en}), beyond the cap of ${max} for “${outcomeLabel(cap.outcome).en}”: qualified, over the cap`,
+            `${tiedZh}排名第 ${above + 1} 名（${orderWords.zh}），超出“${outcomeLabel(cap.outcome).zh}”名额上限 ${max} 家：达标但超出名额`,
+            `${tiedEn ? `${tiedEn}place` : 'ranked'} ${above + 1} (${orderWords.en}), beyond the cap of ${max} for “${outcomeLabel(cap.outcome).en}”: qualified, over the cap`,
           ),
         });
         continue;
