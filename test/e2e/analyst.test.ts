@@ -1,5 +1,5 @@
 // The analyst workspace in a real browser (Debian's chromium) against the real server: import a spreadsheet, read a city's report, compare two versions, export the comparison, sweep a parameter, run a cohort.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,11 @@ const pageErrors: string[] = [];
 const sample = (f: string): Dossier => JSON.parse(readFileSync(path.join(ROOT, 'rules', 'samples', f), 'utf8'));
 /** A sample dossier as a new city of 2024 (so the import creates it). */
 function asNewCity(d: Dossier, cityId: string, cityName: string): Dossier {
-  return { ...d, meta: { ...d.meta, title: `${cityName} 2024` }, facts: { ...d.facts, cityId, cityName, period: 2024, currentTitle: 'none' } };
+  // A renamed city is not one of the four municipalities (sfc-2017@2 refuses the claim): it needs the provincial letter.
+  const f = structuredClone(d.facts) as Record<string, any>;
+  f.isMunicipality = false;
+  f.application.materials.provincialSupportLetter = true;
+  return { ...d, meta: { ...d.meta, title: `${cityName} 2024` }, facts: { ...f, cityId, cityName, period: 2024, currentTitle: 'none' } };
 }
 const imported = () => [asNewCity(sample('chongqing-2020.json'), 'yuzhou', '渝州'), asNewCity(sample('fuzhou-2021.json'), 'rongcheng', '榕城'), asNewCity(sample('hangzhou-2020.json'), 'lincheng', '临城')];
 
@@ -31,8 +35,10 @@ beforeAll(async () => {
   await ensureEditorBuilt();
   server = await startServer();
   browser = await launchChromium();
-  const c = compileRuleSet(JSON.parse(readFileSync(path.join(ROOT, 'rules', 'sfc-2017', 'v1.json'), 'utf8')));
-  if (!c.ok) throw new Error('v1 does not compile');
+  // The analyst pages open on the version in force today: the newest published sfc-2017.
+  const newest = Math.max(...readdirSync(path.join(ROOT, 'rules', 'sfc-2017')).flatMap((f) => (/^v(\d+)\.json$/.exec(f) ? [Number(/^v(\d+)/.exec(f)![1])] : [])));
+  const c = compileRuleSet(JSON.parse(readFileSync(path.join(ROOT, 'rules', 'sfc-2017', `v${newest}.json`), 'utf8')));
+  if (!c.ok) throw new Error(`v${newest} does not compile`);
   compiled = c.compiled;
 }, 240_000);
 

@@ -13,6 +13,12 @@ function replicate(dossiers: unknown[], n: number): unknown[] {
       d.facts.cityId = typeof id === 'object' && id !== null ? { ...(id as object), value: `${(id as { value: string }).value}x${i}` } : `${String(id)}x${i}`;
       const name = d.facts.cityName;
       d.facts.cityName = typeof name === 'string' ? `${name}（副本 ${i}）` : name;
+      // A renamed copy is not one of the four municipalities (a rule set may refuse that claim): it states the provincial letter instead.
+      const app = d.facts.application as { materials?: Record<string, unknown> } | undefined;
+      if (d.facts.isMunicipality === true || (d.facts.isMunicipality as { value?: unknown } | undefined)?.value === true) {
+        d.facts.isMunicipality = false;
+        if (app?.materials) app.materials.provincialSupportLetter = true;
+      }
     }
     out.push(d);
   }
