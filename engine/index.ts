@@ -15,7 +15,7 @@ export { diffRuleSets, type RuleSetChange } from './diff.js';
 export { runGoldenCases, type GoldenReport } from './golden.js';
 export { ruleSetJsonSchema, dossierJsonSchema } from './jsonSchema.js';
 export { clauseCoverage, type ClauseCoverage } from './coverage.js';
-export { sweepParameter, flipInterpretations, type SweepResult, type SweepPoint, type FlipResult } from './sensitivity.js';
+export { sweepParameter, sweepSlice, joinSweep, flipInterpretations, type SweepResult, type SweepPoint, type SweepSlice, type FlipResult } from './sensitivity.js';
 export { parameterValueIssues } from './semantic.js';
 export { readable } from './core/text.js';
 export { fillParameters } from './core/compile.js';

@@ -80,7 +80,7 @@ export function withParameters(compiled: CompiledRuleSet, values: Record<string,
     else issues.push(...parameterValueIssues(rs.parameters[i], v, i));
   }
   if (issues.length) return { ok: false, issues };
-  const c = compileCore({ ...rs, parameters }, { schema: compiled.core.schema });
+  const c = compileCore({ ...rs, parameters }, { schema: compiled.core.schema, from: compiled.core, changed: new Set(Object.keys(values)) });
   if (!c.ok) return { ok: false, issues: c.issues };
   return { ok: true, compiled: wrap(c.core) };
 }

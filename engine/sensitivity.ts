@@ -29,6 +29,95 @@ export interface SweepResult {
 
 const key = (r: FastResult) => `${r.status}:${r.title ?? '-'}`;
 
+/** One part of a sweep: the dossiers at some of the values (a worker computes a part; `joinSweep` puts parts together). */
+export interface SweepSlice {
+  subjects: { id: string; name: string }[];
+  points: SweepPoint[];
+  /** Per subject, in the order of `subjects`: the outcome key at each value of the part. */
+  rows: string[][];
+}
+
+type Checked = { ok: true; prepared: PreparedDossier[] } | { ok: false; issues: Issue[] };
+
+function checkAll(compiled: CompiledRuleSet, dossiers: unknown[]): Checked {
+  const prepared: PreparedDossier[] = [];
+  const issues: Issue[] = [];
+  const seen = new Map<string, number>();
+  dossiers.forEach((d, i) => {
+    const r = compiled.checkDossier(d);
+    if (!r.ok) issues.push(...r.issues.map((x) => ({ ...x, path: ['dossiers', i, ...x.path] })));
+    else {
+      const first = seen.get(r.dossier.subject.id);
+      // The matrix and the flips are per subject: two dossiers of one city (two periods) would be counted as one row.
+      if (first !== undefined) issues.push({ code: 'duplicate_subject', path: ['dossiers', i], message: `dossiers ${first} and ${i} are both of "${r.dossier.subject.id}"; sweep one period at a time` });
+      else seen.set(r.dossier.subject.id, i);
+      prepared.push(r.dossier);
+    }
+  });
+  return issues.length ? { ok: false, issues } : { ok: true, prepared };
+}
+
+/** The sweep at `values` only (e.g. one worker's share); `offset` is the index of values[0] in the whole sweep, for issue paths. */
+export function sweepSlice(
+  compiled: CompiledRuleSet,
+  dossiers: unknown[],
+  parameter: string,
+  values: ParameterValue[],
+  offset = 0,
+): { ok: true; slice: SweepSlice } | { ok: false; issues: Issue[] } {
+  const p = compiled.ruleSet.parameters.find((x) => x.id === parameter);
+  if (!p) return { ok: false, issues: [{ code: 'unknown_parameter', path: ['parameter'], message: `unknown parameter "${parameter}"` }] };
+  const checked = checkAll(compiled, dossiers);
+  if (!checked.ok) return checked;
+  const prepared = checked.prepared;
+  const rows: string[][] = prepared.map(() => new Array<string>(values.length));
+  const points: SweepPoint[] = [];
+  // Outcome keys are interned: a sweep yields hundreds of thousands of cells but only a handful of distinct outcomes.
+  const keys = new Map<string, Map<string | null, string>>();
+  const keyOf = (r: FastResult) => {
+    let byTitle = keys.get(r.status);
+    if (!byTitle) keys.set(r.status, (byTitle = new Map()));
+    let k = byTitle.get(r.title);
+    if (k === undefined) byTitle.set(r.title, (k = key(r)));
+    return k;
+  };
+  // Derived values read by the conditions are kept per dossier unless the swept parameter feeds them.
+  const feedsDerived = compiled.ruleSet.derived.some((d) => d.expr.includes(`params.${parameter}`));
+  for (let vi = 0; vi < values.length; vi++) {
+    const value = values[vi];
+    const v = withParameters(compiled, { [parameter]: value });
+    if (!v.ok) return { ok: false, issues: v.issues.map((x) => ({ ...x, path: ['values', offset + vi], message: `value ${JSON.stringify(value)}: ${x.message}` })) };
+    const c = v.compiled;
+    const point: SweepPoint = { value, passed: 0, failed: 0, undecided: 0, titles: {} };
+    for (let di = 0; di < prepared.length; di++) {
+      const d = prepared[di];
+      const r = feedsDerived ? c.evaluateFast(d) : c.evaluateFastWith(d, compiled);
+      point[r.status] += 1;
+      if (r.status === 'passed' && r.title) point.titles[r.title] = (point.titles[r.title] ?? 0) + 1;
+      rows[di][vi] = keyOf(r);
+    }
+    points.push(point);
+  }
+  return { ok: true, slice: { subjects: prepared.map((d) => ({ id: d.subject.id, name: d.subject.name })), points, rows } };
+}
+
+/** Puts the parts of a sweep together, in the order of the values, and finds where each subject's outcome changes. */
+export function joinSweep(compiled: CompiledRuleSet, parameter: string, values: ParameterValue[], slices: SweepSlice[]): SweepResult {
+  const p = compiled.ruleSet.parameters.find((x) => x.id === parameter)!;
+  const subjects = slices[0]?.subjects ?? [];
+  const points = slices.flatMap((s) => s.points);
+  const matrix: Record<string, string[]> = {};
+  const flips: SweepResult['flips'] = [];
+  subjects.forEach((subject, si) => {
+    const row = slices.length === 1 ? slices[0].rows[si] : slices.flatMap((s) => s.rows[si]);
+    matrix[subject.id] = row;
+    const changes: { at: ParameterValue; from: string; to: string }[] = [];
+    for (let i = 1; i < row.length; i++) if (row[i] !== row[i - 1]) changes.push({ at: values[i], from: row[i - 1], to: row[i] });
+    if (changes.length) flips.push({ subjectId: subject.id, name: subject.name, changes });
+  });
+  return { parameter, label: p.label, ...(p.unit ? { unit: p.unit } : {}), baseline: p.value, points, flips, matrix };
+}
+
 /** Evaluates every dossier at each value of one parameter; dossiers are checked once, the rule set recompiled per value without re-checking. */
 export function sweepParameter(
   compiled: CompiledRuleSet,
@@ -36,41 +125,9 @@ export function sweepParameter(
   parameter: string,
   values: ParameterValue[],
 ): { ok: true; result: SweepResult } | { ok: false; issues: Issue[] } {
-  const p = compiled.ruleSet.parameters.find((x) => x.id === parameter);
-  if (!p) return { ok: false, issues: [{ code: 'unknown_parameter', path: ['parameter'], message: `unknown parameter "${parameter}"` }] };
-  const prepared: PreparedDossier[] = [];
-  const issues: Issue[] = [];
-  dossiers.forEach((d, i) => {
-    const r = compiled.checkDossier(d);
-    if (r.ok) prepared.push(r.dossier);
-    else issues.push(...r.issues.map((x) => ({ ...x, path: ['dossiers', i, ...x.path] })));
-  });
-  if (issues.length) return { ok: false, issues };
-  const matrix: Record<string, string[]> = Object.fromEntries(prepared.map((d) => [d.subject.id, []]));
-  const points: SweepPoint[] = [];
-  // Derived values read by the conditions are kept per dossier unless the swept parameter feeds them.
-  const feedsDerived = compiled.ruleSet.derived.some((d) => d.expr.includes(`params.${parameter}`));
-  for (const [vi, value] of values.entries()) {
-    const v = withParameters(compiled, { [parameter]: value });
-    if (!v.ok) return { ok: false, issues: v.issues.map((x) => ({ ...x, path: ['values', vi], message: `value ${JSON.stringify(value)}: ${x.message}` })) };
-    const point: SweepPoint = { value, passed: 0, failed: 0, undecided: 0, titles: {} };
-    for (const d of prepared) {
-      const r = feedsDerived ? v.compiled.evaluateFast(d) : v.compiled.evaluateFastWith(d, compiled);
-      point[r.status] += 1;
-      if (r.status === 'passed' && r.title) point.titles[r.title] = (point.titles[r.title] ?? 0) + 1;
-      matrix[d.subject.id].push(key(r));
-    }
-    points.push(point);
-  }
-  const flips = prepared
-    .map((d) => {
-      const row = matrix[d.subject.id];
-      const changes: { at: ParameterValue; from: string; to: string }[] = [];
-      for (let i = 1; i < row.length; i++) if (row[i] !== row[i - 1]) changes.push({ at: values[i], from: row[i - 1], to: row[i] });
-      return { subjectId: d.subject.id, name: d.subject.name, changes };
-    })
-    .filter((f) => f.changes.length > 0);
-  return { ok: true, result: { parameter, label: p.label, ...(p.unit ? { unit: p.unit } : {}), baseline: p.value, points, flips, matrix } };
+  const s = sweepSlice(compiled, dossiers, parameter, values);
+  if (!s.ok) return s;
+  return { ok: true, result: joinSweep(compiled, parameter, values, [s.slice]) };
 }
 
 export interface FlipResult {

@@ -91,8 +91,27 @@ export function orderDerived(defs: DerivedFact[], deps: Map<string, Set<string>>
   return { order, cycle };
 }
 
+/** What a variant compiled from an already compiled rule set may take over unchanged (sweeps compile one variant per value). */
+export interface CompileReuse {
+  /** The dossier schema, when facts are unchanged. */
+  schema?: z.ZodType;
+  /** A compiled rule set differing only in the values of the `changed` parameters: its expressions (which read parameters when run) and its conditions that name none of them are reused. */
+  from?: CompiledRuleSetCore;
+  changed?: ReadonlySet<string>;
+}
+
+/** Whether a condition tree compares with one of the parameters. */
+function namesParam(c: Condition, ids: ReadonlySet<string>): boolean {
+  if ('all' in c) return c.all.some((x) => namesParam(x, ids));
+  if ('any' in c) return c.any.some((x) => namesParam(x, ids));
+  if ('not' in c) return namesParam(c.not, ids);
+  const v = c.value as unknown;
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && 'param' in v && ids.has((v as { param: string }).param);
+}
+
 /** Compiles a schema-valid rule set; problems that make it impossible to run are returned as issues. */
-export function compileCore(ruleSet: RuleSet, reuse: { schema?: z.ZodType } = {}): { ok: true; core: CompiledRuleSetCore } | { ok: false; issues: Issue[] } {
+export function compileCore(ruleSet: RuleSet, reuse: CompileReuse = {}): { ok: true; core: CompiledRuleSetCore } | { ok: false; issues: Issue[] } {
+  const from = reuse.from && reuse.changed ? reuse.from : null;
   const issues: Issue[] = [];
   const params = new Map<string, ParameterValue>(ruleSet.parameters.map((p) => [p.id, p.value]));
   const facts = new Map(ruleSet.facts.map((f) => [f.id, f]));
@@ -137,6 +156,12 @@ export function compileCore(ruleSet: RuleSet, reuse: { schema?: z.ZodType } = {}
   const deps = new Map<string, Set<string>>();
   const compiledDerived = new Map<string, CompiledExpr>();
   ruleSet.derived.forEach((d, i) => {
+    const known = from?.derivedById.get(d.id);
+    if (known && known.def.expr === d.expr) {
+      compiledDerived.set(d.id, known.fn);
+      deps.set(d.id, new Set(known.reads));
+      return;
+    }
     const r = compileExpr(d.expr, scope);
     for (const e of r.issues) issues.push({ code: e.code, path: ['derived', i, 'expr'], message: `derived "${d.id}": ${e.message}` });
     if (r.fn) compiledDerived.set(d.id, r.fn);
@@ -148,6 +173,11 @@ export function compileCore(ruleSet: RuleSet, reuse: { schema?: z.ZodType } = {}
   const conditions = new Map<string, CompiledCondition>();
   const addCond = (key: string, c: Condition | undefined, path: (string | number)[]) => {
     if (!c) return;
+    const known = from?.conditions.get(key);
+    if (known && known.source === c && !namesParam(c, reuse.changed!)) {
+      conditions.set(key, known);
+      return;
+    }
     try {
       conditions.set(key, compileCondition(key, c, (id) => param(id)));
     } catch (e) {
@@ -176,6 +206,11 @@ export function compileCore(ruleSet: RuleSet, reuse: { schema?: z.ZodType } = {}
         const f: Formula = b.formula;
         if (f.kind === 'threshold') addCond(b.id, f.condition, ['stages', si, 'items', bi, 'formula', 'condition']);
         if (f.kind === 'expression') {
+          const known = from?.expressions.get(b.id);
+          if (known && from!.ruleSet.stages[si] === s) {
+            expressions.set(b.id, known);
+            return;
+          }
           const r = compileExpr(f.expr, scope);
           for (const e of r.issues) issues.push({ code: e.code, path: ['stages', si, 'items', bi, 'formula', 'expr'], message: `${b.id}: ${e.message}` });
           if (r.fn) expressions.set(b.id, r.fn);
@@ -194,9 +229,14 @@ export function compileCore(ruleSet: RuleSet, reuse: { schema?: z.ZodType } = {}
       dossierChecks.push({ def: dc, condition: null, applies: null });
       return;
     }
-    const before = dcConds.size;
     const add = (key: string, c: Condition | undefined, path: (string | number)[]) => {
       if (!c) return;
+      const known = from?.dossierChecks.find((x) => x.def === dc);
+      const hit = known && (key === dc.id ? known.condition : known.applies);
+      if (hit && !namesParam(c, reuse.changed!)) {
+        dcConds.set(key, hit);
+        return;
+      }
       try {
         dcConds.set(key, compileCondition(key, c, (id) => param(id)));
       } catch (e) {
@@ -206,7 +246,6 @@ export function compileCore(ruleSet: RuleSet, reuse: { schema?: z.ZodType } = {}
     };
     add(dc.id, dc.condition, ['dossierChecks', i, 'condition']);
     add(`${dc.id}#applies`, dc.appliesWhen, ['dossierChecks', i, 'appliesWhen']);
-    void before;
     dossierChecks.push({ def: dc, condition: dcConds.get(dc.id) ?? null, applies: dcConds.get(`${dc.id}#applies`) ?? null });
   });
 
@@ -245,13 +284,17 @@ export function compileCore(ruleSet: RuleSet, reuse: { schema?: z.ZodType } = {}
     ...(co?.regrade && isOn(co.regrade.enabled) ? co.regrade.requires : []),
   ];
   for (const id of cohortStages) if (!shownFor.has(id)) shownFor.set(id, 'cohort');
+  let stages: Stage[] | null = null;
   const core: CompiledRuleSetCore = {
     ruleSet,
+    // Rendered when an explanation first needs them; the fast path never does.
+    get stages() {
+      return (stages ??= renderLabels(ruleSet.stages) as Stage[]);
+    },
     words: wordsFor(ruleSet, labeler),
     shownFor,
     dossierChecks,
     recomputed: new Map(ruleSet.facts.filter((f) => f.recomputedBy).map((f) => [f.id, f.recomputedBy!])),
-    stages: renderLabels(ruleSet.stages) as Stage[],
     // Hashing 80 kB of canonical JSON costs milliseconds; sweeps compile many variants and never read it.
     get contentHash() {
       return (hash ??= ruleSetHash(ruleSet));

@@ -23,6 +23,8 @@ type ParamLookup = (id: string) => unknown;
 
 // Same semantics as json-rules-engine's default operators, so both paths agree on every present value.
 function numberLike(a: unknown): boolean {
+  // For a number, parseFloat(String(a)) is a itself: only NaN fails (and no number-to-text conversion is paid on the fast path).
+  if (typeof a === 'number') return a === a;
   return Number.parseFloat(a as string).toString() !== 'NaN';
 }
 const OPS: Record<string, (a: any, b: any) => boolean> = {
@@ -35,6 +37,44 @@ const OPS: Record<string, (a: any, b: any) => boolean> = {
   greaterThan: (a, b) => numberLike(a) && a > b,
   greaterThanInclusive: (a, b) => numberLike(a) && a >= b,
 };
+
+/** A leaf against a literal with its operator written out, so each call site sees one comparison (a shared `op(a, b)` call is not inlined). */
+function leafAgainst(fact: string, operator: string, lit: unknown): ((v: Values) => Tri) | null {
+  switch (operator) {
+    case 'equal':
+      return (v) => {
+        const a = v[fact];
+        return a === undefined ? null : a === lit;
+      };
+    case 'notEqual':
+      return (v) => {
+        const a = v[fact];
+        return a === undefined ? null : a !== lit;
+      };
+    case 'lessThan':
+      return (v) => {
+        const a = v[fact] as number;
+        return a === undefined ? null : typeof a === 'number' ? a < (lit as number) : numberLike(a) && a < (lit as number);
+      };
+    case 'lessThanInclusive':
+      return (v) => {
+        const a = v[fact] as number;
+        return a === undefined ? null : typeof a === 'number' ? a <= (lit as number) : numberLike(a) && a <= (lit as number);
+      };
+    case 'greaterThan':
+      return (v) => {
+        const a = v[fact] as number;
+        return a === undefined ? null : typeof a === 'number' ? a > (lit as number) : numberLike(a) && a > (lit as number);
+      };
+    case 'greaterThanInclusive':
+      return (v) => {
+        const a = v[fact] as number;
+        return a === undefined ? null : typeof a === 'number' ? a >= (lit as number) : numberLike(a) && a >= (lit as number);
+      };
+    default:
+      return null;
+  }
+}
 
 function resolveValue(v: ConditionValue, param: ParamLookup): { literal?: unknown; fact?: string } {
   if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
@@ -72,11 +112,10 @@ export function compileCondition(key: string, c: Condition, param: ParamLookup):
           return op(a, b);
         };
       }
-      const lit = r.literal;
-      return (v) => {
+      return leafAgainst(fact, n.operator, r.literal) ?? ((v) => {
         const a = v[fact];
-        return a === undefined ? null : op(a, lit);
-      };
+        return a === undefined ? null : op(a, r.literal);
+      });
     }
     if ('all' in n) {
       const subs = n.all.map(fast);

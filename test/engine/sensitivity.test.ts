@@ -1,7 +1,7 @@
 // Sensitivity on the fast path: a parameter sweep finds the value at which each city flips; interpretation flips list who changes.
 import { describe, expect, it } from 'vitest';
-import { flipInterpretations, sweepParameter, withParameters } from '../../engine/index.js';
-import { compiled, dossier } from './fixtures.js';
+import { compileRuleSet, flipInterpretations, joinSweep, sweepParameter, sweepSlice, withParameters } from '../../engine/index.js';
+import { compiled, dossier, ruleSetDoc } from './fixtures.js';
 
 const cities = [912, 1000, 1450, 2600].map((rev, i) =>
   dossier((f) => {
@@ -43,7 +43,53 @@ describe('sweepParameter', () => {
   });
 });
 
+describe('sweepSlice and joinSweep', () => {
+  it('a sweep split into parts and joined equals the sweep in one piece', () => {
+    const values = [800, 900, 950, 1000, 1100, 1500, 3000];
+    const whole = sweepParameter(compiled(), cities, 'revenueThreshold', values);
+    const a = sweepSlice(compiled(), cities, 'revenueThreshold', values.slice(0, 3));
+    const b = sweepSlice(compiled(), cities, 'revenueThreshold', values.slice(3), 3);
+    if (!whole.ok || !a.ok || !b.ok) throw new Error();
+    expect(joinSweep(compiled(), 'revenueThreshold', values, [a.slice, b.slice])).toEqual(whole.result);
+    const bad = sweepSlice(compiled(), cities, 'revenueThreshold', ['x' as never], 5);
+    expect(!bad.ok && bad.issues[0]).toMatchObject({ code: 'invalid_parameter', path: ['values', 5] });
+  });
+  it('refuses two dossiers of one city: the matrix has one row per city', () => {
+    const r = sweepParameter(compiled(), [cities[0], cities[1], cities[0]], 'revenueThreshold', [900]);
+    expect(!r.ok && r.issues).toEqual([expect.objectContaining({ code: 'duplicate_subject', path: ['dossiers', 2] })]);
+  });
+});
+
 describe('withParameters', () => {
+  it('a variant that reuses the compiled conditions and expressions evaluates as a fresh compile does, for every parameter it changes', async () => {
+    const changes: Record<string, number | boolean | string>[] = [
+      { revenueThreshold: 1460 },
+      { growthIncrementSharePct: 6 },
+      { passMarkComprehensive: 95 },
+      { revenueBonusStep: 100, revenueBonusCap: 5 },
+      { firmTier2Over: 80, firmTier3Points: 2 },
+      { rdExpenseMinPct: 12, top100FirmsMin: 2 },
+      { maxEnvironment: 10, maxDrivingBenefit: 20 },
+    ];
+    for (const change of changes) {
+      const v = withParameters(compiled(), change);
+      if (!v.ok) throw new Error(JSON.stringify(v.issues));
+      const doc = ruleSetDoc();
+      doc.parameters = doc.parameters.map((p) => (p.id in change ? { ...p, value: change[p.id] } : p));
+      const fresh = compileRuleSet(doc);
+      if (!fresh.ok) throw new Error(JSON.stringify(fresh.issues));
+      for (const city of cities) {
+        const a = v.compiled.checkDossier(city);
+        const b = fresh.compiled.checkDossier(city);
+        if (!a.ok || !b.ok) throw new Error();
+        expect(v.compiled.evaluateFast(a.dossier), JSON.stringify(change)).toEqual(fresh.compiled.evaluateFast(b.dossier));
+        const ea = await v.compiled.evaluate(city);
+        const eb = await fresh.compiled.evaluate(city);
+        expect(ea, JSON.stringify(change)).toEqual(eb);
+      }
+    }
+  });
+
   it('gives a variant whose evaluation matches a full recompile', async () => {
     const v = withParameters(compiled(), { revenueThreshold: 1500 });
     if (!v.ok) throw new Error();
