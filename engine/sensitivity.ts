@@ -1,7 +1,7 @@
 // Sensitivity analysis on the fast path: sweep one parameter over many values, or flip each interpretation, and report who passes and who flips.
 import type { I18nText, Issue } from './schema/common.js';
 import type { FastResult } from './schema/evaluation.js';
-import type { ParameterValue } from './schema/ruleSet.js';
+import type { ParameterValue, RuleSet } from './schema/ruleSet.js';
 import { applyInterpretations } from './interpretations.js';
 import { compileRuleSet, withParameters, type CompiledRuleSet, type PreparedDossier } from './ruleSets.js';
 
@@ -102,8 +102,8 @@ export function sweepSlice(
 }
 
 /** Puts the parts of a sweep together, in the order of the values, and finds where each subject's outcome changes. */
-export function joinSweep(compiled: CompiledRuleSet, parameter: string, values: ParameterValue[], slices: SweepSlice[]): SweepResult {
-  const p = compiled.ruleSet.parameters.find((x) => x.id === parameter)!;
+export function joinSweep(ruleSet: RuleSet, parameter: string, values: ParameterValue[], slices: SweepSlice[]): SweepResult {
+  const p = ruleSet.parameters.find((x) => x.id === parameter)!;
   const subjects = slices[0]?.subjects ?? [];
   const points = slices.flatMap((s) => s.points);
   const matrix: Record<string, string[]> = {};
@@ -127,7 +127,7 @@ export function sweepParameter(
 ): { ok: true; result: SweepResult } | { ok: false; issues: Issue[] } {
   const s = sweepSlice(compiled, dossiers, parameter, values);
   if (!s.ok) return s;
-  return { ok: true, result: joinSweep(compiled, parameter, values, [s.slice]) };
+  return { ok: true, result: joinSweep(compiled.ruleSet, parameter, values, [s.slice]) };
 }
 
 export interface FlipResult {

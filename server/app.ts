@@ -20,10 +20,14 @@ import { analysisRoutes } from './api/routes/analysis.js';
 import { createServices, type AppDeps } from './services.js';
 import { lookupToken, roleAllows } from './auth.js';
 import { StoreError, type Actor } from './store/repository.js';
+import { assertWellFormedBody, checkDeclaredBody, parseSize, readJsonBody } from './api/edge.js';
+import { createProtection } from './api/protection.js';
 
 export type { AppDeps };
 
 const API_VERSION = '0.1.0';
+
+const PUBLIC_ACTOR: Actor = { tokenId: 'public', name: 'public', role: 'viewer' };
 
 /** Every route of the API, in the order they are matched. */
 export function apiRoutes(): RouteDef[] {
@@ -92,42 +96,46 @@ export function createApp(deps: AppDeps): express.Express {
   ];
   table.unshift(...meta);
 
+  const limit = parseSize(deps.bodyLimit ?? '2mb');
+  const protection = createProtection(deps.protection);
+  app.locals.protection = protection;
+  app.use(protection.headers);
+  if (protection.accessLog) app.use(protection.accessLog);
+
   // The reference page's assets: Swagger UI from its npm package, its start script and styles.
   app.use('/api/docs/assets', express.static(swaggerUiDir(), { index: false, maxAge: '1d' }));
   app.get('/api/docs/init.js', (_req: Request, res: Response) => res.type('text/javascript').set('Cache-Control', 'no-cache').send(DOCS_INIT));
   app.get('/api/docs/docs.css', (_req: Request, res: Response) => res.type('text/css').set('Cache-Control', 'no-cache').send(DOCS_CSS));
 
-  // A body must be JSON: refuse other media types before parsing.
-  app.use('/api', (req: Request, _res: Response, next: NextFunction) => {
-    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-    if (hasBody && !req.is('application/json')) return next(new ApiError('unsupported_media_type', 'Send the body as application/json'));
-    next();
-  });
-  app.use('/api', express.json({ limit: deps.bodyLimit ?? '2mb', strict: true, type: 'application/json' }));
-  // Deeply nested JSON would overflow the stack of the recursive schema checks; no real document nests this deep.
-  app.use('/api', (req: Request, _res: Response, next: NextFunction) => {
-    const depth = nestingDepth(req.body, MAX_DEPTH);
-    if (depth > MAX_DEPTH) return next(new ApiError('invalid_request', `The body nests deeper than ${MAX_DEPTH} levels`, [{ code: 'too_deep', path: ['body'], message: `nesting deeper than ${MAX_DEPTH}` }]));
-    next();
-  });
+  // Before anything costs anything (authentication included): a body declared larger than the limit, or not JSON, is refused.
+  app.use('/api', (req: Request, res: Response, next: NextFunction) => next(checkDeclaredBody(req, res, limit) ?? undefined));
 
   for (const r of table) {
+    const cost = r.cost ?? (r.method === 'get' ? 'read' : 'write');
     app[r.method](r.path, async (req: Request, res: Response, next: NextFunction) => {
       try {
-        const actor = r.role ? await authenticate(req, r.role) : ({ tokenId: 'public', name: 'public', role: 'viewer' } as Actor);
+        // Everything behind a token is private to its holder; nothing of it may sit in a shared cache.
+        if (r.role) res.setHeader('Cache-Control', 'no-store');
+        // Authenticate, then parse: an unknown caller's body is never read.
+        const actor = r.role ? await authenticate(req, res, r.role) : PUBLIC_ACTOR;
+        if (r.role) await protection.limit(cost, req, res);
+        const raw = await readJsonBody(req, res, limit);
+        assertWellFormedBody(raw);
         const params = parse(r.params ?? z.object({}).strict(), req.params, 'params');
         const query = parse(r.query ?? z.object({}).strict(), req.query, 'query');
-        const rawBody = req.body === undefined || (isEmptyObject(req.body) && !r.body) ? undefined : req.body;
+        const rawBody = raw === undefined || (isEmptyObject(raw) && !r.body) ? undefined : raw;
         const body = r.body ? parse(r.body, rawBody, 'body') : parse(z.undefined({ error: 'this endpoint takes no body' }), rawBody, 'body');
         const ifMatchHeader = req.headers['if-match'];
         const reply = await r.handler({ params, query, body, actor, ifMatch: typeof ifMatchHeader === 'string' ? ifMatchHeader.trim() : null, services });
-        if (deps.checkResponses && r.response.schema && !reply.contentType && (reply.status ?? r.response.status) === r.response.status) {
-          const checked = r.response.schema.safeParse(reply.body);
+        const status = reply.status ?? r.response.status;
+        if (deps.checkResponses && r.response.schema && !reply.contentType && status === r.response.status) {
+          const checked = r.response.schema.safeParse(reply.json !== undefined ? JSON.parse(reply.json) : reply.body);
           if (!checked.success) throw new Error(`${r.method} ${r.path}: response does not match its schema: ${JSON.stringify(checked.error.issues.slice(0, 3))}`);
         }
         for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
-        res.status(reply.status ?? r.response.status);
-        if (reply.body === undefined) res.end();
+        res.status(status);
+        if (reply.json !== undefined) res.type('application/json; charset=utf-8').send(reply.json);
+        else if (reply.body === undefined) res.end();
         else if (reply.contentType) res.type(reply.contentType).send(reply.body);
         else res.json(reply.body);
       } catch (err) {
@@ -136,17 +144,24 @@ export function createApp(deps: AppDeps): express.Express {
     });
   }
 
-  async function authenticate(req: Request, needs: NonNullable<RouteDef['role']>): Promise<Actor> {
+  async function authenticate(req: Request, res: Response, needs: NonNullable<RouteDef['role']>): Promise<Actor> {
+    await protection.checkAuthAddress(req, res);
     const header = req.headers.authorization;
+    if (header === undefined) throw new ApiError('unauthenticated', 'Send Authorization: Bearer <token>');
     const m = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!m) throw new ApiError('unauthenticated', 'Send Authorization: Bearer <token>', undefined, { reason: 'missing' });
+    if (!m) {
+      await protection.authFailed(req, 'an Authorization header that is not "Bearer <token>"');
+      throw new ApiError('unauthenticated', 'Send Authorization: Bearer <token>', undefined, { reason: 'missing' });
+    }
     const now = deps.now?.() ?? new Date().toISOString();
     const found = await deps.repo.read((tx) => lookupToken(tx, m[1], now));
+    if (found.state !== 'live') await protection.authFailed(req, `a token that is ${found.state}`);
     // `reason` lets the web app say why it signed out (revoked, expired) rather than just that it did.
     if (found.state === 'unknown') throw new ApiError('unauthenticated', 'Unknown token', undefined, { reason: 'unknown' });
     if (found.state === 'revoked') throw new ApiError('unauthenticated', `The token was revoked at ${found.token.revokedAt}`, undefined, { reason: 'revoked' });
     if (found.state === 'expired') throw new ApiError('unauthenticated', `The token expired at ${found.token.expiresAt}`, undefined, { reason: 'expired' });
     const token = found.token;
+    res.locals.tokenId = token.id;
     if (!roleAllows(token.role, needs)) throw new ApiError('forbidden', `This needs the ${needs} role; the token has ${token.role}`, undefined, { needs, has: token.role });
     return { tokenId: token.id, name: token.name, role: token.role };
   }
@@ -171,30 +186,16 @@ export function createApp(deps: AppDeps): express.Express {
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = toApiError(err);
     if (e.code === 'internal') (deps.logError ?? console.error)(err);
+    if ((e.code === 'busy' || e.code === 'rate_limited') && !res.getHeader('Retry-After')) res.setHeader('Retry-After', String(e.details?.retryAfterSeconds ?? 5));
     res.status(e.status).json(e.body());
   });
   return app;
 }
 
-const MAX_DEPTH = 64;
-
 /** The example exchanges of the reference (server/api/examples.json, made by `npm run examples`). */
 function loadExamples(): ApiExamples {
   const file = path.join(import.meta.dirname, 'api', 'examples.json');
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ApiExamples) : {};
-}
-
-/** Nesting depth of a JSON value, counted without recursion and stopping past `limit`. */
-function nestingDepth(value: unknown, limit: number): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length) {
-    const [v, d] = stack.pop()!;
-    if (d > max) max = d;
-    if (max > limit) return max;
-    if (v && typeof v === 'object') for (const x of Object.values(v)) if (x && typeof x === 'object') stack.push([x, d + 1]);
-  }
-  return max;
 }
 
 function isEmptyObject(v: unknown): boolean {
@@ -203,24 +204,19 @@ function isEmptyObject(v: unknown): boolean {
 
 function parse<T>(schema: z.ZodType<T, any>, value: unknown, where: 'params' | 'query' | 'body'): T {
   const out = schema.safeParse(value);
-  if (!out.success) throw new ApiError('invalid_request', `The request ${where} does not match the schema`, zodIssues(out.error.issues, [where]));
-  return out.data;
+  if (out.success) return out.data;
+  const issues = zodIssues(out.error.issues as never, [where]);
+  const over = issues.filter((i) => i.code === 'limit_exceeded');
+  // A request that is well formed but asks for more work than allowed is refused as such (422), naming the limit.
+  if (over.length && over.length === issues.length) throw new ApiError('limit_exceeded', `The request asks for more work than one request may: ${over[0].message}`, issues);
+  throw new ApiError('invalid_request', `The request ${where} does not match the schema`, issues);
 }
 
-/** Maps anything thrown to an API error; body-parser and routing errors become 4xx, the rest is a bug (500). */
+/** Maps anything thrown to an API error; errors of the HTTP layer that carry a 4xx status (a path that does not decode) stay 4xx, the rest is a bug (500). */
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof StoreError) return new ApiError(err.code === 'conflict' ? 'write_conflict' : err.code, err.message, undefined, err.target ? { target: err.target } : undefined);
   const e = err as { type?: string; status?: number; statusCode?: number; message?: string };
-  switch (e?.type) {
-    case 'entity.parse.failed':
-      return new ApiError('malformed_json', `The body is not valid JSON: ${e.message}`);
-    case 'entity.too.large':
-      return new ApiError('payload_too_large', 'The body is too large');
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new ApiError('unsupported_media_type', e.message ?? 'Unsupported encoding');
-  }
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) return new ApiError('invalid_request', e.message ?? 'Bad request');
   return new ApiError('internal', 'Internal error');

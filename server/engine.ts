@@ -1,6 +1,6 @@
 // The slice of the engine's API the server uses, as a type, so createApp can be given the real engine or a stand-in.
 import type { ParameterValue, RuleSet } from '../engine/schema/ruleSet.js';
-import type { sweepParameter, flipInterpretations } from '../engine/sensitivity.js';
+import type { sweepParameter, sweepSlice, joinSweep, flipInterpretations } from '../engine/sensitivity.js';
 import type { Dossier } from '../engine/schema/dossier.js';
 import type { Evaluation, FastResult, CohortResult } from '../engine/schema/evaluation.js';
 import type { GoldenCase, GoldenSuite } from '../engine/schema/golden.js';
@@ -54,4 +54,7 @@ export interface EngineApi {
   /** Sensitivity on the fast path (the analysis routes); a stand-in engine may leave them out. */
   sweepParameter?(compiled: CompiledRuleSetApi, dossiers: unknown[], parameter: string, values: ParameterValue[]): ReturnType<typeof sweepParameter>;
   flipInterpretations?(compiled: CompiledRuleSetApi, dossiers: unknown[]): ReturnType<typeof flipInterpretations>;
+  /** A sweep at some of the values (one worker's share), and the parts put together. */
+  sweepSlice?(compiled: CompiledRuleSetApi, dossiers: unknown[], parameter: string, values: ParameterValue[], offset?: number): ReturnType<typeof sweepSlice>;
+  joinSweep?(ruleSet: RuleSet, parameter: string, values: ParameterValue[], slices: Parameters<typeof joinSweep>[3]): ReturnType<typeof joinSweep>;
 }

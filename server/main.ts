@@ -1,4 +1,4 @@
-// Starts the server: opens the store (DATA_DIR, or DATABASE_URL), seeds it from rules/, prints the first admin token once, listens on PORT.
+// Starts the server: opens the store (DATA_DIR, or DATABASE_URL), seeds it from rules/, prints the first admin token once, listens on HOST:PORT (127.0.0.1 unless HOST says otherwise).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,10 +8,14 @@ import { describeStore, openStore, storeConfig } from './store/open.js';
 import { loadClauseIds, seedStore } from './seed.js';
 import { loadClauseTexts } from './clauses.js';
 import type { EngineApi } from './engine.js';
+import { createComputePool } from './compute/pool.js';
+import type { ProtectionOptions } from './api/protection.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT ?? 8080);
 const config = storeConfig();
+// Loopback unless told otherwise: reaching the server from other machines is a decision (HOST=0.0.0.0), not a default.
+const host = process.env.HOST ?? '127.0.0.1';
 const rulesDir = path.resolve(process.env.RULES_DIR ?? path.join(root, 'rules'));
 const editorDist = path.join(root, 'editor', 'dist');
 
@@ -43,9 +47,28 @@ for (const w of seeded.warnings) console.warn(`seed: ${w}`);
 if (seeded.imported.length) console.log(`seed: published versions imported: ${seeded.imported.join(', ')}`);
 if (seeded.samples.length) console.log(`seed: sample dossiers: ${seeded.samples.join(', ')}`);
 
-const app = createApp({ repo, engine: eng, clauseIds, clauses: (policy) => clauseTexts.get(policy) ?? null, editorDist });
-const server = app.listen(port, () => {
-  const url = `http://localhost:${port}`;
+/** A per-minute count from the environment; 0 or "off" turns that limit off. */
+function perMinute(name: string): number | undefined {
+  const v = process.env[name];
+  if (v === undefined || v === '') return undefined;
+  if (v === 'off' || v === '0') return Number.MAX_SAFE_INTEGER;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`${name} must be a whole number of requests per minute, or off`);
+    process.exit(1);
+  }
+  return n;
+}
+const protection: ProtectionOptions = {
+  rateLimits: { heavy: perMinute('RATE_LIMIT_HEAVY'), write: perMinute('RATE_LIMIT_WRITE') },
+  authFailures: { max: perMinute('AUTH_FAILURE_LIMIT') },
+  accessLog: process.env.ACCESS_LOG === '1' || process.env.ACCESS_LOG === 'true' ? (line) => console.log(line) : null,
+};
+const pool = createComputePool({ threads: process.env.WORKERS ? Number(process.env.WORKERS) : undefined });
+const app = createApp({ repo, engine: eng, clauseIds, clauses: (policy) => clauseTexts.get(policy) ?? null, editorDist, pool, protection });
+const server = app.listen(port, host, () => {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shown}:${port}`;
   console.log(`Mingcheng server on ${url} (store ${describeStore(config)}); API reference ${url}/api/docs`);
   if (existsSync(path.join(editorDist, 'index.html'))) console.log(`Rule editor 规则编辑器: open ${url} in a browser and sign in with a token.`);
   if (seeded.adminToken) {
@@ -66,13 +89,13 @@ const server = app.listen(port, () => {
 });
 
 server.on('error', (err: Error) => {
-  console.error(`Cannot listen on port ${port}: ${err.message}\nSet PORT to use another port.`);
+  console.error(`Cannot listen on ${host}:${port}: ${err.message}\nSet PORT (and HOST) to use another address.`);
   process.exit(1);
 });
 
 /** Stops taking requests, lets the pending write finish, then exits. */
 function shutdown(): void {
-  server.close(() => void repo.close().then(() => process.exit(0)));
+  server.close(() => void Promise.all([repo.close(), pool.destroy()]).then(() => process.exit(0)));
   server.closeIdleConnections();
 }
 process.on('SIGINT', shutdown);

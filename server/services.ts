@@ -1,9 +1,14 @@
 // Shared server logic behind the routes: the clock, the store, rule-set references, compiled rule sets (cached) and dossier lookup.
+import { randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { EngineApi, CompiledRuleSetApi, RuleSet, Dossier, Issue } from './engine.js';
+import type { EngineApi, CompiledRuleSetApi, RuleSet, Dossier, Issue, Evaluation } from './engine.js';
 import type { Repository, ReadTx, StoredVersion, VersionRecord, DossierRecord, DossierRevision, Actor } from './store/repository.js';
 import { ApiError } from './api/errors.js';
 import { factOf } from './facts.js';
+import { LIMITS, type Limits } from './api/limits.js';
+import type { ProtectionOptions } from './api/protection.js';
+import { createCompute, type Compute, type RuleSetInput } from './compute/compute.js';
+import type { ComputePool } from './compute/pool.js';
 
 export { factOf };
 
@@ -20,8 +25,16 @@ export interface AppDeps {
   bodyLimit?: number | string;
   /** Directory of the built editor, served at / when it exists. */
   editorDist?: string | null;
-  /** Largest dossiers × versions matrix a batch may ask for. */
+  /** Largest dossiers × versions matrix a batch may ask for (default LIMITS.batchCells). */
   batchCellLimit?: number;
+  /** Lower limits on the work of one request than LIMITS (tests). */
+  limits?: Partial<Limits>;
+  /** The worker pool for heavy work (sweeps, batches, cohorts, golden runs, validation, spreadsheets); without it that work runs on the event loop. */
+  pool?: ComputePool | null;
+  /** Run explained evaluations (POST /api/evaluations, draft previews, replays) in the pool too; default: on the event loop, where one takes about a millisecond. */
+  evaluateInPool?: boolean;
+  /** Rate limits, failed sign-ins, access log and security headers. */
+  protection?: ProtectionOptions;
   /** Check every success body against the route's response schema (tests): a mismatch is a bug, answered 500. */
   checkResponses?: boolean;
   /** Where to report bugs (500s); default console.error. */
@@ -43,6 +56,18 @@ export interface Services {
   /** A revision of a live dossier (of any dossier with `includeDeleted`), or 404. */
   dossierRevision(tx: ReadTx, id: string, revision?: number, opts?: { includeDeleted?: boolean }): Promise<{ dossier: DossierRecord; rev: DossierRevision }>;
   checkRuleSet(doc: unknown): { ruleSet: RuleSet | null; issues: Issue[] };
+  /** Heavy work: in the worker pool when the app has one. */
+  compute: Compute;
+  /** The limits on one request's work. */
+  limits: Limits;
+  /** A published version (under interpretation switches) as a compute task names it. */
+  versionInput(version: { document: RuleSet; contentHash: string }, interpretations?: Record<string, string>): RuleSetInput;
+  /** A draft at its current revision as a compute task names it. */
+  draftInput(draft: { id: string; revision: number; document: RuleSet }, interpretations?: Record<string, string>): RuleSetInput;
+  /** The clause ids a document's policy has, for the semantic checks. */
+  clauseIdsOf(doc: unknown): string[];
+  /** The fully explained evaluation of one dossier (invalid_dossier when it does not pass the rule set's checks). */
+  evaluate(ruleSet: RuleSetInput, dossier: unknown, now: string): Promise<Evaluation>;
 }
 
 /** Parses `id@version` or `id@YYYY-MM-DD`. */
@@ -64,6 +89,12 @@ export function versionInForce<V extends VersionRecord>(versions: readonly V[], 
 export function createServices(deps: AppDeps): Services {
   const cache = new Map<string, CompiledRuleSetApi>();
   const engine = deps.engine;
+  const compute = createCompute(engine, deps.pool ?? null);
+  const inline = deps.pool ? createCompute(engine, null) : compute;
+  // Drafts are keyed by revision, not content (hashing a document costs milliseconds); the instance id keeps apps that share a pool apart.
+  const instance = randomUUID();
+  const interpKey = (i: Record<string, string>) => (Object.keys(i).length ? canonicalize(i) : '{}');
+  const policyOf = (doc: unknown) => (typeof doc === 'object' && doc !== null && typeof (doc as { policy?: unknown }).policy === 'string' ? (doc as { policy: string }).policy : '');
 
   function compileDocument(document: RuleSet): CompiledRuleSetApi {
     const out = engine.compileRuleSet(document);
@@ -77,10 +108,13 @@ export function createServices(deps: AppDeps): Services {
     repo: deps.repo,
     now: deps.now ?? (() => new Date().toISOString()),
     actorName: (actor) => `${actor.name} (${actor.tokenId})`,
-    checkRuleSet: (doc) => {
-      const policy = typeof doc === 'object' && doc !== null && typeof (doc as { policy?: unknown }).policy === 'string' ? (doc as { policy: string }).policy : '';
-      return engine.checkRuleSet(doc, { clauseIds: deps.clauseIds(policy) });
-    },
+    checkRuleSet: (doc) => engine.checkRuleSet(doc, { clauseIds: deps.clauseIds(policyOf(doc)) }),
+    compute,
+    limits: { ...LIMITS, ...(deps.batchCellLimit !== undefined ? { batchCells: deps.batchCellLimit } : {}), ...deps.limits },
+    versionInput: (v, interpretations = {}) => ({ key: `${v.contentHash}|${interpKey(interpretations)}`, document: v.document, interpretations }),
+    draftInput: (d, interpretations = {}) => ({ key: `draft:${instance}:${d.id}:r${d.revision}|${interpKey(interpretations)}`, document: d.document, interpretations }),
+    clauseIdsOf: (doc) => [...deps.clauseIds(policyOf(doc))],
+    evaluate: async (ruleSet, dossier, now) => (await (deps.evaluateInPool ? compute : inline).evaluate([ruleSet], dossier, now))[0],
     async resolveRef(tx, ref) {
       const parsed = parseRef(ref);
       if ('version' in parsed) {

@@ -4,6 +4,7 @@ import { I18nText, Issue } from '../../engine/schema/common.js';
 import { Evaluation } from '../../engine/schema/evaluation.js';
 import { ParameterValue } from '../../engine/schema/ruleSet.js';
 import { BatchResponse, CohortResponse, Dossier, DraftRef, EvaluationRecord, Interpretations, RuleSetRef } from './schemas.js';
+import { LIMITS, addDuplicateIssues, addLimitIssue } from './limits.js';
 
 const Period = z.string().regex(/^[0-9]{4}$/, 'a year').transform(Number);
 const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -84,7 +85,7 @@ export const CohortExportBody = z
 const Selection = {
   ruleSet: RuleSetRef,
   interpretations: Interpretations.optional(),
-  dossierIds: z.array(z.string().min(1).max(200)).max(2000).optional(),
+  dossierIds: z.array(z.string().min(1).max(200)).max(LIMITS.analysisDossiers).optional().describe(`Dossiers (each once); default: all, or those of \`period\`; at most ${LIMITS.analysisDossiers}`),
   period: z.number().int().min(1900).max(2200).optional(),
 };
 
@@ -97,7 +98,14 @@ export const SweepBody = z
     steps: z.number().int().min(2).max(10_000).optional().describe('Number of values from `from` to `to`, both included'),
     values: z.array(ParameterValue).min(1).max(10_000).optional().describe('Or the values themselves'),
   })
-  .strict();
+  .strict()
+  .describe(`Dossiers × values: at most ${LIMITS.sweepCells.toLocaleString('en')}`)
+  .superRefine((b, ctx) => {
+    if (b.dossierIds) addDuplicateIssues(ctx, b.dossierIds, ['dossierIds']);
+    const values = b.values?.length ?? b.steps ?? 0;
+    const cells = (b.dossierIds?.length ?? 1) * values;
+    if (cells > LIMITS.sweepCells) addLimitIssue(ctx, ['values'], `${b.dossierIds?.length ?? 1} dossiers × ${values} values = ${cells}; at most ${LIMITS.sweepCells} per sweep`, LIMITS.sweepCells);
+  });
 
 export const SweepResponse = z
   .object({
@@ -113,7 +121,12 @@ export const SweepResponse = z
   })
   .strict();
 
-export const FlipsBody = z.object(Selection).strict();
+export const FlipsBody = z
+  .object(Selection)
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.dossierIds) addDuplicateIssues(ctx, b.dossierIds, ['dossierIds']);
+  });
 
 export const FlipsResponse = z
   .object({

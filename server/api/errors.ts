@@ -16,7 +16,7 @@ export const ERROR_STATUS = {
   last_admin: 409, // revoking the last live admin token
   integrity_mismatch: 409, // stored data no longer matches its hash (a changed published document, a truncated or edited result); it is not served
   blob_missing: 410, // stored data a record refers to is gone from the store
-  payload_too_large: 413, // body above the limit, or a batch above its cell limit
+  payload_too_large: 413, // body above the limit (refused from its Content-Length at once), or a workbook that inflates beyond its caps
   unsupported_media_type: 415, // a body that is not application/json
   invalid_rule_set: 422, // the rule set does not pass schema or semantic checks
   invalid_dossier: 422, // the dossier does not pass the rule set's checks
@@ -25,9 +25,12 @@ export const ERROR_STATUS = {
   not_failing: 422, // re-baselining a case that passes or does not exist
   identity_changed: 422, // a draft edit changes id, status, version, basedOn or changelog
   evaluation_failed: 422, // the engine rejected the input
-  precondition_required: 428, // a draft edit without If-Match
+  limit_exceeded: 422, // more work than one request may ask for (a sweep's dossiers × values, a batch's cells, a cohort's size); the issue names the limit
+  precondition_required: 428, // a draft edit or a publish without If-Match
+  rate_limited: 429, // too many requests from this token (or failed sign-ins from this address) in the window; Retry-After says when to retry
   internal: 500, // a bug; never caused by input
   store_read_only: 503, // the store's integrity check failed (see GET /api/admin/integrity): writes are refused until it is restored
+  busy: 503, // heavy requests are queued beyond the limit; Retry-After says when to retry
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -53,10 +56,15 @@ export class ApiError extends Error {
 }
 
 /** Converts zod issues to API issues with JSON paths. */
-export function zodIssues(issues: readonly { code: string; path: PropertyKey[]; message: string; keys?: string[] }[], prefix: (string | number)[] = []): Issue[] {
+export function zodIssues(
+  issues: readonly { code: string; path: PropertyKey[]; message: string; keys?: string[]; params?: { code?: string; limit?: number } }[],
+  prefix: (string | number)[] = [],
+): Issue[] {
   return issues.map((i) => ({
-    code: i.code === 'unrecognized_keys' ? 'unknown_field' : i.code,
+    // A refinement names its own code (limit_exceeded, duplicate_id) in params.
+    code: i.code === 'unrecognized_keys' ? 'unknown_field' : i.code === 'custom' && i.params?.code ? i.params.code : i.code,
     path: [...prefix, ...i.path.map((p) => (typeof p === 'number' ? p : String(p)))],
     message: i.keys ? `${i.message}: ${i.keys.join(', ')}` : i.message,
+    ...(i.params?.limit !== undefined ? { hint: `the limit is ${i.params.limit.toLocaleString('en')}` } : {}),
   }));
 }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Actor, Role } from '../store/repository.js';
 import type { ErrorCode } from './errors.js';
 import type { Services } from '../services.js';
+import type { Cost } from './protection.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -12,6 +13,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Send `body` as this content type instead of JSON. */
   contentType?: string;
+  /** The body as JSON text already (large answers assembled from parts written off the event loop). */
+  json?: string;
 }
 
 export interface RouteContext<P, Q, B> {
@@ -32,6 +35,8 @@ export interface RouteDef<P = any, Q = any, B = any> {
   description?: string;
   /** Least role allowed; null: public. */
   role: Role | null;
+  /** For the per-token rate limit: heavy work, other writes (the default for non-GET) or reads (the default for GET). */
+  cost?: Cost;
   params?: z.ZodType<P, any>;
   query?: z.ZodType<Q, any>;
   body?: z.ZodType<B, any>;

@@ -5,6 +5,7 @@ import { Dossier } from '../../engine/schema/dossier.js';
 import { Evaluation, CohortResult, FastResult } from '../../engine/schema/evaluation.js';
 import { GoldenCase } from '../../engine/schema/golden.js';
 import { I18nText, Issue } from '../../engine/schema/common.js';
+import { LIMITS, addDuplicateIssues, addLimitIssue } from './limits.js';
 
 export { RuleSet, Dossier, Evaluation, CohortResult, FastResult, GoldenCase, I18nText, Issue };
 
@@ -116,11 +117,17 @@ export const CreateDraftBody = z.object({ from: RuleSetRef.describe('Version the
 export const PutDraftBody = z.object({ document: RuleSet.describe('The whole rule-set document') }).strict();
 export const PublishBody = z
   .object({
-    changelog: I18nText.describe('What changed and why (required)'),
-    author: z.string().min(1).max(200).optional().describe('Author named in the changelog; default: the token name'),
+    changelog: I18nText.describe('What changed and why (required); the changelog names the token holder as its author'),
   })
   .strict();
-export const PutGoldenBody = z.object({ cases: z.array(GoldenCase) }).strict();
+export const PutGoldenBody = z
+  .object({ cases: z.array(GoldenCase).max(LIMITS.goldenCases).describe(`At most ${LIMITS.goldenCases} cases with ${LIMITS.goldenDossiers} dossiers in all`) })
+  .strict()
+  .superRefine((b, ctx) => {
+    addDuplicateIssues(ctx, b.cases.map((c) => c.id), ['cases']);
+    const dossiers = b.cases.reduce((n, c) => n + (c.kind === 'cohort' ? c.dossiers.length : 1), 0);
+    if (dossiers > LIMITS.goldenDossiers) addLimitIssue(ctx, ['cases'], `the cases hold ${dossiers} dossiers; at most ${LIMITS.goldenDossiers} are run per draft`, LIMITS.goldenDossiers);
+  });
 export const RebaselineBody = z
   .object({
     caseIds: z.array(z.string().min(1).max(200)).min(1).max(500).describe('Failing cases whose expected outcome becomes the current result'),
@@ -254,9 +261,15 @@ export const BatchBody = z
       )
       .min(1)
       .max(10)
-      .describe('Columns: versions, or one version under several interpretation switches'),
+      .describe(`Columns: versions, or one version under several interpretation switches. Dossiers × columns: at most ${LIMITS.batchCells}`),
   })
-  .strict();
+  .strict()
+  .superRefine((b, ctx) => {
+    const picks = (b.dossiers ?? []).map((p) => (typeof p === 'string' ? p : `${p.id}@${p.revision ?? 'latest'}`));
+    addDuplicateIssues(ctx, picks, ['dossiers']);
+    const cells = (picks.length + (b.inline?.length ?? 0)) * b.versions.length;
+    if (cells > LIMITS.batchCells) addLimitIssue(ctx, ['dossiers'], `${cells} cells (dossiers × versions); at most ${LIMITS.batchCells} per batch`, LIMITS.batchCells);
+  });
 
 export const BatchCell = z
   .object({

@@ -50,7 +50,7 @@ describe('sweepSlice and joinSweep', () => {
     const a = sweepSlice(compiled(), cities, 'revenueThreshold', values.slice(0, 3));
     const b = sweepSlice(compiled(), cities, 'revenueThreshold', values.slice(3), 3);
     if (!whole.ok || !a.ok || !b.ok) throw new Error();
-    expect(joinSweep(compiled(), 'revenueThreshold', values, [a.slice, b.slice])).toEqual(whole.result);
+    expect(joinSweep(compiled().ruleSet, 'revenueThreshold', values, [a.slice, b.slice])).toEqual(whole.result);
     const bad = sweepSlice(compiled(), cities, 'revenueThreshold', ['x' as never], 5);
     expect(!bad.ok && bad.issues[0]).toMatchObject({ code: 'invalid_parameter', path: ['values', 5] });
   });

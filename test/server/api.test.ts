@@ -191,7 +191,9 @@ describe('evaluations', () => {
     expect(batch.body.rows[0].cells[0]).toMatchObject({ ok: true, status: 'passed', title: 'comprehensive', titleRank: 2, rank: 1, changed: false });
     expect(batch.body.changedDossiers).toEqual([]);
     const tooBig = await request(t.app).post('/api/batch').set(t.auth('analyst')).send({ inline: Array(60).fill(cityDossier('x', 1)), versions: Array(10).fill({ ruleSet: 'sfc-2017@1' }) });
-    expect(tooBig.status).toBe(413);
+    expect(tooBig.status).toBe(422);
+    expect(tooBig.body.error.code).toBe('limit_exceeded');
+    expect(tooBig.body.error.issues[0]).toMatchObject({ code: 'limit_exceeded', path: ['body', 'dossiers'], hint: 'the limit is 500' });
     const none = await request(t.app).post('/api/batch').set(t.auth('analyst')).send({ versions: [{ ruleSet: 'sfc-2017@1' }] });
     expect(none.status).toBe(400);
 

@@ -45,7 +45,8 @@ async function start(dataDir: string): Promise<{ child: ChildProcess; port: numb
   // One process (node with tsx as a loader, not the tsx wrapper that forks a child), in its own group, so SIGKILL reaches the server itself.
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, AUDIT_KEY_FILE: keyFile },
+    // The test writes as fast as it can from one token: per-token rate limits would answer 429.
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, AUDIT_KEY_FILE: keyFile, RATE_LIMIT_WRITE: 'off', RATE_LIMIT_HEAVY: 'off' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -94,7 +94,7 @@ describe('drafts', () => {
     const res = await request(t.app).post(`/api/drafts/${draftId}/validate`).set(t.auth('viewer'));
     expect(res.body.valid).toBe(false);
     expect(res.body.issues[0]).toMatchObject({ code: 'unknown_clause', path: ['parameters', 0, 'cites', 0] });
-    const refused = await request(t.app).post(`/api/drafts/${draftId}/publish`).set(editor()).send({ changelog: { zh: '试', en: 'try' } });
+    const refused = await request(t.app).post(`/api/drafts/${draftId}/publish`).set(editor()).set('If-Match', put.headers.etag).send({ changelog: { zh: '试', en: 'try' } });
     expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe('invalid_rule_set');
     const fixed = await request(t.app).put(`/api/drafts/${draftId}`).set(editor()).set('If-Match', put.headers.etag).send({ document: doc });
@@ -111,7 +111,7 @@ describe('drafts', () => {
     etag = put.headers.etag;
     const run = await request(t.app).post(`/api/drafts/${draftId}/golden/run`).set(t.auth('viewer'));
     expect(run.body).toMatchObject({ passed: 1, failed: 1 });
-    const publish = await request(t.app).post(`/api/drafts/${draftId}/publish`).set(editor()).send({ changelog: { zh: '门槛降至900亿元', en: 'Threshold lowered to 900' } });
+    const publish = await request(t.app).post(`/api/drafts/${draftId}/publish`).set(editor()).set('If-Match', etag).send({ changelog: { zh: '门槛降至900亿元', en: 'Threshold lowered to 900' } });
     expect(publish.status).toBe(422);
     expect(publish.body.error.code).toBe('golden_failed');
     expect(publish.body.error.issues[0].message).toContain('boundary-950');
@@ -128,9 +128,26 @@ describe('drafts', () => {
     expect(audit.body.entries[0]).toMatchObject({ target: draftId, details: { cases: ['boundary-950'], reason: 'Threshold is now 900' } });
   });
 
+  it('publishes only the revision the editor saw: If-Match is required (428), a stale one is refused (409)', async () => {
+    const note = { changelog: { zh: '门槛降至900亿元', en: 'Threshold lowered to 900' } };
+    const without = await request(t.app).post(`/api/drafts/${draftId}/publish`).set(editor()).send(note);
+    expect(without.status).toBe(428);
+    expect(without.body.error.code).toBe('precondition_required');
+    // The re-baselining above made a new revision: the ETag from before it names a revision the editor has not seen since.
+    const stale = await request(t.app).post(`/api/drafts/${draftId}/publish`).set(editor()).set('If-Match', etag).send(note);
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('etag_mismatch');
+    // The author is the token holder; a request cannot name one.
+    const named = await request(t.app).post(`/api/drafts/${draftId}/publish`).set(editor()).set('If-Match', etag).send({ ...note, author: 'Somebody Else' });
+    expect(named.status).toBe(400);
+    expect(named.body.error.issues[0]).toMatchObject({ code: 'unknown_field', path: ['body'] });
+    expect((await request(t.app).get(`/api/drafts/${draftId}`).set(t.auth('viewer'))).status).toBe(200);
+  });
+
   it('publishes as the next version, with changelog, basedOn and content hash; the draft is gone', async () => {
-    expect((await request(t.app).post(`/api/drafts/${draftId}/publish`).set(editor()).send({})).status).toBe(400);
-    const res = await request(t.app).post(`/api/drafts/${draftId}/publish`).set(editor()).send({ changelog: { zh: '门槛降至900亿元', en: 'Threshold lowered to 900' } });
+    etag = (await request(t.app).get(`/api/drafts/${draftId}`).set(t.auth('viewer'))).headers.etag;
+    expect((await request(t.app).post(`/api/drafts/${draftId}/publish`).set(editor()).set('If-Match', etag).send({})).status).toBe(400);
+    const res = await request(t.app).post(`/api/drafts/${draftId}/publish`).set(editor()).set('If-Match', etag).send({ changelog: { zh: '门槛降至900亿元', en: 'Threshold lowered to 900' } });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       ref: 'sfc-2017@2',

@@ -74,7 +74,8 @@ describe('the sfc-2017 flow on the real engine', () => {
     const preview = await request(t.app).post('/api/batch').set(t.auth('analyst')).send({ filter: { period: 2018 }, versions: [{ ruleSet: 'sfc-2017@1' }, { ruleSet: draft.body.id }] });
     expect(preview.body.columns[1]).toMatchObject({ draft: draft.body.id, version: 2 });
     expect(preview.body.changedDossiers).toEqual(['bravo-2018']);
-    const pub = await request(t.app).post(`/api/drafts/${draft.body.id}/publish`).set(t.auth('editor')).send({ changelog: { zh: '收入门槛提高到1100亿元', en: 'Revenue threshold raised to 1100' } });
+    const current = await request(t.app).get(`/api/drafts/${draft.body.id}`).set(t.auth('editor'));
+    const pub = await request(t.app).post(`/api/drafts/${draft.body.id}/publish`).set(t.auth('editor')).set('If-Match', current.headers.etag).send({ changelog: { zh: '收入门槛提高到1100亿元', en: 'Revenue threshold raised to 1100' } });
     expect(pub.status, JSON.stringify(pub.body)).toBe(201);
     expect(pub.body).toMatchObject({ ref: 'sfc-2017@2', basedOn: { id: 'sfc-2017', version: 1 } });
 

@@ -12,7 +12,16 @@ import type { EngineApi } from '../../server/engine.js';
 import type { Repository, Role } from '../../server/store/repository.js';
 import { openPgRepository } from '../../server/store/pgRepository.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { createComputePool, type ComputePool } from '../../server/compute/pool.js';
+import type { AppDeps } from '../../server/services.js';
+import * as realEngine from '../../engine/index.js';
 import { passingFacts } from '../engine/fixtures.js';
+
+let sharedPool: ComputePool | null = null;
+/** One worker pool for the apps of a test file (its threads start on first use and stop when idle). */
+export function testPool(): ComputePool {
+  return (sharedPool ??= createComputePool({ threads: 2, idleTimeoutMs: 5_000 }));
+}
 
 export const RULES_DIR = path.resolve(import.meta.dirname, '../../rules');
 
@@ -50,7 +59,10 @@ async function releaseTestDatabase(): Promise<void> {
 }
 
 /** A fresh app on a temp store (lowdb; PostgreSQL with MC_TEST_STORE=postgres); `clock` gives a fixed time unless told otherwise. */
-export async function makeServer(engine: EngineApi, opts: { bodyLimit?: number | string; batchCellLimit?: number; samples?: boolean } = {}): Promise<TestServer> {
+export async function makeServer(
+  engine: EngineApi,
+  opts: { samples?: boolean } & Pick<AppDeps, 'bodyLimit' | 'batchCellLimit' | 'limits' | 'protection' | 'evaluateInPool'> & { pool?: ComputePool | null } = {},
+): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mc-server-'));
   // Seed from a copy holding only sfc-2017@1, so versions added to rules/ later do not shift the tests' version numbers.
   const rulesDir = path.join(dataDir, 'rules');
@@ -68,13 +80,17 @@ export async function makeServer(engine: EngineApi, opts: { bodyLimit?: number |
   let tick = 0;
   const now = () => new Date(Date.UTC(2026, 0, 1) + tick++ * 1000).toISOString();
   const { samples, ...appOpts } = opts;
+  // The pool's workers run the real engine: a stand-in engine computes on the event loop.
+  const pool = opts.pool !== undefined ? opts.pool : engine === (realEngine as EngineApi) ? testPool() : null;
+  // Tests send many requests from one token and fail sign-ins on purpose: the limits are tested on their own.
+  const protection = opts.protection ?? { rateLimits: false as const, authFailures: false as const, securityLog: () => undefined };
   const seeded = await seedStore(repo, engine, { rulesDir, clauseIds, now: now(), samples: samples ?? false });
   const tokens = { admin: seeded.adminToken! } as Record<Role, string>;
   await repo.transact(async (tx) => {
     for (const role of ['viewer', 'analyst', 'editor'] as const) tokens[role] = (await addToken(tx, `${role}-user`, role, 'test', now())).secret;
   });
   const internalErrors: unknown[] = [];
-  const app = createApp({ repo, engine, clauseIds, now, logError: (e) => internalErrors.push(e), checkResponses: true, ...appOpts });
+  const app = createApp({ repo, engine, clauseIds, now, logError: (e) => internalErrors.push(e), checkResponses: true, ...appOpts, pool, protection });
   return {
     app,
     repo,

@@ -8,17 +8,11 @@ import type { ReadTx } from '../../store/repository.js';
 import { factOf, type Services } from '../../services.js';
 import { filterDossiers, reviseDossier } from './dossiers.js';
 import { summary } from './evaluations.js';
-import { buildTemplate, exportCohort, exportComparison, exportDossiers, readCsv, readWorkbook, type SheetIssue } from '../../spreadsheets/index.js';
+import { exportCohort, type SheetIssue } from '../../spreadsheets/index.js';
+import { checkLimit } from '../limits.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CSV = 'text/csv; charset=utf-8';
-
-/** The engine's sensitivity functions; the real engine has them, a stand-in may not. */
-function sensitivity(services: Services) {
-  const e = services.engine;
-  if (!e.sweepParameter || !e.flipInterpretations) throw new Error('the engine given to createApp has no sweepParameter / flipInterpretations');
-  return { sweep: e.sweepParameter.bind(e), flip: e.flipInterpretations.bind(e) };
-}
 
 const attachment = (name: string) => ({ 'Content-Disposition': `attachment; filename="${name.replace(/[^A-Za-z0-9@._-]/g, '_')}"` });
 
@@ -89,13 +83,14 @@ export const analysisRoutes = (): RouteDef[] => [
     summary: 'The dossier import template (.xlsx) of a published version',
     description:
       'Sheet "档案 Dossiers": row 1 Chinese labels with units, row 2 English labels, row 3 fact ids (the machine key), one row per city and period from row 4; a sheet per list fact (named by its id) keyed by cityId + period; sheet "证据 Evidence" (document, page, year per figure); sheet "说明 Notes" (help text, unit, allowed values).',
+    cost: 'heavy',
     role: 'viewer',
     query: A.TemplateQuery,
     response: { status: 200, description: 'The workbook', contentType: XLSX },
     errors: ['invalid_request', 'not_found', 'no_version_in_force'],
     handler: async ({ query, services }) => {
       const v = await services.repo.read((tx) => services.resolveRef(tx, query.ruleSet));
-      const body = await buildTemplate(v.document);
+      const body = await services.compute.template(v.document);
       return { body, contentType: XLSX, headers: attachment(`dossier-template-${v.ruleSetId}@${v.version}.xlsx`) };
     },
   }),
@@ -106,17 +101,19 @@ export const analysisRoutes = (): RouteDef[] => [
     summary: 'Import dossiers from a filled template (.xlsx, base64) or CSV; all or nothing',
     description:
       'Every bad cell is reported (422 invalid_dossier; each issue\'s path is [sheet, row, column], its hint the fact id; `cells` repeats them with sheet, row, column and field). Only a clean file is stored, all rows in one transaction, each as a new revision of `${cityId}-${period}`. `dryRun=true` checks and stores nothing.',
+    cost: 'heavy',
     role: 'analyst',
     query: A.ImportQuery,
     body: A.ImportBody,
     response: { status: 200, schema: A.ImportResponse, description: 'What was (or, in a dry run, would be) stored' },
-    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_dossier', 'store_read_only'],
+    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_dossier', 'payload_too_large', 'limit_exceeded', 'store_read_only'],
     handler: async ({ query, body, actor, services }) => {
       const v = await services.repo.read((tx) => services.resolveRef(tx, query.ruleSet));
-      const compiled = services.compiled(v);
-      const read = body.format === 'xlsx' ? await readWorkbook(compiled, Buffer.from(body.content, 'base64')) : await readCsv(compiled, body.content);
+      // Parsed in the worker pool; a workbook is checked against the zip caps before exceljs reads it.
+      const read = await services.compute.readSheet(services.versionInput(v), body.format, body.content);
       if (!read.ok) throw new ApiError('invalid_dossier', `${read.issues.length} problem(s) in ${body.filename ?? 'the file'}; nothing was imported`, cellIssues(read.issues), { cells: read.issues });
       if (read.dossiers.length === 0) throw new ApiError('invalid_dossier', 'The file has no dossier rows', [{ code: 'empty_file', path: [], message: 'no rows below the header rows' }]);
+      checkLimit(read.dossiers.length, services.limits.importRows, ['body', 'content'], 'Dossier rows in the file');
       const ids = read.rows.map((r) => `${r.cityId}-${r.period}`);
       const bad = ids.map((id, i) => ({ id, r: read.rows[i] })).filter((x) => !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(x.id));
       if (bad.length)
@@ -146,6 +143,7 @@ export const analysisRoutes = (): RouteDef[] => [
     path: '/api/analysis/export',
     tag: 'Analysis',
     summary: 'Export stored dossiers in the template layout (.xlsx) or as CSV',
+    cost: 'heavy',
     role: 'viewer',
     query: A.ExportQuery,
     response: { status: 200, description: 'The workbook or CSV', contentType: XLSX },
@@ -156,7 +154,7 @@ export const analysisRoutes = (): RouteDef[] => [
         list: await pickDossiers(services, tx, { dossierIds: query.ids ? query.ids.split(',').filter(Boolean) : undefined, period: query.period }),
       }));
       const format = query.format ?? 'xlsx';
-      const body = await exportDossiers(v.document, list.map((d) => d.dossier), format);
+      const body = await services.compute.exportDossiers(v.document, list.map((d) => d.dossier), format);
       return { body, contentType: format === 'xlsx' ? XLSX : CSV, headers: attachment(`dossiers${query.period ? `-${query.period}` : ''}.${format}`) };
     },
   }),
@@ -166,13 +164,14 @@ export const analysisRoutes = (): RouteDef[] => [
     tag: 'Analysis',
     summary: 'Export a re-scoring comparison (the /api/batch answer) to .xlsx or CSV',
     description: 'One row per dossier; per version: total, verdict, title and rank; cells whose outcome changes are filled yellow in the workbook.',
+    cost: 'heavy',
     role: 'analyst',
     body: A.ComparisonExportBody,
     response: { status: 200, description: 'The workbook or CSV', contentType: XLSX },
     errors: ['invalid_request', 'not_found'],
     handler: async ({ body, services }) => {
       const outcomes = body.ruleSet ? (await services.repo.read((tx) => services.resolveRef(tx, body.ruleSet!))).document.outcomes : undefined;
-      const out = await exportComparison(body.matrix, { format: body.format, outcomes });
+      const out = await services.compute.exportComparison(body.matrix, body.format, outcomes);
       return { body: out, contentType: body.format === 'xlsx' ? XLSX : CSV, headers: attachment(`comparison.${body.format}`) };
     },
   }),
@@ -181,20 +180,23 @@ export const analysisRoutes = (): RouteDef[] => [
     path: '/api/analysis/sweep',
     tag: 'Analysis',
     summary: 'Sweep one parameter over many values: how many cities pass at each, and which flip where (engine fast path)',
+    cost: 'heavy',
     role: 'analyst',
     body: A.SweepBody,
     response: { status: 200, schema: A.SweepResponse, description: 'Pass counts per value, flips per city, and the outcome matrix' },
     errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_interpretation', 'invalid_dossier'],
     handler: async ({ body, services }) => {
+      const values = sweepValues(body);
       const { v, list } = await services.repo.read(async (tx) => ({ v: await services.resolveRef(tx, body.ruleSet), list: await pickDossiers(services, tx, body) }));
       if (!list.length) throw new ApiError('not_found', 'No dossiers selected');
-      const values = sweepValues(body);
-      const compiled = services.compiled(v, body.interpretations ?? {});
+      checkLimit(list.length, services.limits.analysisDossiers, ['body', 'period'], 'Dossiers of the sweep');
+      checkLimit(list.length * values.length, services.limits.sweepCells, ['body', 'values'], `Cells of the sweep (${list.length} dossiers × ${values.length} values)`);
       const t0 = performance.now();
-      const out = sensitivity(services).sweep(compiled, list.map((d) => d.dossier), body.parameter, values);
+      const out = await services.compute.sweep(services.versionInput(v, body.interpretations ?? {}), list.map((d) => d.dossier), body.parameter, values);
       const elapsedMs = Math.round((performance.now() - t0) * 10) / 10;
-      if (!out.ok) throw new ApiError(out.issues.some((i) => i.path[0] === 'dossiers') ? 'invalid_dossier' : 'invalid_request', 'The sweep cannot run', out.issues);
-      return { body: { ...out.result, elapsedMs, dossiers: list.length } };
+      // The matrix (the bulk of the answer) arrives as JSON text; only the rest is written here.
+      const head = JSON.stringify({ ...out.head, points: out.points, flips: out.flips, elapsedMs, dossiers: list.length });
+      return { json: `${head.slice(0, -1)},"matrix":${out.matrixJson}}` };
     },
   }),
   route({
@@ -202,6 +204,7 @@ export const analysisRoutes = (): RouteDef[] => [
     path: '/api/analysis/flips',
     tag: 'Analysis',
     summary: 'Flip each interpretation to each selectable alternative: how many pass, and who changes (engine fast path)',
+    cost: 'heavy',
     role: 'analyst',
     body: A.FlipsBody,
     response: { status: 200, schema: A.FlipsResponse, description: 'One entry per alternative option' },
@@ -209,12 +212,11 @@ export const analysisRoutes = (): RouteDef[] => [
     handler: async ({ body, services }) => {
       const { v, list } = await services.repo.read(async (tx) => ({ v: await services.resolveRef(tx, body.ruleSet), list: await pickDossiers(services, tx, body) }));
       if (!list.length) throw new ApiError('not_found', 'No dossiers selected');
-      const compiled = services.compiled(v, body.interpretations ?? {});
+      checkLimit(list.length, services.limits.analysisDossiers, ['body', 'period'], 'Dossiers of the flips');
       const t0 = performance.now();
-      const out = sensitivity(services).flip(compiled, list.map((d) => d.dossier));
+      const out = await services.compute.flips(services.versionInput(v, body.interpretations ?? {}), list.map((d) => d.dossier));
       const elapsedMs = Math.round((performance.now() - t0) * 10) / 10;
-      if (!out.ok) throw new ApiError('invalid_dossier', 'The dossiers cannot be evaluated', out.issues);
-      return { body: { baselinePassed: out.baselinePassed, flips: out.flips, elapsedMs, dossiers: list.length } };
+      return { body: { baselinePassed: out.baselinePassed, flips: out.flips as z.infer<typeof A.FlipsResponse>['flips'], elapsedMs, dossiers: list.length } };
     },
   }),
   route({
@@ -270,6 +272,7 @@ export const analysisRoutes = (): RouteDef[] => [
     tag: 'Analysis',
     summary: 'Drill-down of one city across versions (or drafts): full evaluations and, for each column against the first, which rule change moved which points',
     description: 'Nothing is stored. A rule change is linked to an item when it names the item or cites one of its clauses.',
+    cost: 'heavy',
     role: 'analyst',
     body: A.ExplainBody,
     response: { status: 200, schema: A.ExplainResponse, description: 'Evaluations per column and the moves between consecutive columns' },
@@ -286,21 +289,26 @@ export const analysisRoutes = (): RouteDef[] => [
           // A draft column (as in /api/batch): previewed under its current document, nothing stored.
           const d = await tx.drafts.get(c.ruleSet);
           if (!d) throw new ApiError('not_found', `No draft ${c.ruleSet}`);
-          versions.push({ document: d.document, contentHash: services.engine.ruleSetHash(d.document) });
+          versions.push({ document: d.document, draft: d });
         }
         return { dossier, versions };
       });
       const now = services.now();
-      const compiled = body.columns.map((c, i) => services.compiled(versions[i], c.interpretations ?? {}));
-      const evaluations: Evaluation[] = [];
-      for (const c of compiled) {
-        const r = await c.evaluate(dossier, { now });
-        if (!r.ok) throw new ApiError('invalid_dossier', 'The dossier cannot be evaluated under every column', r.issues);
-        evaluations.push(r.evaluation);
-      }
+      const inputs = body.columns.map((c, i) => {
+        const v = versions[i];
+        return 'draft' in v ? services.draftInput(v.draft, c.interpretations ?? {}) : services.versionInput(v, c.interpretations ?? {});
+      });
+      const evaluations: Evaluation[] = await services.compute.evaluate(inputs, dossier, now);
+      // The documents as evaluated: interpretation switches set parameters, so they are part of what changed.
+      const documents = inputs.map((input, i) => {
+        if (!input.interpretations || Object.keys(input.interpretations).length === 0) return versions[i].document;
+        const applied = services.engine.applyInterpretations(versions[i].document, input.interpretations);
+        return applied.ok ? applied.ruleSet : versions[i].document;
+      });
       // Every column is compared with the first (the base), as the comparison table highlights it.
-      const steps = compiled.slice(1).map((c, k) => {
-        const prev = compiled[0].ruleSet;
+      const steps = documents.slice(1).map((doc, k) => {
+        const prev = documents[0];
+        const c = { ruleSet: doc };
         const cites = new Map<string, string[]>([...c.ruleSet.parameters, ...prev.parameters, ...c.ruleSet.interpretations].map((p) => [p.id, p.cites]));
         const changes = services.engine.diffRuleSets(prev, c.ruleSet);
         const linked = changes.map((x) => ({ kind: x.kind, id: x.id, text: x.text, cites: cites.get(x.id) ?? [] }));
@@ -314,6 +322,7 @@ export const analysisRoutes = (): RouteDef[] => [
     path: '/api/analysis/dossiers',
     tag: 'Analysis',
     summary: 'Dossiers with their verdict under a version (fast path) and their latest stored evaluation',
+    cost: 'heavy',
     role: 'viewer',
     query: A.AnalystDossierQuery,
     response: { status: 200, schema: z.array(A.AnalystDossier), description: 'One entry per dossier' },
@@ -324,14 +333,13 @@ export const analysisRoutes = (): RouteDef[] => [
         list: await filterDossiers(tx, query.period === undefined ? {} : { period: query.period }),
         evals: await tx.evaluations.list(),
       }));
-      const compiled = services.compiled(v);
+      const verdicts = await services.compute.fast(services.versionInput(v), list.map((d) => d.dossier));
       const latest = new Map<string, (typeof evals)[number]>();
       for (const e of evals) if (e.dossierId && (!latest.has(e.dossierId) || latest.get(e.dossierId)!.createdAt <= e.createdAt)) latest.set(e.dossierId, e);
       return {
-        body: list.map(({ record: d, dossier }) => {
+        body: list.map(({ record: d, dossier }, i) => {
           const rev = { ...d.latest, dossier };
-          const checked = compiled.checkDossier(rev.dossier);
-          const fast = checked.ok ? compiled.evaluateFast(checked.dossier) : null;
+          const fast = verdicts[i];
           const e = latest.get(d.id);
           const period = factOf(rev.dossier, 'period');
           return {
@@ -343,7 +351,7 @@ export const analysisRoutes = (): RouteDef[] => [
             period: typeof period === 'number' ? period : null,
             type: str(factOf(rev.dossier, v.document.subject.typeFact)),
             updatedAt: rev.at,
-            verdict: fast ? { ok: true, status: fast.status, title: fast.title, total: fast.total } : { ok: false, status: null, title: null, total: null, issues: checked.ok ? [] : checked.issues },
+            verdict: fast.ok ? { ok: true, status: fast.status, title: fast.title, total: fast.total } : { ok: false, status: null, title: null, total: null, issues: fast.issues },
             lastEvaluation: e
               ? { id: e.id, createdAt: e.createdAt, ref: `${e.ruleSetId}@${e.version}`, status: e.outcome.status, title: e.outcome.title, total: e.outcome.total }
               : null,

@@ -9,7 +9,7 @@ import { appendAudit } from '../../audit.js';
 import type { Services } from '../../services.js';
 import type { GoldenCase, Issue, RuleSet } from '../../engine.js';
 import { versionSummary } from './ruleSets.js';
-import { rebaselineCase } from '../../golden.js';
+import { checkLimit, countNodes } from '../limits.js';
 import { dossierFromRequest } from './dossiers.js';
 
 const HISTORY_KEPT = 50;
@@ -77,19 +77,14 @@ function identityIssues(before: RuleSet, after: RuleSet): Issue[] {
   return issues;
 }
 
-function validation(services: Services, doc: unknown): z.infer<typeof S.ValidationResponse> {
-  const checked = services.checkRuleSet(doc);
-  const issues = [...checked.issues];
-  if (checked.ruleSet && !issues.some((i) => i.severity !== 'warning')) {
-    const compiled = services.engine.compileRuleSet(checked.ruleSet);
-    if (!compiled.ok) issues.push(...compiled.issues);
-  }
-  const errors = issues.filter((i) => i.severity !== 'warning').length;
-  return { valid: errors === 0, errors, warnings: issues.length - errors, issues };
+/** Schema and semantic issues of a rule-set document, and whether it compiles; in the worker pool. */
+function validation(services: Services, doc: unknown): Promise<z.infer<typeof S.ValidationResponse>> {
+  checkLimit(countNodes(doc, services.limits.ruleSetNodes), services.limits.ruleSetNodes, ['body', 'document'], 'JSON values in the rule set');
+  return services.compute.validate(doc, services.clauseIdsOf(doc));
 }
 
-async function runGolden(services: Services, document: RuleSet, cases: GoldenCase[]) {
-  return services.engine.runGoldenCases(services.compileDocument(document), cases);
+function runGolden(services: Services, d: StoredDraft, golden: GoldenCase[]) {
+  return services.compute.golden(services.draftInput(d), golden);
 }
 
 export const draftRoutes = (): RouteDef[] => [
@@ -233,12 +228,13 @@ export const draftRoutes = (): RouteDef[] => [
     tag: 'Drafts',
     summary: 'Validate a draft (schema and semantic issues with JSON paths)',
     role: 'viewer',
+    cost: 'heavy',
     params: S.IdParam,
     response: { status: 200, schema: S.ValidationResponse, description: 'Issues; valid when none is an error' },
     errors: ['not_found'],
     handler: async ({ params, services }) => {
       const doc = await services.repo.read(async (tx) => (await findDraft(tx, params.id)).document);
-      return { body: validation(services, doc) };
+      return { body: await validation(services, doc) };
     },
   }),
   route({
@@ -247,10 +243,11 @@ export const draftRoutes = (): RouteDef[] => [
     tag: 'Drafts',
     summary: 'Validate any rule-set document without storing it (schema and semantic issues with JSON paths)',
     role: 'viewer',
+    cost: 'heavy',
     body: S.ValidateRuleSetBody,
     response: { status: 200, schema: S.ValidationResponse, description: 'Issues; valid when none is an error' },
-    errors: ['invalid_request'],
-    handler: ({ body, services }) => ({ body: validation(services, body.document) }),
+    errors: ['invalid_request', 'limit_exceeded'],
+    handler: async ({ body, services }) => ({ body: await validation(services, body.document) }),
   }),
   route({
     method: 'post',
@@ -265,10 +262,7 @@ export const draftRoutes = (): RouteDef[] => [
     handler: async ({ params, body, services }) => {
       const d = await services.repo.read((tx) => findDraft(tx, params.id));
       const src = await dossierFromRequest(services, body);
-      const compiled = services.compiled({ document: d.document, contentHash: services.engine.ruleSetHash(d.document) }, body.interpretations ?? {});
-      const out = await compiled.evaluate(src.dossier, { now: services.now() });
-      if (!out.ok) throw new ApiError('invalid_dossier', 'The dossier cannot be evaluated under this draft', out.issues);
-      return { body: out.evaluation };
+      return { body: await services.evaluate(services.draftInput(d, body.interpretations ?? {}), src.dossier, services.now()) };
     },
   }),
   route({
@@ -315,6 +309,7 @@ export const draftRoutes = (): RouteDef[] => [
     tag: 'Drafts',
     summary: "Run a draft's golden cases",
     role: 'viewer',
+    cost: 'heavy',
     params: S.IdParam,
     response: { status: 200, schema: S.GoldenRunResponse, description: 'Per-case results' },
     errors: ['not_found', 'invalid_rule_set'],
@@ -323,7 +318,7 @@ export const draftRoutes = (): RouteDef[] => [
         const d = await findDraft(tx, params.id);
         return { d, golden: await tx.drafts.golden(d) };
       });
-      return { body: await runGolden(services, d.document, golden) };
+      return { body: await runGolden(services, d, golden) };
     },
   }),
   route({
@@ -334,6 +329,7 @@ export const draftRoutes = (): RouteDef[] => [
     description:
       "Each named case must currently fail; its expected outcome becomes the current result (only the fields it already checked). Recorded in the audit log with the reason. There is no 're-baseline all'.",
     role: 'editor',
+    cost: 'heavy',
     params: S.IdParam,
     body: S.RebaselineBody,
     requestHeaders: [IF_MATCH_OPTIONAL],
@@ -345,21 +341,7 @@ export const draftRoutes = (): RouteDef[] => [
         return { snapshot, golden: await tx.drafts.golden(snapshot) };
       });
       checkIfMatch(services, snapshot, ifMatch, false);
-      const run = await runGolden(services, snapshot.document, golden);
-      const issues: Issue[] = [];
-      const replaced = new Map<string, GoldenCase>();
-      const compiled = services.compileDocument(snapshot.document);
-      for (const [i, id] of body.caseIds.entries()) {
-        const c = golden.find((x) => x.id === id);
-        const r = run.results.find((x) => x.id === id);
-        if (!c || !r) issues.push({ code: 'unknown_case', path: ['body', 'caseIds', i], message: `No golden case ${id}` });
-        else if (r.ok) issues.push({ code: 'case_passes', path: ['body', 'caseIds', i], message: `Case ${id} passes; nothing to re-baseline` });
-        else {
-          const next = await rebaselineCase(services.engine, compiled, c);
-          if (!next.ok) issues.push({ code: 'cannot_rebaseline', path: ['body', 'caseIds', i], message: next.message });
-          else replaced.set(id, next.case);
-        }
-      }
+      const { issues, replaced } = await services.compute.rebaseline(services.draftInput(snapshot), golden, body.caseIds);
       if (issues.length) throw new ApiError('not_failing', 'Only failing golden cases can be re-baselined', issues);
       const d = await services.repo.transact(async (tx) => {
         const old = await findDraft(tx, params.id);
@@ -395,23 +377,26 @@ export const draftRoutes = (): RouteDef[] => [
     tag: 'Drafts',
     summary: 'Publish a draft as the next version',
     description:
-      'Only when the draft validates and all its golden cases pass (else 422 with the issues or failing cases). ' +
+      'Needs If-Match with the ETag of the draft revision being published (428 without it, 409 when the draft changed since). ' +
+      'Only when the draft validates and all its golden cases pass (else 422 with the issues or failing cases). The changelog entry names the token holder as author. ' +
       'The version number is the highest published one plus one; the changelog entry is appended; the content hash identifies the result. The draft is removed.',
     role: 'editor',
+    cost: 'heavy',
     params: S.IdParam,
     body: S.PublishBody,
-    requestHeaders: [IF_MATCH_OPTIONAL],
+    requestHeaders: [{ ...IF_MATCH, description: 'The ETag of the draft revision the editor saw: only that revision is published' }],
     response: { status: 201, schema: S.VersionSummary, description: 'The published version', etag: true },
-    errors: ['invalid_request', 'not_found', 'invalid_rule_set', 'golden_failed', 'etag_mismatch', 'store_read_only'],
+    errors: ['invalid_request', 'not_found', 'invalid_rule_set', 'golden_failed', 'precondition_required', 'etag_mismatch', 'store_read_only'],
     handler: async ({ params, body, ifMatch, actor, services }) => {
       const { snapshot, golden } = await services.repo.read(async (tx) => {
         const snapshot = await findDraft(tx, params.id);
         return { snapshot, golden: await tx.drafts.golden(snapshot) };
       });
-      checkIfMatch(services, snapshot, ifMatch, false);
-      const check = validation(services, snapshot.document);
+      // Required: an editor publishes the revision they saw, never one saved since by someone else.
+      checkIfMatch(services, snapshot, ifMatch, true);
+      const check = await validation(services, snapshot.document);
       if (!check.valid) throw new ApiError('invalid_rule_set', 'The draft does not validate', check.issues);
-      const run = await runGolden(services, snapshot.document, golden);
+      const run = await runGolden(services, snapshot, golden);
       if (run.failed > 0) {
         throw new ApiError(
           'golden_failed',
@@ -427,7 +412,8 @@ export const draftRoutes = (): RouteDef[] => [
         if (d.revision !== snapshot.revision) checkIfMatch(services, d, draftEtag(snapshot), true);
         const now = services.now();
         const version = await tx.versions.nextNumber(d.ruleSetId);
-        const author = body.author ?? actor.name;
+        // The author is who holds the token, not a name the request may choose.
+        const author = actor.name;
         const document: RuleSet = {
           ...d.document,
           status: 'published',

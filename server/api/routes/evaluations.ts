@@ -8,6 +8,7 @@ import type { ReadTx, StoredEvaluation } from '../../store/repository.js';
 import { factOf, type Services } from '../../services.js';
 import type { Dossier, Evaluation } from '../../engine.js';
 import { dossierFromRequest, filterDossiers } from './dossiers.js';
+import { checkLimit } from '../limits.js';
 
 /** A record as listed: without its result, evaluation time or inline dossier. */
 export function summary(e: StoredEvaluation): z.infer<typeof S.EvaluationSummary> {
@@ -34,12 +35,6 @@ export function differences(a: unknown, b: unknown, path = '$', out: string[] = 
   return out;
 }
 
-async function evaluateWith(services: Services, compiled: ReturnType<Services['compiled']>, dossier: Dossier, now: string): Promise<Evaluation> {
-  const out = await compiled.evaluate(dossier, { now });
-  if (!out.ok) throw new ApiError('invalid_dossier', 'The dossier cannot be evaluated under this rule set', out.issues);
-  return out.evaluation;
-}
-
 type Cell = z.infer<typeof S.BatchCell>;
 
 export const evaluationRoutes = (): RouteDef[] => [
@@ -57,9 +52,8 @@ export const evaluationRoutes = (): RouteDef[] => [
       const v = await services.repo.read((tx) => services.resolveRef(tx, body.ruleSet));
       const src = await dossierFromRequest(services, body);
       const interpretations = body.interpretations ?? {};
-      const compiled = services.compiled(v, interpretations);
       const now = services.now();
-      const result = await evaluateWith(services, compiled, src.dossier, now);
+      const result = await services.evaluate(services.versionInput(v, interpretations), src.dossier, now);
       // The store writes the result before the record and records the record's hash in the audit chain.
       const record = await services.repo.transact(async (tx) =>
         tx.evaluations.insert(
@@ -133,7 +127,7 @@ export const evaluationRoutes = (): RouteDef[] => [
       });
       const diffs: string[] = [];
       if (v.contentHash !== rec.contentHash) diffs.push('$.provenance.contentHash');
-      const replayed = await evaluateWith(services, services.compiled(v, rec.interpretations), dossier, rec.now);
+      const replayed = await services.evaluate(services.versionInput(v, rec.interpretations), dossier, rec.now);
       differences(recorded, replayed, '$', diffs);
       // The decision itself, apart from the words around it.
       const decision = (e: any) => {
@@ -149,12 +143,13 @@ export const evaluationRoutes = (): RouteDef[] => [
     path: '/api/batch',
     tag: 'Evaluations',
     summary: 'Re-score many dossiers under several versions, drafts or interpretation switches',
+    cost: 'heavy',
     description:
       'Rows are dossiers, columns are published versions or drafts (to see a change before publishing). Each cell has the verdict, title, total and rank by total in its column; `changed` marks cells whose outcome (status or title) differs from the first column. Nothing is stored.',
     role: 'analyst',
     body: S.BatchBody,
     response: { status: 200, schema: S.BatchResponse, description: 'The matrix' },
-    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_interpretation', 'payload_too_large'],
+    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_interpretation', 'limit_exceeded'],
     handler: async ({ body, services }) => {
       const { columns, rows } = await services.repo.read(async (tx) => {
         const columns = [];
@@ -165,7 +160,7 @@ export const evaluationRoutes = (): RouteDef[] => [
           }
           const d = await tx.drafts.get(c.ruleSet);
           if (!d) throw new ApiError('not_found', `No draft ${c.ruleSet}`);
-          const version = { ruleSetId: d.ruleSetId, version: d.document.version, contentHash: services.engine.ruleSetHash(d.document), document: d.document };
+          const version = { ruleSetId: d.ruleSetId, version: d.document.version, contentHash: services.engine.ruleSetHash(d.document), document: d.document, revision: d.revision as number | undefined };
           columns.push({ spec: c, version, draft: d.id as string | null });
         }
         const rows: { dossierId: string | null; revision: number | null; dossier: Dossier }[] = [];
@@ -179,18 +174,20 @@ export const evaluationRoutes = (): RouteDef[] => [
         return { columns, rows };
       });
       if (rows.length === 0) throw new ApiError('invalid_request', 'No dossiers: give dossiers, filter or inline', [{ code: 'empty', path: ['body', 'dossiers'], message: 'no dossiers selected' }]);
-      const limit = services.deps.batchCellLimit ?? 5000;
-      if (rows.length * columns.length > limit) throw new ApiError('payload_too_large', `${rows.length}×${columns.length} cells exceed the limit of ${limit}`);
+      checkLimit(rows.length * columns.length, services.limits.batchCells, ['body', 'dossiers'], `Cells of the batch (${rows.length} dossiers × ${columns.length} versions)`);
       const matrix: Cell[][] = rows.map(() => []);
-      columns.forEach(({ spec, version }) => {
-        const compiled = services.compiled(version, spec.interpretations ?? {});
-        rows.forEach((row, r) => {
-          const checked = compiled.checkDossier(row.dossier);
-          if (!checked.ok) {
-            matrix[r].push({ ok: false, status: null, passed: null, title: null, titleRank: null, total: null, rank: null, changed: false, issues: checked.issues });
+      // The columns are evaluated in the worker pool, each split across its threads.
+      const results = await Promise.all(
+        columns.map(({ spec, version, draft }) =>
+          services.compute.fast(draft ? services.draftInput({ id: draft, revision: (version as { revision?: number }).revision ?? 0, document: version.document }, spec.interpretations ?? {}) : services.versionInput(version, spec.interpretations ?? {}), rows.map((r) => r.dossier)),
+        ),
+      );
+      columns.forEach(({ version }, c) => {
+        results[c].forEach((fast, r) => {
+          if (!fast.ok) {
+            matrix[r].push({ ok: false, status: null, passed: null, title: null, titleRank: null, total: null, rank: null, changed: false, issues: fast.issues });
             return;
           }
-          const fast = compiled.evaluateFast(checked.dossier);
           const tier = version.document.outcomes.find((o) => o.id === fast.title);
           matrix[r].push({ ok: true, status: fast.status, passed: fast.passed, title: fast.title, titleRank: tier?.rank ?? null, total: fast.total, rank: null, changed: false });
         });
@@ -230,32 +227,31 @@ export const evaluationRoutes = (): RouteDef[] => [
     path: '/api/cohort',
     tag: 'Evaluations',
     summary: 'Cohort evaluation for a period: cap and promotion/demotion applied',
+    cost: 'heavy',
     description: "All stored dossiers of the period are evaluated together; the result lists titles after the cohort rules and each member's change against the title held before.",
     role: 'analyst',
     body: S.CohortBody,
     response: { status: 200, schema: S.CohortResponse, description: 'The cohort result' },
-    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_interpretation', 'invalid_dossier'],
+    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_interpretation', 'invalid_dossier', 'limit_exceeded'],
     handler: async ({ body, services }) => {
       const { v, dossiers } = await services.repo.read(async (tx) => ({ v: await services.resolveRef(tx, body.ruleSet), dossiers: await filterDossiers(tx, { period: body.period }) }));
       if (dossiers.length === 0) throw new ApiError('not_found', `No dossiers for period ${body.period}`);
-      const compiled = services.compiled(v, body.interpretations ?? {});
-      const out = await services.engine.evaluateCohort(
-        compiled,
+      checkLimit(dossiers.length, services.limits.cohortDossiers, ['body', 'period'], `Dossiers of the ${body.period} cohort`);
+      if (body.includeEvaluations) checkLimit(dossiers.length, services.limits.cohortWithEvaluations, ['body', 'includeEvaluations'], 'Dossiers of a cohort answered with every evaluation');
+      const resultJson = await services.compute.cohort(
+        services.versionInput(v, body.interpretations ?? {}),
         dossiers.map((d) => d.dossier),
-        { mode: body.mode, now: services.now() },
+        { mode: body.mode, now: services.now(), includeEvaluations: body.includeEvaluations ?? false },
       );
-      if (!out.ok) throw new ApiError('invalid_dossier', 'The cohort cannot be evaluated', out.issues);
-      const { evaluations, ...rest } = out.result;
-      return {
-        body: {
-          ruleSetId: v.ruleSetId,
-          version: v.version,
-          contentHash: v.contentHash,
-          period: body.period,
-          dossiers: dossiers.map((d) => ({ id: d.record.id, revision: d.record.latest.revision })),
-          result: body.includeEvaluations ? out.result : rest,
-        },
-      };
+      // The result (large with every evaluation) was written as JSON in the worker; only the envelope is written here.
+      const envelope = JSON.stringify({
+        ruleSetId: v.ruleSetId,
+        version: v.version,
+        contentHash: v.contentHash,
+        period: body.period,
+        dossiers: dossiers.map((d) => ({ id: d.record.id, revision: d.record.latest.revision })),
+      });
+      return { json: `${envelope.slice(0, -1)},"result":${resultJson}}` };
     },
   }),
 ];

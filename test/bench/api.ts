@@ -1,0 +1,56 @@
+// API load benchmark: POST evaluate (stored decision record), the same evaluation as a draft preview (nothing stored) and a GET, each with autocannon on loopback.
+//
+// Usage: npm run bench:api [-- --duration 30 --connections 10]
+// The server runs in a child process (test/bench/apiServer.ts) on 127.0.0.1 with a fresh temp store, so the load
+// generator does not share its event loop; each run is bounded by --duration and stops by itself.
+// Target on a 2-core machine: POST evaluate ≥ 1,000 req/s with p99 ≤ 20 ms and no errors.
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Command } from 'commander';
+import autocannon from 'autocannon';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const program = new Command('bench:api')
+  .option('--duration <s>', 'seconds per scenario', '30')
+  .option('--connections <n>', 'concurrent connections', '10')
+  .option('--only <names>', 'comma-separated scenario names (evaluate, preview, get)')
+  .parse();
+const DURATION = Number(program.opts().duration);
+const CONNECTIONS = Number(program.opts().connections);
+const ONLY = program.opts().only ? String(program.opts().only).split(',') : null;
+
+const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/bench/apiServer.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+const info = await new Promise<{ port: number; token: string; dossierId: string; draftId: string; store: string }>((resolve, reject) => {
+  child.once('exit', (code) => reject(new Error(`the bench server exited (${code})`)));
+  createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line)));
+});
+
+const url = `http://127.0.0.1:${info.port}`;
+const headers = { Authorization: `Bearer ${info.token}`, 'Content-Type': 'application/json' };
+const scenarios = [
+  { name: 'evaluate', title: 'POST /api/evaluations (stored record)', method: 'POST' as const, path: '/api/evaluations', body: JSON.stringify({ ruleSet: 'sfc-2017@1', dossierId: info.dossierId }) },
+  { name: 'preview', title: 'POST /api/drafts/:id/evaluate (nothing stored)', method: 'POST' as const, path: `/api/drafts/${info.draftId}/evaluate`, body: JSON.stringify({ dossierId: info.dossierId }) },
+  { name: 'get', title: 'GET /api/dossiers/:id', method: 'GET' as const, path: `/api/dossiers/${info.dossierId}`, body: undefined },
+].filter((s) => !ONLY || ONLY.includes(s.name));
+
+console.log(`bench:api: ${CONNECTIONS} connections × ${DURATION} s per scenario, store ${info.store}; Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
+const rows: { name: string; rps: number; p50: number; p99: number; errors: number }[] = [];
+try {
+  for (const s of scenarios) {
+    // A short warm-up so the JIT and the caches are in the state a running server is in.
+    await autocannon({ url: url + s.path, method: s.method, headers, body: s.body, connections: CONNECTIONS, duration: 2 });
+    const r = await autocannon({ url: url + s.path, method: s.method, headers, body: s.body, connections: CONNECTIONS, duration: DURATION });
+    const errors = r.errors + r.timeouts + r.non2xx;
+    rows.push({ name: s.name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors });
+    console.log(
+      `${s.title.padEnd(48)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms  ` +
+        `${r.requests.total} requests, ${errors} errors (${r.errors} socket, ${r.timeouts} timeouts, ${r.non2xx} non-2xx)`,
+    );
+  }
+} finally {
+  child.kill('SIGTERM');
+}
+const ev = rows.find((r) => r.name === 'evaluate');
+if (ev) console.log(`target POST evaluate ≥ 1000 req/s, p99 ≤ 20 ms, 0 errors: ${ev.rps >= 1000 && ev.p99 <= 20 && ev.errors === 0 ? 'met' : 'not met'} (${ev.rps.toFixed(0)} req/s, p99 ${ev.p99} ms, ${ev.errors} errors)`);
