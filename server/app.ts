@@ -208,7 +208,7 @@ function parse<T>(schema: z.ZodType<T, any>, value: unknown, where: 'params' | '
   const issues = zodIssues(out.error.issues as never, [where]);
   const over = issues.filter((i) => i.code === 'limit_exceeded');
   // A request that is well formed but asks for more work than allowed is refused as such (422), naming the limit.
-  if (over.length && over.length === issues.length) throw new ApiError('limit_exceeded', `The request asks for more work than one request may: ${over[0].message}`, issues);
+  if (over.length) throw new ApiError('limit_exceeded', `The request asks for more work than one request may: ${over[0].message}`, issues);
   throw new ApiError('invalid_request', `The request ${where} does not match the schema`, issues);
 }
 
