@@ -20,6 +20,8 @@ export interface PoolOptions {
   idleTimeoutMs?: number;
   /** Old-generation heap of one worker: a task that needs more fails alone instead of taking the server down. */
   maxMemoryMb?: number;
+  /** How much the workers' threads are lowered in priority below the event loop's (Linux nice value, default 10; 0: not). */
+  niceness?: number;
 }
 
 const WORKER = new URL('./worker.mjs', import.meta.url).href;
@@ -36,6 +38,7 @@ export function createComputePool(opts: PoolOptions = {}): ComputePool {
       idleTimeout: opts.idleTimeoutMs ?? 60_000,
       maxQueue: opts.maxQueue ?? 64,
       resourceLimits: { maxOldGenerationSizeMb: opts.maxMemoryMb ?? 1024 },
+      workerData: { niceness: opts.niceness ?? 10 },
     }));
   return {
     threads,

@@ -61,7 +61,7 @@ async function releaseTestDatabase(): Promise<void> {
 /** A fresh app on a temp store (lowdb; PostgreSQL with MC_TEST_STORE=postgres); `clock` gives a fixed time unless told otherwise. */
 export async function makeServer(
   engine: EngineApi,
-  opts: { samples?: boolean } & Pick<AppDeps, 'bodyLimit' | 'batchCellLimit' | 'limits' | 'protection' | 'evaluateInPool'> & { pool?: ComputePool | null } = {},
+  opts: { samples?: boolean } & Pick<AppDeps, 'bodyLimit' | 'batchCellLimit' | 'limits' | 'protection' | 'evaluateInPool' | 'checkResponses'> & { pool?: ComputePool | null } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mc-server-'));
   // Seed from a copy holding only sfc-2017@1, so versions added to rules/ later do not shift the tests' version numbers.
