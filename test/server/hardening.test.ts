@@ -16,7 +16,7 @@ let writes: WriteRequest[];
 beforeAll(async () => {
   t = await makeServer(engine, { bodyLimit: '3mb' });
   writes = await writeRequests(t);
-});
+}, 60_000);
 afterAll(async () => {
   expect(t.internalErrors).toEqual([]);
   await t.cleanup();

@@ -17,12 +17,13 @@ async function store300(t: TestServer): Promise<void> {
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((f) => JSON.parse(fs.readFileSync(path.join(RULES_DIR, 'samples', f), 'utf8')));
-  await t.repo.transact((s) => {
+  await t.repo.transact(async (tx) => {
     for (let i = 0; i < 300; i++) {
       const d = structuredClone(samples[i % samples.length]);
       d.facts.cityId = `c${i}`;
       d.facts.period = 2020;
-      s.dossiers.push({ id: `c${i}-2020`, deleted: false, revisions: [{ revision: 1, hash: engine.dossierHash(d), at: '2026-01-01T00:00:00Z', by: 'test', dossier: d }] });
+      const index = { cityName: String(d.facts.cityName), province: String(d.facts.province), period: 2020, type: String(d.facts.applicationType) };
+      await tx.dossiers.addRevision(`c${i}-2020`, null, { revision: 1, hash: engine.dossierHash(d), at: '2026-01-01T00:00:00Z', by: 'test', dossier: d }, index);
     }
   });
 }
@@ -80,7 +81,7 @@ describe('heavy work off the event loop', () => {
     inline = await makeServer(engine, { pool: null, checkResponses: false });
     await store300(pooled);
     await store300(inline);
-  });
+  }, 60_000);
   afterAll(async () => {
     expect(pooled.internalErrors).toEqual([]);
     await pooled.cleanup();
@@ -106,10 +107,11 @@ describe('heavy work off the event loop', () => {
     const { url, server } = await listen(inline);
     try {
       const r = await evaluateDuringSweep(inline, url);
-      console.log(`event loop: sweep 300 × 1000 in ${r.sweepMs.toFixed(0)} ms; evaluate during it: ${r.during.map((x) => x.toFixed(1)).join(', ')}, after it: ${r.after.map((x) => x.toFixed(1)).join(', ')} ms`);
-      // The first evaluate could only be answered once the sweep had given the event loop back.
-      expect(r.during.length).toBe(0);
-      expect(r.after[0]).toBeGreaterThan(200);
+      console.log(`event loop: sweep 300 × 1000 in ${r.sweepMs.toFixed(0)} ms; evaluate alone: ${r.idle.map((x) => x.toFixed(1)).join(', ')} ms; during it: ${r.during.map((x) => x.toFixed(1)).join(', ')}, after it: ${r.after.map((x) => x.toFixed(1)).join(', ')} ms`);
+      // One of them was sent while the sweep held the event loop: it could only be answered once the sweep was done.
+      const longest = Math.max(...r.during, ...r.after);
+      expect(longest).toBeGreaterThan(200);
+      expect(longest).toBeGreaterThan(5 * median(r.idle));
     } finally {
       server.close();
     }
@@ -121,7 +123,7 @@ describe('heavy work off the event loop', () => {
       const body = { ...SWEEP, steps: 300 };
       const res = await fetch(url + '/api/analysis/sweep', { method: 'POST', headers: { ...pooled.auth('analyst'), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
       const got = await res.json();
-      const dossiers = await pooled.repo.read((s) => [...s.dossiers].sort((a, b) => (a.id < b.id ? -1 : 1)).map((d) => d.revisions[0].dossier));
+      const dossiers = await pooled.repo.read(async (tx) => Promise.all((await tx.dossiers.list()).map(async (d) => (await tx.dossiers.revision(d.id))!.dossier)));
       const values = Array.from({ length: 300 }, (_, i) => Math.round((500 + (1500 * i) / 299) * 1e6) / 1e6);
       const compiled = engine.compileRuleSet(JSON.parse(fs.readFileSync(path.join(RULES_DIR, 'sfc-2017/v1.json'), 'utf8')));
       if (!compiled.ok) throw new Error();
