@@ -20,7 +20,7 @@ export interface PoolOptions {
   idleTimeoutMs?: number;
   /** Old-generation heap of one worker: a task that needs more fails alone instead of taking the server down. */
   maxMemoryMb?: number;
-  /** How much the workers' threads are lowered in priority below the event loop's (Linux nice value, default 10; 0: not). */
+  /** How much the workers' threads are lowered in priority below the event loop's (Linux nice value, default 5; 0: not). */
   niceness?: number;
 }
 
@@ -38,7 +38,7 @@ export function createComputePool(opts: PoolOptions = {}): ComputePool {
       idleTimeout: opts.idleTimeoutMs ?? 60_000,
       maxQueue: opts.maxQueue ?? 64,
       resourceLimits: { maxOldGenerationSizeMb: opts.maxMemoryMb ?? 1024 },
-      workerData: { niceness: opts.niceness ?? 10 },
+      workerData: { niceness: opts.niceness ?? 5 },
     }));
   return {
     threads,
