@@ -1,6 +1,6 @@
 // API load benchmark: POST evaluate (stored decision record), the same evaluation as a draft preview (nothing stored) and a GET, each with autocannon on loopback.
 //
-// Usage: npm run bench:api [-- --duration 30 --connections 10]
+// Usage: npm run bench:api [-- --duration 30 --connections 10 --store lowdb|postgres --evaluate-in-pool --only evaluate,preview,get]
 // The server runs in a child process (test/bench/apiServer.ts) on 127.0.0.1 with a fresh temp store, so the load
 // generator does not share its event loop; each run is bounded by --duration and stops by itself.
 // Target on a 2-core machine: POST evaluate ≥ 1,000 req/s with p99 ≤ 20 ms and no errors.
@@ -16,13 +16,19 @@ const program = new Command('bench:api')
   .option('--duration <s>', 'seconds per scenario', '30')
   .option('--connections <n>', 'concurrent connections', '10')
   .option('--only <names>', 'comma-separated scenario names (evaluate, preview, get)')
+  .option('--store <kind>', 'lowdb or postgres (a throwaway cluster from this machine\'s PostgreSQL binaries)', 'lowdb')
+  .option('--evaluate-in-pool', 'explained evaluations in the worker pool instead of on the event loop')
   .parse();
 const DURATION = Number(program.opts().duration);
 const CONNECTIONS = Number(program.opts().connections);
 const ONLY = program.opts().only ? String(program.opts().only).split(',') : null;
 
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/bench/apiServer.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
-const info = await new Promise<{ port: number; token: string; dossierId: string; draftId: string; store: string }>((resolve, reject) => {
+const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/bench/apiServer.ts')], {
+  cwd: ROOT,
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, BENCH_STORE: program.opts().store, BENCH_EVALUATE_IN_POOL: program.opts().evaluateInPool ? '1' : '0' },
+});
+const info = await new Promise<{ port: number; token: string; dossierId: string; draftId: string; store: string; evaluateInPool: boolean }>((resolve, reject) => {
   child.once('exit', (code) => reject(new Error(`the bench server exited (${code})`)));
   createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line)));
 });
@@ -35,7 +41,7 @@ const scenarios = [
   { name: 'get', title: 'GET /api/dossiers/:id', method: 'GET' as const, path: `/api/dossiers/${info.dossierId}`, body: undefined },
 ].filter((s) => !ONLY || ONLY.includes(s.name));
 
-console.log(`bench:api: ${CONNECTIONS} connections × ${DURATION} s per scenario, store ${info.store}; Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
+console.log(`bench:api: ${CONNECTIONS} connections × ${DURATION} s per scenario, store ${info.store}, explained evaluations ${info.evaluateInPool ? 'in the worker pool' : 'on the event loop'}, no rate limits; Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
 const rows: { name: string; rps: number; p50: number; p99: number; errors: number }[] = [];
 try {
   for (const s of scenarios) {

@@ -1,4 +1,4 @@
-// The server that `npm run bench:api` loads: a temp store seeded from rules/ (samples included), an analyst token and a draft, listening on 127.0.0.1 only; prints one JSON line and serves until SIGTERM.
+// The server that `npm run bench:api` loads: a temp store (lowdb, or with BENCH_STORE=postgres a throwaway PostgreSQL cluster) seeded from rules/ (samples included), an analyst token and a draft, listening on 127.0.0.1 only; prints one JSON line and serves until SIGTERM.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,11 +8,22 @@ import { createApp } from '../../server/app.js';
 import { openLowdbRepository } from '../../server/store/lowdbRepository.js';
 import { loadClauseIds, seedStore } from '../../server/seed.js';
 import { addToken } from '../../server/auth.js';
+import type { Repository } from '../../server/store/repository.js';
+import { createComputePool } from '../../server/compute/pool.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const rulesDir = path.join(ROOT, 'rules');
 const dir = await mkdtemp(path.join(tmpdir(), 'mc-bench-api-'));
-const repo = await openLowdbRepository(path.join(dir, 'store'), { auditKey: randomBytes(32), ruleSetHash: engine.ruleSetHash });
+const storeKind = process.env.BENCH_STORE === 'postgres' ? 'postgres' : 'lowdb';
+let cluster: { stop(): Promise<void> } | null = null;
+let repo: Repository;
+if (storeKind === 'postgres') {
+  const { startTestPostgres } = await import('../support/postgres.js');
+  const { openPgRepository } = await import('../../server/store/pgRepository.js');
+  const pgServer = await startTestPostgres();
+  cluster = pgServer;
+  repo = await openPgRepository(await pgServer.createDatabase(), { auditKey: randomBytes(32) });
+} else repo = await openLowdbRepository(path.join(dir, 'store'), { auditKey: randomBytes(32), ruleSetHash: engine.ruleSetHash });
 const clauses = await loadClauseIds(rulesDir);
 const clauseIds = (p: string) => clauses.get(p) ?? [];
 const now = () => new Date().toISOString();
@@ -21,7 +32,11 @@ const tokens = await repo.transact(async (tx) => ({
   analyst: (await addToken(tx, 'bench-analyst', 'analyst', 'bench', now())).secret,
   editor: (await addToken(tx, 'bench-editor', 'editor', 'bench', now())).secret,
 }));
-const app = createApp({ repo, engine, clauseIds, now, logError: (e) => console.error(e) });
+// As npm start runs it (worker pool, security headers), but without the per-token rate limits: one token sends all the load.
+// BENCH_EVALUATE_IN_POOL=1 sends the explained evaluations to the pool too.
+const pool = createComputePool();
+const evaluateInPool = process.env.BENCH_EVALUATE_IN_POOL === '1';
+const app = createApp({ repo, engine, clauseIds, now, logError: (e) => console.error(e), pool, evaluateInPool, protection: { rateLimits: false, authFailures: false } });
 const server = app.listen(0, '127.0.0.1', async () => {
   const port = (server.address() as { port: number }).port;
   const base = `http://127.0.0.1:${port}`;
@@ -30,13 +45,15 @@ const server = app.listen(0, '127.0.0.1', async () => {
     headers: { Authorization: `Bearer ${tokens.editor}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ from: 'sfc-2017@1' }),
   }).then((r) => r.json() as Promise<{ id: string }>);
-  console.log(JSON.stringify({ port, token: tokens.analyst, dossierId: seeded.samples[0], draftId: draft.id, store: 'lowdb' }));
+  console.log(JSON.stringify({ port, token: tokens.analyst, dossierId: seeded.samples[0], draftId: draft.id, store: storeKind, evaluateInPool }));
 });
 
 async function stop(): Promise<void> {
   server.close();
   server.closeAllConnections();
   await repo.close();
+  await pool.destroy();
+  await cluster?.stop();
   await rm(dir, { recursive: true, force: true });
   process.exit(0);
 }
