@@ -41,6 +41,8 @@ export async function writeRequests(t: TestServer): Promise<WriteRequest[]> {
   const token = await request(t.app).post('/api/tokens').set(t.auth('admin')).send({ name: 'spare', role: 'viewer' });
   const batch = await request(t.app).post('/api/batch').set(t.auth('analyst')).send({ dossiers: ['seedcity-2018'], versions: [{ ruleSet: 'sfc-2017@1' }] });
   expect(batch.status).toBe(200);
+  const cohort = await request(t.app).post('/api/cohort').set(t.auth('analyst')).send({ ruleSet: 'sfc-2017@1', period: 2018, mode: 'award' });
+  expect(cohort.status).toBe(200);
   const goldenCase = { kind: 'single', id: 'one', title: 'one city', cites: ['I1.1'], tags: [], dossier: fullDossier('gold', 1450, 1250), expect: { outcome: { status: 'passed', title: 'comprehensive' } } };
   const csv = `cityId,cityName,period,applicationType,softwareRevenue\ncsvcity,CSV City,2018,comprehensive,1450\n`;
 
@@ -72,6 +74,8 @@ export async function writeRequests(t: TestServer): Promise<WriteRequest[]> {
     { method: 'post', route: '/api/analysis/comparison/export', url: '/api/analysis/comparison/export', body: { matrix: batch.body, format: 'csv' } },
     { method: 'post', route: '/api/analysis/sweep', url: '/api/analysis/sweep', body: { ruleSet: 'sfc-2017@1', dossierIds: ['seedcity-2018', 'other-2018'], parameter: 'revenueThreshold', values: [900, 1000, 1500] } },
     { method: 'post', route: '/api/analysis/flips', url: '/api/analysis/flips', body: { ruleSet: 'sfc-2017@1', dossierIds: ['seedcity-2018'] } },
+    { method: 'post', route: '/api/analysis/cohort/export', url: '/api/analysis/cohort/export', body: { answer: cohort.body, ruleSet: 'sfc-2017@1' } },
+    { method: 'post', route: '/api/analysis/report', url: '/api/analysis/report', body: { ruleSet: 'sfc-2017@1', dossierId: 'seedcity-2018' } },
     { method: 'post', route: '/api/analysis/explain', url: '/api/analysis/explain', body: { dossierId: 'seedcity-2018', columns: [{ ruleSet: 'sfc-2017@1', label: 'v1' }, { ruleSet: d }] } },
   ];
   const covered = new Set(list.map((r) => `${r.method} ${r.route}`));
