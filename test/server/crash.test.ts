@@ -3,7 +3,7 @@ import { afterAll, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { openLowdbRepository } from '../../server/store/lowdbRepository.js';
 import { loadAuditKey } from '../../server/store/auditKey.js';
@@ -38,15 +38,21 @@ function freePort(): Promise<number> {
   });
 }
 
+function withoutHost(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { HOST: _host, ...rest } = env;
+  return rest;
+}
+
 /** Starts `tsx server/main.ts`; resolves when it listens, with the printed admin token (first start only). */
-async function start(dataDir: string): Promise<{ child: ChildProcess; port: number; token: string | null }> {
+async function start(dataDir: string): Promise<{ child: ChildProcess; port: number; token: string | null; out: string }> {
   const keyFile = `${dataDir}.audit-key`;
   const port = await freePort();
   // One process (node with tsx as a loader, not the tsx wrapper that forks a child), in its own group, so SIGKILL reaches the server itself.
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     // The test writes as fast as it can from one token: per-token rate limits would answer 429.
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, AUDIT_KEY_FILE: keyFile, RATE_LIMIT_WRITE: 'off', RATE_LIMIT_HEAVY: 'off' },
+    // HOST unset: the server's default address is part of what is tested.
+    env: { ...withoutHost(process.env), PORT: String(port), DATA_DIR: dataDir, AUDIT_KEY_FILE: keyFile, RATE_LIMIT_WRITE: 'off', RATE_LIMIT_HEAVY: 'off' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -69,7 +75,7 @@ async function start(dataDir: string): Promise<{ child: ChildProcess; port: numb
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
   });
   const token = /^\s+(mc_\S+)$/m.exec(out)?.[1] ?? null;
-  return { child, port, token };
+  return { child, port, token, out };
 }
 
 it('keeps every acknowledged write when the process is killed mid-stream', async () => {
@@ -122,6 +128,12 @@ it('keeps every acknowledged write when the process is killed mid-stream', async
   expect(res.status).toBe(200);
   const listed = new Set(((await res.json()) as { id: string }[]).map((d) => d.id));
   for (const id of acknowledged) expect(listed.has(id)).toBe(true);
+  // Without HOST it listens on loopback only: it says so, and this machine's other addresses refuse the connection.
+  expect(server.out).toContain(`Mingcheng server on http://127.0.0.1:${server.port}`);
+  const outside = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+  if (outside) await expect(fetch(`http://${outside}:${server.port}/api/health`, { signal: AbortSignal.timeout(5000) })).rejects.toThrow();
   killHard(server.child);
   console.log(`crash test: ${acknowledged.length} acknowledged writes across 2 SIGKILLs, all present after restart`);
 }, 120_000);
