@@ -390,6 +390,7 @@ export const AuditResponse = z
     scope: z.enum(['all', 'own']).describe("'own' for viewers and analysts: only the entries of their own actions"),
     brokenAt: z.number().int().nullable().optional().describe('The seq of the first entry that does not verify, when the integrity check names one; null when intact'),
     total: z.number().int().optional().describe('Entries verified in the last integrity check'),
+    matching: z.number().int().optional().describe('Entries that match the filter (before the limit): `entries` holds at most `limit` of them'),
   })
   .strict();
 

@@ -131,6 +131,8 @@ describe('administration', () => {
     await page.getByTestId('filter-target').fill(draftId);
     await page.getByTestId('apply-filter').click();
     await poll(() => page.locator('[data-testid^="audit-row-"]').count()).toBe(1);
+    // The count is of the entries that match the filter, not of the whole log.
+    expect(await page.getByTestId('audit-count').innerText()).toBe('显示 1 条（共 1 条）');
     const row = page.locator('[data-testid^="audit-row-"]').first();
     expect(await row.innerText()).toContain('编辑草稿');
     await row.locator('details summary').first().click();
@@ -167,6 +169,10 @@ describe('administration', () => {
       expect(await p2.getByTestId('chain-status').getAttribute('data-intact')).toBe('false');
       expect(await p2.getByTestId('chain-status').getAttribute('role')).toBe('alert');
       expect(await p2.getByTestId('chain-status').innerText()).toContain(`第 ${seq} 条`);
+      // A broken chain does not make the list's count read as nothing.
+      const shown = await p2.locator('[data-testid^="audit-row-"]').count();
+      expect(shown).toBeGreaterThan(0);
+      expect(await p2.getByTestId('audit-count').innerText()).toBe(`显示 ${shown} 条（共 ${shown} 条）`);
       await screenshot(p2, 'admin-audit-broken');
       await p2.close();
     } finally {

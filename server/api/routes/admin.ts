@@ -114,7 +114,7 @@ export const adminRoutes = (): RouteDef[] => [
       const report = await services.repo.integrity();
       const broken = report.problems.map((p) => /^audit:(\d+)$/.exec(p.target ?? '')?.[1]).find((x) => x !== undefined);
       return {
-        body: { entries: entries.slice(0, query.limit ?? 1000), intact: report.writable, scope: all ? 'all' : 'own', brokenAt: report.writable ? null : broken ? Number(broken) : null, total: report.entries },
+        body: { entries: entries.slice(0, query.limit ?? 1000), intact: report.writable, scope: all ? 'all' : 'own', brokenAt: report.writable ? null : broken ? Number(broken) : null, total: report.entries, matching: entries.length },
       };
     },
   }),

@@ -183,7 +183,7 @@ export function AuditPage() {
       </form>
       <QueryState query={audit}>
         <p className="muted small" data-testid="audit-count">
-          {t('admin.audit.shown', { count: r?.entries.length ?? 0, total: r?.total ?? 0 })}
+          {t('admin.audit.shown', { count: r?.entries.length ?? 0, total: r?.matching ?? r?.entries.length ?? 0 })}
         </p>
         <DataTable columns={columns} data={r?.entries ?? []} testId="audit-table" rowId={(e) => String(e.seq)} rowTestId="audit-row-" initialSort={[{ id: 'seq', desc: true }]} rowProps={(e) => ({ 'data-action': e.action })} />
       </QueryState>
