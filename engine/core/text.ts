@@ -222,18 +222,18 @@ function leafNeed(tr: ConditionTrace, w: Words): I18nText {
     const lhs = w.amount(a, unit, sc);
     const req = w.amount(b, rhsUnit, sc);
     const rz = rhsName ? `${rhsName.zh} ${req.zh}` : req.zh;
-    const re = rhsName ? `${rhsName.en} ${req.en}` : req.en;
+    const re = rhsName ? `${rhsName.en}, ${req.en}` : req.en;
     const more = op.startsWith('greater');
     const gap = more ? b.minus(a) : a.minus(b);
     if (gap.isZero()) {
-      return t(`${label.zh} ${lhs.zh}，须${word.zh} ${rz}（目前恰好相等）`, `${label.en} ${lhs.en}, ${word.en} ${re} required (now exactly equal)`);
+      return t(`${label.zh} ${lhs.zh}，须${word.zh} ${rz}（目前恰好相等）`, `${label.en} ${lhs.en} (required: ${word.en} ${re}; now exactly equal)`);
     }
     const g = w.diff(gap, unit, Math.max(sc, w.scale));
-    return t(`${label.zh} ${lhs.zh}，须${word.zh} ${rz}，${more ? '差' : '超出'} ${g.zh}`, `${label.en} ${lhs.en}, ${word.en} ${re} required (${g.en} ${more ? 'short' : 'over'})`);
+    return t(`${label.zh} ${lhs.zh}，须${word.zh} ${rz}，${more ? '差' : '超出'} ${g.zh}`, `${label.en} ${lhs.en} (required: ${word.en} ${re}; ${g.en} ${more ? 'short' : 'over'})`);
   }
   const have = w.value(tr.factValue, tr.fact);
   const want = rhs.source === 'fact' ? t(`${rhsName!.zh} ${w.value(rhs.value, rhs.ref).zh}`, `${rhsName!.en} ${w.value(rhs.value, rhs.ref).en}`) : w.value(rhs.value, tr.fact);
-  return t(`${label.zh} 为 ${have.zh}，须${word.zh} ${want.zh}`, `${label.en} ${have.en}, ${word.en} ${want.en} required`);
+  return t(`${label.zh} 为 ${have.zh}，须${word.zh} ${want.zh}`, `${label.en} ${have.en} (required: ${word.en} ${want.en})`);
 }
 
 /** Numeric shortfalls of a failed trace: for each unmet comparison, how far the value is from the requirement. */

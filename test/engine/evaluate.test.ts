@@ -66,7 +66,7 @@ describe('evaluate', () => {
     expect(gate.status).toBe('failed');
     expect(gate.shortfalls[0]).toMatchObject({ fact: 'softwareRevenue', actual: 912, required: 1000, gap: 88 });
     expect(e.gapToPass!.checks.map((c) => c.itemId)).toContain('gate:industry-scale');
-    expect(e.gapToPass!.text.en).toContain('revenue 912 亿元, at least 1000 亿元 required (88 亿元 short)');
+    expect(e.gapToPass!.text.en).toContain('revenue 912 亿元 (required: at least 1000 亿元; 88 亿元 short)');
     // Raising revenue to 1000 also lifts the derived growth (1000 − 800)/800 = 25% above the national rate: not a separate need.
     expect(e.gapToPass!.routes![0].needs.map((n) => n.itemIds)).toEqual([['gate:industry-scale']]);
     expect(e.gapToPass!.text.zh).toContain('随之满足');

@@ -52,7 +52,7 @@ describe('the words of a failing city under sfc-2017 v2', () => {
     expect(op.text.zh).toBe(
       '产业发展速度不低于全国，或产业增量不低于全国增量的5%：本市产业增速 10%，须不低于 全国产业增速 14.2%，差 4.2 个百分点；或本市产业增量 100亿元，须不低于 所需产业增量（全国增量的 5%） 403.05亿元，差 303.05亿元',
     );
-    expect(op.text.en).toMatch(/: either City industry growth 10%, at least National industry growth 14\.2% required \(4\.2 percentage points short\), or City industry increment 100 × 100 million yuan, at least .* 403\.05 × 100 million yuan required \(303\.05 × 100 million yuan short\)$/);
+    expect(op.text.en).toMatch(/: either City industry growth 10% \(required: at least National industry growth, 14\.2%; 4\.2 percentage points short\), or City industry increment 100 × 100 million yuan \(required: at least .*, 403\.05 × 100 million yuan; 303\.05 × 100 million yuan short\)$/);
     expect(op.text.zh.split('；或').length).toBe(2);
   });
 
