@@ -15,6 +15,12 @@ import { analystApi, type CohortAnswer } from './analystApi.js';
 
 type Member = CohortAnswer['result']['members'][number];
 const col = columnsFor<Member>();
+
+/** "（2）：临城、渝州" / " (2): Lincheng, Yuzhou": a count and the names, in the language's punctuation. */
+function countedList(names: string[], lang: string): string {
+  const list = names.length ? names : ['—'];
+  return lang.startsWith('en') ? ` (${names.length}): ${list.join(', ')}` : `（${names.length}）：${list.join('、')}`;
+}
 const CHANGE_CLASS: Record<string, string> = { promoted: 'ok', awarded: 'ok', kept: '', demoted: 'warn', 'over-cap': 'warn', 'not-passed': 'bad', revoked: 'bad', undecided: 'warn' };
 
 export function CohortPage() {
@@ -143,12 +149,14 @@ export function CohortPage() {
             <h2>{t('analyst.cohort.titles', { period: r.period })}</h2>
             {tiers.map((o) => (
               <p key={o.id}>
-                <strong>{pick(o.label, lang)}</strong>（{(r.titles[o.id] ?? []).length}）：{(r.titles[o.id] ?? []).map((id) => r.members.find((m) => m.subjectId === id)?.name ?? id).join('、') || '—'}
+                <strong>{pick(o.label, lang)}</strong>
+                {countedList((r.titles[o.id] ?? []).map((id) => r.members.find((m) => m.subjectId === id)?.name ?? id), lang)}
               </p>
             ))}
             {(r.undecided?.length ?? 0) > 0 && (
               <p data-testid="cohort-undecided">
-                <strong>{t('analyst.cohort.undecided')}</strong>（{r.undecided!.length}）：{r.undecided!.map((id) => r.members.find((m) => m.subjectId === id)?.name ?? id).join('、')}
+                <strong>{t('analyst.cohort.undecided')}</strong>
+                {countedList(r.undecided!.map((id) => r.members.find((m) => m.subjectId === id)?.name ?? id), lang)}
               </p>
             )}
             {r.cap && (
