@@ -80,7 +80,7 @@ export function withParameters(compiled: CompiledRuleSet, values: Record<string,
     else issues.push(...parameterValueIssues(rs.parameters[i], v, i));
   }
   if (issues.length) return { ok: false, issues };
-  const c = compileCore({ ...rs, parameters }, { schema: compiled.core.schema, from: compiled.core, changed: new Set(Object.keys(values)) });
+  const c = compileCore({ ...rs, parameters }, { schema: compiled.core.schema, accept: compiled.core.accept, from: compiled.core, changed: new Set(Object.keys(values)) });
   if (!c.ok) return { ok: false, issues: c.issues };
   return { ok: true, compiled: wrap(c.core) };
 }
@@ -101,7 +101,7 @@ function wrap(core: CompiledRuleSetCore): CompiledRuleSet {
   const plan = buildFastPlan(core);
   // Types and ranges first (the zod schema), then the rule set's consistency checks: errors refuse the dossier, warnings travel with it.
   const check = (input: unknown): { ok: true; dossier: PreparedDossier; warnings: Issue[] } | { ok: false; issues: Issue[] } => {
-    const p = prepareDossier(rs, core.schema, input);
+    const p = prepareDossier(rs, core.schema, input, core.accept);
     if (!p.ok) return p;
     const ctx = contextFor(core, p.dossier);
     if (!core.dossierChecks.length) return { ...p, warnings: [] };

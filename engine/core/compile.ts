@@ -20,6 +20,7 @@ import { buildJreEngine, compileCondition, type CompiledCondition } from './cond
 import { Dec, dec, type Dec as DecT } from './decimal.js';
 import { compileExpr, type CompiledExpr } from './expr.js';
 import { dossierSchema } from './dossier.js';
+import { compileAccept, type Accept } from './accept.js';
 import { ruleSetHash } from './hash.js';
 import { factLabeler, wordsFor, type Words } from './text.js';
 
@@ -53,6 +54,8 @@ export interface CompiledRuleSetCore {
   /** Every fact and derived id, in the order json-rules-engine receives them. */
   factIds: string[];
   schema: z.ZodType;
+  /** The fast accept path compiled from `schema` (zod parses whatever it does not accept). */
+  accept: Accept;
   expressions: Map<string, CompiledExpr>;
   jre(): Engine;
   /** Labels, units and number formatting of the rule set. */
@@ -95,6 +98,8 @@ export function orderDerived(defs: DerivedFact[], deps: Map<string, Set<string>>
 export interface CompileReuse {
   /** The dossier schema, when facts are unchanged. */
   schema?: z.ZodType;
+  /** The accept path compiled from that schema. */
+  accept?: Accept;
   /** A compiled rule set differing only in the values of the `changed` parameters: its expressions (which read parameters when run) and its conditions that name none of them are reused. */
   from?: CompiledRuleSetCore;
   changed?: ReadonlySet<string>;
@@ -285,6 +290,7 @@ export function compileCore(ruleSet: RuleSet, reuse: CompileReuse = {}): { ok: t
   ];
   for (const id of cohortStages) if (!shownFor.has(id)) shownFor.set(id, 'cohort');
   let stages: Stage[] | null = null;
+  const schema = reuse.schema ?? dossierSchema(ruleSet);
   const core: CompiledRuleSetCore = {
     ruleSet,
     // Rendered when an explanation first needs them; the fast path never does.
@@ -306,7 +312,8 @@ export function compileCore(ruleSet: RuleSet, reuse: CompileReuse = {}): { ok: t
     outcomes: new Map(ruleSet.outcomes.map((o) => [o.id, o])),
     conditions,
     factIds: [...facts.keys(), ...derivedIds],
-    schema: reuse.schema ?? dossierSchema(ruleSet),
+    schema,
+    accept: reuse.accept && reuse.schema === schema ? reuse.accept : compileAccept(schema),
     expressions,
     jre: () => (engine ??= buildJreEngine([...conditions.values()])),
     num,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Dossier, Evidence, WrappedValue } from '../schema/dossier.js';
 import type { Issue } from '../schema/common.js';
 import type { FactDef, RuleSet } from '../schema/ruleSet.js';
+import { REJECT, type Accept } from './accept.js';
 
 export interface PreparedDossier {
   /** Fact values by id; absent facts are missing. */
@@ -138,23 +139,42 @@ function issueFromZod(i: z.core.$ZodIssue, input: unknown): Issue[] {
   return [{ code, path, message: `${where}: ${i.message}` }];
 }
 
-/** Checks a dossier and flattens its facts; every problem is an issue with its JSON path. */
-export function prepareDossier(ruleSet: RuleSet, schema: z.ZodType, input: unknown): { ok: true; dossier: PreparedDossier } | { ok: false; issues: Issue[] } {
+/** Each fact's path in the dossier's facts object, computed once per rule set. */
+const factPaths = new WeakMap<FactDef[], { f: FactDef; parts: string[] }[]>();
+
+/**
+ * Checks a dossier and flattens its facts; every problem is an issue with its JSON path. With `accept` (compiled from
+ * the same zod schema), a dossier it accepts skips zod's parse; anything it does not accept is parsed by zod, so the
+ * issues are zod's.
+ */
+export function prepareDossier(
+  ruleSet: RuleSet,
+  schema: z.ZodType,
+  input: unknown,
+  accept?: Accept,
+): { ok: true; dossier: PreparedDossier } | { ok: false; issues: Issue[] } {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return { ok: false, issues: [{ code: 'invalid_type', path: [], message: 'a dossier must be a JSON object with a "facts" object' }] };
   }
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.flatMap((i) => issueFromZod(i, input));
-    const seen = new Set<string>();
-    return { ok: false, issues: issues.filter((x) => (seen.has(x.code + x.path.join('.')) ? false : (seen.add(x.code + x.path.join('.')), true))) };
+  const fast = accept ? accept(input) : REJECT;
+  let dossier: Dossier;
+  if (fast !== REJECT) dossier = fast as Dossier;
+  else {
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.flatMap((i) => issueFromZod(i, input));
+      const seen = new Set<string>();
+      return { ok: false, issues: issues.filter((x) => (seen.has(x.code + x.path.join('.')) ? false : (seen.add(x.code + x.path.join('.')), true))) };
+    }
+    dossier = parsed.data as Dossier;
   }
-  const dossier = parsed.data as Dossier;
+  let paths = factPaths.get(ruleSet.facts);
+  if (!paths) factPaths.set(ruleSet.facts, (paths = ruleSet.facts.map((f) => ({ f, parts: f.id.split('.') }))));
   const values: Record<string, unknown> = {};
   const evidence: PreparedDossier['evidence'] = {};
-  for (const f of ruleSet.facts) {
+  for (const { f, parts } of paths) {
     let v: any = dossier.facts;
-    for (const p of f.id.split('.')) v = v == null ? undefined : v[p];
+    for (const p of parts) v = v == null ? undefined : v[p];
     if (v === undefined) continue;
     if (f.type !== 'list' && v !== null && typeof v === 'object') {
       const { value, ...rest } = v;

@@ -1,0 +1,164 @@
+// A fast accept path compiled from a zod schema: closures that return what zod's parse returns for a value the schema
+// accepts, and REJECT for anything else (the caller then runs zod itself, which words the issues). Zod stays the one
+// source of the schema: this reads the schema's own definitions (shapes, checks, refinements) and compiles only the
+// kinds a dossier schema is made of; any other kind compiles to "always ask zod". Pure.
+import type { z } from 'zod';
+
+/** Returned when the fast path does not accept a value: zod decides (and explains) instead. */
+export const REJECT: unique symbol = Symbol('reject');
+export type Accept = (x: unknown) => unknown | typeof REJECT;
+
+const reject: Accept = () => REJECT;
+const PLAIN = Object.prototype;
+
+/** Compiles a zod schema to an accept function; `accept(x)` equals `schema.parse(x)` whenever it is not REJECT. */
+export function compileAccept(schema: z.ZodType): Accept {
+  return node(schema);
+}
+
+// Zod's definitions are read through `_zod.def`, the introspection surface zod 4 gives library authors.
+type Def = Record<string, any> & { type: string };
+const defOf = (s: unknown): Def => (s as { _zod: { def: Def } })._zod.def;
+
+function node(s: unknown): Accept {
+  const d = defOf(s);
+  switch (d.type) {
+    case 'object':
+      return object(d);
+    case 'optional': {
+      // Absent keys are handled by the object; an explicit undefined is left to zod.
+      return node(d.innerType);
+    }
+    case 'default': {
+      const inner = node(d.innerType);
+      return (x) => (x === undefined ? d.defaultValue : inner(x));
+    }
+    case 'union': {
+      const options = (d.options as unknown[]).map(node);
+      if (d.inclusive === false || d.discriminator !== undefined) return reject;
+      if (options.length === 2) {
+        // A fact's two forms, bare and wrapped: one call each, no loop.
+        const [a, b] = options;
+        return (x) => {
+          const r = a(x);
+          return r !== REJECT ? r : b(x);
+        };
+      }
+      return (x) => {
+        for (const o of options) {
+          const r = o(x);
+          if (r !== REJECT) return r;
+        }
+        return REJECT;
+      };
+    }
+    case 'array': {
+      if (d.checks?.length) return reject;
+      const el = node(d.element);
+      return (x) => {
+        if (!Array.isArray(x)) return REJECT;
+        const out = new Array(x.length);
+        for (let i = 0; i < x.length; i++) {
+          const r = el(x[i]);
+          if (r === REJECT) return REJECT;
+          out[i] = r;
+        }
+        return out;
+      };
+    }
+    case 'string':
+      return string(d);
+    case 'number':
+      return number(d);
+    case 'boolean':
+      return d.checks?.length ? reject : (x) => (typeof x === 'boolean' ? x : REJECT);
+    case 'enum': {
+      const allowed = new Set(Object.values(d.entries as Record<string, unknown>));
+      return d.checks?.length ? reject : (x) => (typeof x === 'string' && allowed.has(x) ? x : REJECT);
+    }
+    case 'literal': {
+      const values = d.values as unknown[];
+      return (x) => (values.includes(x) ? x : REJECT);
+    }
+    case 'unknown':
+      return (x) => (x === undefined ? REJECT : x);
+    default:
+      return reject;
+  }
+}
+
+/** A strict object (unknown keys refused), built in the shape's key order as zod builds it. */
+function object(d: Def): Accept {
+  if (d.checks?.length) return reject;
+  if (!d.catchall || defOf(d.catchall).type !== 'never') return reject;
+  const shape = d.shape as Record<string, unknown>;
+  const keys = Object.keys(shape);
+  const known = new Set(keys);
+  const checks = keys.map((k) => node(shape[k]));
+  // Absent keys: optional ones are left out, defaulted ones get their default, required ones are zod's to report.
+  const absent = keys.map((k) => {
+    const t = defOf(shape[k]).type;
+    return t === 'optional' ? 'skip' : t === 'default' ? 'default' : 'required';
+  });
+  const n = keys.length;
+  return (x) => {
+    if (x === null || typeof x !== 'object' || Object.getPrototypeOf(x) !== PLAIN) return REJECT;
+    const o = x as Record<string, unknown>;
+    for (const k in o) if (!known.has(k) || o[k] === undefined) return REJECT;
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) {
+      const k = keys[i];
+      const v = o[k];
+      if (v === undefined) {
+        if (absent[i] === 'skip') continue;
+        if (absent[i] === 'required') return REJECT;
+      }
+      const r = checks[i](v);
+      if (r === REJECT) return REJECT;
+      out[k] = r;
+    }
+    return out;
+  };
+}
+
+function string(d: Def): Accept {
+  let min = 0;
+  for (const c of d.checks ?? []) {
+    const cd = defOf(c);
+    if (cd.check === 'min_length') min = Math.max(min, cd.minimum);
+    else return reject;
+  }
+  return (x) => (typeof x === 'string' && x.length >= min ? x : REJECT);
+}
+
+function number(d: Def): Accept {
+  let int = false;
+  let lo = -Infinity;
+  let loIncl = true;
+  let hi = Infinity;
+  let hiIncl = true;
+  const refinements: ((x: number) => unknown)[] = [];
+  for (const c of d.checks ?? []) {
+    const cd = defOf(c);
+    if (cd.check === 'number_format' && cd.format === 'safeint') int = true;
+    else if (cd.check === 'greater_than' && (cd.value > lo || (cd.value === lo && !cd.inclusive))) {
+      lo = cd.value;
+      loIncl = cd.inclusive;
+    } else if (cd.check === 'less_than' && (cd.value < hi || (cd.value === hi && !cd.inclusive))) {
+      hi = cd.value;
+      hiIncl = cd.inclusive;
+    } else if (cd.check === 'custom' && typeof cd.fn === 'function' && !cd.when) refinements.push(cd.fn);
+    else if (cd.check !== 'greater_than' && cd.check !== 'less_than') return reject;
+  }
+  return (x) => {
+    if (typeof x !== 'number' || !Number.isFinite(x)) return REJECT;
+    if (int && !Number.isSafeInteger(x)) return REJECT;
+    if (loIncl ? x < lo : x <= lo) return REJECT;
+    if (hiIncl ? x > hi : x >= hi) return REJECT;
+    for (const f of refinements) {
+      const r = f(x);
+      if (!r || r instanceof Promise) return REJECT;
+    }
+    return x;
+  };
+}

@@ -1,0 +1,180 @@
+// The compiled accept path of dossier validation against zod's parse: on every fixture, sample, golden dossier and
+// generated valid and invalid dossier, checking with it gives exactly what checking with zod alone gives (the dossier
+// as zod returns it, key order included, or the same issues with the same codes, paths and words).
+import fs from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { REJECT } from '../../engine/core/accept.js';
+import { prepareDossier } from '../../engine/core/dossier.js';
+import type { CompiledRuleSet } from '../../engine/index.js';
+import type { FactDef } from '../../engine/schema/ruleSet.js';
+import { generate, mulberry32 } from '../bench/dossiers.js';
+import { compiledVersion, passingFacts, readJson } from './fixtures.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const jsonFiles = (dir: string): string[] =>
+  fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? jsonFiles(path.join(dir, e.name)) : e.name.endsWith('.json') ? [path.join(dir, e.name)] : []));
+
+/** Every dossier the repository holds: the samples, the CLI fixtures, the golden cases (single and cohort) of both versions. */
+function repositoryDossiers(): { name: string; dossier: unknown }[] {
+  const out: { name: string; dossier: unknown }[] = [];
+  for (const f of [...jsonFiles('rules/samples'), ...jsonFiles('test/cli/fixtures')]) {
+    const raw = fs.readFileSync(path.join(root, f), 'utf8');
+    let doc: unknown;
+    try {
+      doc = JSON.parse(raw);
+    } catch {
+      continue; // malformed JSON on purpose: the CLI's parser reports it before any validation
+    }
+    if (Array.isArray(doc)) doc.forEach((d, i) => out.push({ name: `${f}[${i}]`, dossier: d }));
+    else out.push({ name: f, dossier: doc });
+  }
+  for (const v of [1, 2]) {
+    for (const c of readJson(`rules/sfc-2017/v${v}.golden.json`).cases) {
+      if (c.dossier) out.push({ name: `v${v}.golden ${c.id}`, dossier: c.dossier });
+      (c.dossiers ?? []).forEach((d: unknown, i: number) => out.push({ name: `v${v}.golden ${c.id}[${i}]`, dossier: d }));
+    }
+  }
+  out.push({ name: 'passingFacts', dossier: { facts: passingFacts() } });
+  return out;
+}
+
+const zodOnly = (c: CompiledRuleSet, d: unknown) => prepareDossier(c.ruleSet, c.core.schema, d);
+const compiled = (c: CompiledRuleSet, d: unknown) => prepareDossier(c.ruleSet, c.core.schema, d, c.core.accept);
+
+/** Whether a value holds an explicit `undefined` anywhere (the accept path leaves those to zod). */
+function hasUndefined(x: unknown): boolean {
+  if (x === undefined) return true;
+  if (x === null || typeof x !== 'object') return false;
+  return Object.values(x).some(hasUndefined);
+}
+
+/** Both paths give the same answer, to the key order; the accept path accepts exactly what zod accepts. */
+function expectSame(c: CompiledRuleSet, d: unknown, name: string) {
+  const a = zodOnly(c, d);
+  const b = compiled(c, d);
+  expect(JSON.stringify(b), name).toBe(JSON.stringify(a));
+  expect(b, name).toEqual(a);
+  if (!hasUndefined(d) && d !== null && typeof d === 'object' && !Array.isArray(d)) expect(c.core.accept(d) !== REJECT, `${name}: accept path agrees with zod on acceptance`).toBe(a.ok);
+  return a.ok;
+}
+
+const clone = <T>(x: T): T => structuredClone(x);
+
+function setPath(facts: Record<string, unknown>, parts: string[], v: unknown) {
+  let node = facts;
+  for (const p of parts.slice(0, -1)) {
+    if (node[p] === null || typeof node[p] !== 'object' || Array.isArray(node[p])) node[p] = {};
+    node = node[p] as Record<string, unknown>;
+  }
+  if (v === DELETE) delete node[parts[parts.length - 1]];
+  else node[parts[parts.length - 1]] = v;
+}
+const DELETE = Symbol('delete');
+
+/** Values near and beyond what a fact declares: bounds, just past them, fractions for integers, award steps, wrong types. */
+function edgeValues(f: FactDef): unknown[] {
+  const xs: unknown[] = [null, true, 'x', '', 0, -1, 0.5, 1e12, NaN, Infinity, -Infinity, 2 ** 60, [], {}, DELETE];
+  if (f.min !== undefined) xs.push(f.min, f.min - 1, f.min - 0.001);
+  if (f.max !== undefined) xs.push(f.max, f.max + 1, f.max + 0.001);
+  const d = f.discretionary;
+  if (d) xs.push(d.min, d.max, d.min + d.step, d.min + d.step / 2, d.max + d.step, d.min - d.step);
+  if (f.type === 'enum') xs.push(...(f.values ?? []).map((v) => v.id), 'not-a-value');
+  if (f.type === 'list') {
+    const item = Object.fromEntries((f.item ?? []).map((it) => [it.id, it.type === 'string' ? 'A' : it.type === 'boolean' ? true : (it.min ?? 1)]));
+    xs.push([item], [item, item], [{ ...item, extra: 1 }], [null], [{}], (f.item ?? []).map((it) => ({ ...item, [it.id]: it.type === 'string' ? '' : 'x' })), { value: [item] });
+  }
+  return xs;
+}
+
+/** A value in the wrapped form, with evidence that is valid or not. */
+const wrappers = (v: unknown): unknown[] => [
+  { value: v },
+  { value: v, source: 'MIIT 2019', illustrative: true },
+  { value: v, evidence: { document: '统计公报', page: 3, year: 2019 } },
+  { value: v, evidence: { document: '统计公报', page: 'iv' } },
+  { value: v, evidence: { document: '' } },
+  { value: v, evidence: { document: 'd', page: 0 } },
+  { value: v, evidence: { document: 'd', year: 2019.5 } },
+  { value: v, evidence: { document: 'd', extra: 1 } },
+  { value: v, illustrative: 'yes' },
+  { value: v, note: 'x' },
+  { evidence: { document: 'd' } },
+];
+
+describe.each([1, 2])('dossier validation under sfc-2017@%i: compiled accept path = zod', (version) => {
+  const c = compiledVersion(version);
+  const facts = c.ruleSet.facts;
+
+  it('every sample, fixture and golden dossier', () => {
+    const all = repositoryDossiers();
+    expect(all.length).toBeGreaterThan(200);
+    let accepted = 0;
+    for (const { name, dossier } of all) if (expectSame(c, dossier, name)) accepted++;
+    // Most are valid under both versions; the fast path is exercised, not bypassed.
+    expect(accepted).toBeGreaterThan(all.length / 2);
+  });
+
+  it('generated valid dossiers, bare and with values wrapped', () => {
+    const rng = mulberry32(version * 7919);
+    for (let i = 0; i < 300; i++) {
+      const d = generate(c.ruleSet, rng, i);
+      expect(expectSame(c, d, `generated ${i}`)).toBe(true);
+      // The same dossier with some values wrapped with their evidence.
+      const w = clone(d);
+      for (const f of facts) {
+        if (rng() > 0.3) continue;
+        const parts = f.id.split('.');
+        let v: any = w.facts;
+        for (const p of parts) v = v?.[p];
+        if (v !== undefined) setPath(w.facts, parts, { value: v, evidence: { document: '统计公报', page: 1 + (i % 5), year: 2019 }, source: 'MIIT', illustrative: i % 2 === 0 });
+      }
+      expect(expectSame(c, w, `generated ${i}, wrapped`)).toBe(true);
+    }
+  });
+
+  it('generated invalid dossiers: bad values, wrong wrappers, unknown and missing facts, a bad envelope', () => {
+    const base = generate(c.ruleSet, mulberry32(version), 0);
+    const groups = [...new Set(facts.filter((f) => f.id.includes('.')).map((f) => f.id.split('.').slice(0, -1).join('.')))];
+    const factMutation = fc.constantFrom(...facts).chain((f) =>
+      fc.constantFrom(...edgeValues(f), ...wrappers(edgeValues(f)[4]), ...wrappers(f.type === 'boolean' ? true : f.type === 'string' ? 'x' : (f.min ?? 1))).map((v) => ({ parts: f.id.split('.'), v })),
+    );
+    const groupMutation = fc.constantFrom(...groups).chain((g) => fc.constantFrom<unknown>(null, 1, 'x', [], {}, { extra: true }, DELETE).map((v) => ({ parts: g.split('.'), v })));
+    const unknownFact = fc.constantFrom(['nope'], ['application', 'nope'], ['bonusAwards', 'strategies', 'nope']).map((parts) => ({ parts, v: 1 as unknown }));
+    const envelope = fc.constantFrom<[string, unknown]>(
+      ['dossierFormat', 2],
+      ['dossierFormat', '1'],
+      ['dossierFormat', DELETE],
+      ['$schema', 1],
+      ['$schema', 'https://example.org/dossier.json'],
+      ['meta', { title: 't', illustrative: true, sources: ['s'] }],
+      ['meta', { title: 1 }],
+      ['meta', { sources: [1] }],
+      ['meta', { other: 1 }],
+      ['extra', 1],
+      ['facts', DELETE],
+      ['facts', []],
+      ['facts', null],
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof({ weight: 6, arbitrary: factMutation }, groupMutation, unknownFact), { minLength: 1, maxLength: 3 }), fc.option(envelope, { freq: 4 }), (muts, env) => {
+        const d = clone(base) as Record<string, any>;
+        for (const { parts, v } of muts) setPath(d.facts, parts, v);
+        if (env) {
+          if (env[1] === DELETE) delete d[env[0]];
+          else d[env[0]] = env[1];
+        }
+        expectSame(c, d, JSON.stringify({ muts, env }));
+      }),
+      { seed: 2017 + version, numRuns: 1500 },
+    );
+  });
+
+  it('inputs that are not plain JSON objects are left to zod', () => {
+    class Facts {
+      cityId = 'x';
+    }
+    for (const d of [null, 1, 'x', [], { facts: new Facts() }, { facts: Object.create(null) }, { facts: { cityId: undefined } }, Object.create({ facts: {} })]) expectSame(c, d, String(d));
+  });
+});
