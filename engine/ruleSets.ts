@@ -8,7 +8,6 @@ import { prepareDossier, type PreparedDossier } from './core/dossier.js';
 import { dossierHash } from './core/hash.js';
 import { runJre } from './core/conditions.js';
 import { prepareValues, runStages, type EvalContext } from './core/run.js';
-import { buildFastPlan } from './core/fast.js';
 import { consistencyIssues } from './core/consistency.js';
 import { parameterValueIssues, semanticIssues } from './semantic.js';
 import { migrate } from './migrate.js';
@@ -98,7 +97,7 @@ function contextFor(core: CompiledRuleSetCore, d: PreparedDossier): EvalContext 
 function wrap(core: CompiledRuleSetCore): CompiledRuleSet {
   const rs = core.ruleSet;
   const interpretations = Object.fromEntries(rs.interpretations.map((i) => [i.id, i.chosen]));
-  const plan = buildFastPlan(core);
+  const plan = core.plan;
   // Types and ranges first (the zod schema), then the rule set's consistency checks: errors refuse the dossier, warnings travel with it.
   const check = (input: unknown): { ok: true; dossier: PreparedDossier; warnings: Issue[] } | { ok: false; issues: Issue[] } => {
     const p = prepareDossier(rs, core.schema, input, core.accept);

@@ -21,6 +21,7 @@ import { Dec, dec, type Dec as DecT } from './decimal.js';
 import { compileExpr, type CompiledExpr } from './expr.js';
 import { dossierSchema } from './dossier.js';
 import { compileAccept, type Accept } from './accept.js';
+import { buildFastPlan, type FastPlan } from './fast.js';
 import { ruleSetHash } from './hash.js';
 import { factLabeler, wordsFor, type Words } from './text.js';
 
@@ -44,6 +45,8 @@ export interface CompiledRuleSetCore {
   ruleSet: RuleSet;
   /** The stages with `{parameterId}` placeholders in labels replaced by the parameters' values, for explanations. */
   stages: Stage[];
+  /** Those stages by id. */
+  stageById: Map<string, Stage>;
   contentHash: string;
   params: Map<string, ParameterValue>;
   facts: Map<string, FactDef>;
@@ -65,6 +68,8 @@ export interface CompiledRuleSetCore {
   dossierChecks: CompiledDossierCheck[];
   /** Stated facts and the derived values that recompute them in what-if calculations. */
   recomputed: Map<string, string>;
+  /** The fast plan (scaled integers), built when first used; null when the rule set's precision needs decimals. */
+  readonly plan: FastPlan | null;
   num(x: NumOrParamT): DecT;
   str(x: string | { param: string }): string;
   bool(x: boolean | { param: string }): boolean;
@@ -127,10 +132,22 @@ export function compileCore(ruleSet: RuleSet, reuse: CompileReuse = {}): { ok: t
     if (!params.has(id)) throw new UnknownParam(id);
     return params.get(id)!;
   };
+  // Decimals are immutable: one per literal and per parameter, made when first read (explanations read them for every item).
+  const literalDecs = new Map<number, DecT>();
+  const paramDecs = new Map<string, DecT>();
   const num = (x: NumOrParamT): DecT => {
-    const v = typeof x === 'number' ? x : param(x.param);
-    if (typeof v !== 'number') throw new UnknownParam(typeof x === 'number' ? String(x) : x.param, 'a number');
-    return dec(v);
+    if (typeof x === 'number') {
+      let d = literalDecs.get(x);
+      if (d === undefined) literalDecs.set(x, (d = dec(x)));
+      return d;
+    }
+    const hit = paramDecs.get(x.param);
+    if (hit !== undefined) return hit;
+    const v = param(x.param);
+    if (typeof v !== 'number') throw new UnknownParam(x.param, 'a number');
+    const d = dec(v);
+    paramDecs.set(x.param, d);
+    return d;
   };
   const numOrNull = (x: NumOrParamT | null | undefined): DecT | null => {
     if (x === null || x === undefined) return null;
@@ -290,12 +307,17 @@ export function compileCore(ruleSet: RuleSet, reuse: CompileReuse = {}): { ok: t
   ];
   for (const id of cohortStages) if (!shownFor.has(id)) shownFor.set(id, 'cohort');
   let stages: Stage[] | null = null;
+  let stageById: Map<string, Stage> | null = null;
+  let plan: FastPlan | null | undefined;
   const schema = reuse.schema ?? dossierSchema(ruleSet);
   const core: CompiledRuleSetCore = {
     ruleSet,
     // Rendered when an explanation first needs them; the fast path never does.
     get stages() {
       return (stages ??= renderLabels(ruleSet.stages) as Stage[]);
+    },
+    get stageById() {
+      return (stageById ??= new Map(core.stages.map((x) => [x.id, x])));
     },
     words: wordsFor(ruleSet, labeler),
     shownFor,
@@ -304,6 +326,9 @@ export function compileCore(ruleSet: RuleSet, reuse: CompileReuse = {}): { ok: t
     // Hashing 80 kB of canonical JSON costs milliseconds; sweeps compile many variants and never read it.
     get contentHash() {
       return (hash ??= ruleSetHash(ruleSet));
+    },
+    get plan() {
+      return plan === undefined ? (plan = buildFastPlan(core)) : plan;
     },
     params,
     facts,

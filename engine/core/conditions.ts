@@ -16,6 +16,8 @@ export interface CompiledCondition {
   jre: Record<string, unknown>;
   fast: (v: Values) => Tri;
   facts: string[];
+  /** `jre` as JSON text: equal texts are the same requirement (made when first read). */
+  readonly jreKey: string;
 }
 
 type ParamLookup = (id: string) => unknown;
@@ -149,7 +151,17 @@ export function compileCondition(key: string, c: Condition, param: ParamLookup):
   }
   const root = jre(c);
   const wrapped = isLeaf(c) ? { all: [root] } : root;
-  return { key, source: c, jre: wrapped, fast: fast(c), facts: [...facts] };
+  let jreKey: string | undefined;
+  return {
+    key,
+    source: c,
+    jre: wrapped,
+    fast: fast(c),
+    facts: [...facts],
+    get jreKey() {
+      return (jreKey ??= JSON.stringify(wrapped));
+    },
+  };
 }
 
 /** Builds one json-rules-engine Engine holding every condition of a rule set, one rule each. */

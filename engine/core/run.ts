@@ -17,7 +17,7 @@ import { traceFromJre, type Tri, type Values } from './conditions.js';
 import { Dec, ZERO, dec, fmt, roundTo, type Dec as DecT } from './decimal.js';
 import type { PreparedDossier } from './dossier.js';
 import { Undecided, type ExprEnv, type Value } from './expr.js';
-import { describeTrace, join, missingText, shortfallsOf, t } from './text.js';
+import { join, missingText, t, traceWords } from './text.js';
 import { buildAdvice, type FailedItem, type RouteResult } from './advice.js';
 
 /** A score known exactly or within bounds; hi null means unbounded. */
@@ -59,8 +59,12 @@ export interface EvalContext {
   missingOf(fact: string): string[];
 }
 
-/** Computes derived values (exact decimals) and the fact map conditions read. */
-export function prepareValues(core: CompiledRuleSetCore, d: PreparedDossier): EvalContext {
+/**
+ * Computes derived values (exact decimals) and the fact map conditions read. With `from` (the context of the same
+ * dossier before some facts were `changed`), a derived value that reads none of them, directly or through another,
+ * is taken over instead of computed again (what-if runs change one or two facts).
+ */
+export function prepareValues(core: CompiledRuleSetCore, d: PreparedDossier, from?: { ctx: EvalContext; changed: Iterable<string> }): EvalContext {
   const values: Values = Object.assign({}, d.values);
   const derived = new Map<string, Value>();
   const decCache = new Map<string, Value>();
@@ -107,8 +111,14 @@ export function prepareValues(core: CompiledRuleSetCore, d: PreparedDossier): Ev
       return !!tb?.rows.some((r) => r[tb.key] === k);
     },
   };
-  for (const { def, fn } of core.derived) {
-    const v = fn(env);
+  const dirty = from ? new Set(from.changed) : null;
+  for (const { def, fn, reads } of core.derived) {
+    let v: Value | undefined;
+    if (dirty && from) {
+      if (reads.some((r) => dirty.has(r))) dirty.add(def.id);
+      else v = from.ctx.derived.get(def.id);
+    }
+    if (v === undefined) v = fn(env);
     derived.set(def.id, v);
     if (v instanceof Dec) values[def.id] = v.toNumber();
     else if (typeof v === 'boolean' || typeof v === 'string') values[def.id] = v;
@@ -142,14 +152,23 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
   const words = core.words;
   const labeler = words.labeler;
   const param = (id: string) => core.params.get(id);
-  const stageLabel = (id: string): I18nText => core.stages.find((x) => x.id === id)?.label ?? t(id, id);
+  const stageLabel = (id: string): I18nText => core.stageById.get(id)?.label ?? t(id, id);
 
+  // Each condition's trace is folded once per evaluation, however many items read it.
+  const resolved = new Map<string, { result: Tri; trace: ConditionTrace | null }>();
   const resolve: Resolve = (key) => {
     const c = core.conditions.get(key)!;
     if (!explain || !jreResults) return { result: c.fast(ctx.values), trace: null };
-    const tr = traceFromJre(c.source, jreResults.get(key)?.conditions, ctx.values, (f) => ctx.missingOf(f), param);
-    return { result: tr.result, trace: tr };
+    let r = resolved.get(key);
+    if (!r) {
+      const tr = traceFromJre(c.source, jreResults.get(key)?.conditions, ctx.values, (f) => ctx.missingOf(f), param);
+      resolved.set(key, (r = { result: tr.result, trace: tr }));
+    }
+    return r;
   };
+  /** The words of a condition's trace: its checklist text and shortfalls, kept per compiled rule set for traces that read alike. */
+  const traceText = (key: string, tr: ConditionTrace) => traceWords(core, key, tr).text;
+  const traceShortfalls = (key: string, tr: ConditionTrace) => traceWords(core, key, tr).shortfalls;
   const applies = (key: string, has: boolean): Tri => (has ? resolve(`${key}#applies`).result : true);
 
   const missing = new Map<string, Set<string>>();
@@ -160,11 +179,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
       missing.get(f)!.add(by);
     }
   };
-  const traceMissing = (tr: ConditionTrace | null): string[] => {
-    if (!tr) return [];
-    if (tr.op === 'leaf') return tr.missing ?? [];
-    return (tr.children ?? []).flatMap(traceMissing);
-  };
+  const traceMissing = (tr: ConditionTrace | null, key: string): string[] => (tr ? [...traceWords(core, key, tr).missing] : []);
 
   const stageStatus: Record<string, Status> = {};
   const vetoStatus = new Map<string, Status>();
@@ -205,10 +220,18 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
   };
   if (!explain) return { fast };
 
+  // What-if runs take the fast plan (the decimal path only where it declines), once per set of changes.
+  const whatIfs = new Map<string, ReturnType<WhatIf>>();
   const whatIf: WhatIf = (changes) => {
+    const key = JSON.stringify(changes);
+    let hit = whatIfs.get(key);
+    if (!hit) whatIfs.set(key, (hit = whatIfRun(changes)));
+    return hit;
+  };
+  const whatIfRun: WhatIf = (changes) => {
     const values = { ...d.values, ...changes };
     const d2: PreparedDossier = { ...d, values };
-    let ctx2 = prepareValues(core, d2);
+    let ctx2 = prepareValues(core, d2, { ctx, changed: Object.keys(changes) });
     // A stated figure computed from changed facts follows them (a published growth rate from two revenues).
     const follow: Record<string, number> = {};
     for (const [fact, by] of core.recomputed) {
@@ -217,8 +240,9 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
       const v = ctx2.values[by];
       if (reads.some((r) => r in changes) && typeof v === 'number') follow[fact] = v;
     }
-    if (Object.keys(follow).length) ctx2 = prepareValues(core, { ...d2, values: { ...values, ...follow } });
-    return { values: ctx2.values, fast: runStages(core, { ...d2, values: { ...values, ...follow } }, ctx2, false).fast };
+    if (Object.keys(follow).length) ctx2 = prepareValues(core, { ...d2, values: { ...values, ...follow } }, { ctx, changed: [...Object.keys(changes), ...Object.keys(follow)] });
+    const plan = core.plan;
+    return { values: ctx2.values, fast: (plan && plan(ctx2.values)) ?? runStages(core, { ...d2, values: { ...values, ...follow } }, ctx2, false).fast };
   };
   const indicatedRank = verdict.outcome ? core.outcomes.get(verdict.outcome) : undefined;
   const advice = buildAdvice({
@@ -314,8 +338,8 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
         else if (status === 'undecided' && veto !== 'failed') veto = 'undecided';
       }
       if (explain) {
-        const shortfalls = trace ? shortfallsOf(trace, labeler) : [];
-        const miss = shown === 'not-applicable' ? [] : traceMissing(trace);
+        const shortfalls = trace ? traceShortfalls(it.id, trace) : [];
+        const miss = shown === 'not-applicable' ? [] : traceMissing(trace, it.id);
         // A missing fact is listed only where it leaves something undecided.
         if (shown === 'undecided') {
           if (notes) noteMissing(miss, it.id);
@@ -326,7 +350,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
             failed.push({ itemId: it.id, cites: it.cites, label: it.label, shortfalls, trace, conditionKey: conditionKey(it.id) });
             if (it.disqualifies && ap !== false && !disqualified) disqualified = { itemId: it.id, cites: it.cites, text: it.label };
           } else if (ap !== false)
-            warnings.push({ itemId: it.id, cites: it.cites, text: join([t('提示（不否决）', 'Advisory (not a veto)'), it.label, ...(trace ? [describeTrace(trace, words)] : [])], '：', ': ') });
+            warnings.push({ itemId: it.id, cites: it.cites, text: join([t('提示（不否决）', 'Advisory (not a veto)'), it.label, ...(trace ? [traceText(it.id, trace)] : [])], '：', ': ') });
         }
         items.push({
           id: it.id,
@@ -337,7 +361,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
           trace: shown === 'not-applicable' ? null : trace,
           shortfalls,
           missing: miss,
-          text: trace && shown !== 'not-applicable' ? describeTrace(trace, words) : t('不适用', 'not applicable'),
+          text: trace && shown !== 'not-applicable' ? traceText(it.id, trace) : t('不适用', 'not applicable'),
         });
       }
     }
@@ -351,7 +375,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
 
   function conditionKey(id: string): string {
     const c = core.conditions.get(id);
-    return c ? JSON.stringify(c.jre) : id;
+    return c ? c.jreKey : id;
   }
 
   function runScore(stage: ScoreStage) {
@@ -402,12 +426,12 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
       if (explain) {
         const reqResults = reqs.map(({ r, ap, result, trace }) => {
           const status: Status = ap === false ? 'not-applicable' : ap === null ? 'undecided' : triStatus(result);
-          const shortfalls = trace ? shortfallsOf(trace, labeler) : [];
-          const miss = traceMissing(trace);
+          const shortfalls = trace ? traceShortfalls(r.id, trace) : [];
+          const miss = traceMissing(trace, r.id);
           if (basis === 'indicative' && status === 'undecided') noteMissing(miss, r.id);
           if (status === 'failed')
             failedRequirements.push({ itemId: r.id, cites: r.cites, label: join([ind.label, r.label], '：', ': '), shortfalls, trace, conditionKey: conditionKey(r.id) });
-          return { id: r.id, label: r.label, cites: r.cites, status, trace, shortfalls, missing: miss, text: trace ? describeTrace(trace, words) : t('不适用', 'not applicable') };
+          return { id: r.id, label: r.label, cites: r.cites, status, trace, shortfalls, missing: miss, text: trace ? traceText(r.id, trace) : t('不适用', 'not applicable') };
         });
         if (basis === 'indicative' && ind.scoreFact) noteMissing([ind.scoreFact], ind.id);
         const counted = reqResults.filter((x) => x.status !== 'not-applicable');
@@ -539,8 +563,8 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
       case 'threshold': {
         const pts = core.num(f.points);
         const { result, trace } = resolve(b.id);
-        const text = explain && trace ? join([describeTrace(trace, words), t(`→ ${result === null ? '?' : result ? fmt(pts) : '0'} 分`, `→ ${result === null ? '?' : result ? fmt(pts) : '0'}`)], ' ', ' ') : null;
-        return { range: result === null ? { lo: ZERO, hi: pts } : exact(result ? pts : ZERO), text, missing: traceMissing(trace) };
+        const text = explain && trace ? join([traceText(b.id, trace), t(`→ ${result === null ? '?' : result ? fmt(pts) : '0'} 分`, `→ ${result === null ? '?' : result ? fmt(pts) : '0'}`)], ' ', ' ') : null;
+        return { range: result === null ? { lo: ZERO, hi: pts } : exact(result ? pts : ZERO), text, missing: traceMissing(trace, b.id) };
       }
       case 'perItemTiers': {
         const list = d.values[f.list];

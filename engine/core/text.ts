@@ -92,7 +92,20 @@ export function wordsFor(rs: Pick<RuleSet, 'numeric' | 'units' | 'referenceData'
     if (!u) return null;
     return units.get(u) ?? { zh: u, en: u, percent: u === '%' };
   };
+  // Numbers repeat across items and evaluations (thresholds, the same fact read by many conditions): their text is kept per scale.
+  const numTexts = new Map<number, Map<number, string>>();
   const num = (x: number | DecT, sc = scale): string => {
+    if (typeof x !== 'number') return numText(x, sc);
+    let m = numTexts.get(sc);
+    if (!m) numTexts.set(sc, (m = new Map()));
+    let s = m.get(x);
+    if (s === undefined) {
+      if (m.size >= 4096) m.clear();
+      m.set(x, (s = numText(x, sc)));
+    }
+    return s;
+  };
+  const numText = (x: number | DecT, sc: number): string => {
     const d = dec(x);
     const r = d.toDecimalPlaces(sc, Dec.ROUND_HALF_UP);
     if (r.isZero() && !d.isZero()) return d.toSignificantDigits(1).toDecimalPlaces(Math.max(sc, 8)).toString();
@@ -264,4 +277,66 @@ export function factLabeler(facts: Map<string, FactDef>, extra: Map<string, { la
     if (d) return d;
     return { label: t(id, id) };
   };
+}
+
+/** A trace's checklist text, shortfalls, missing facts and (when asked) what it needs; shared between evaluations, so frozen. */
+export interface TraceWords {
+  readonly text: I18nText;
+  readonly shortfalls: Shortfall[];
+  readonly missing: string[];
+  /** needText, made when an opinion first asks. */
+  need?: I18nText;
+}
+
+/** The facts a trace's leaves miss, in order (repeats kept). */
+function traceMissingOf(tr: ConditionTrace, out: string[] = []): string[] {
+  if (tr.op === 'leaf') {
+    if (tr.missing) for (const m of tr.missing) out.push(m);
+  } else for (const c of tr.children ?? []) traceMissingOf(c, out);
+  return out;
+}
+
+/** What `describeTrace` and `shortfallsOf` read of a trace that can differ between evaluations of one condition. */
+function traceSignature(tr: ConditionTrace): string {
+  if (tr.op !== 'leaf') {
+    let s = `${tr.result}(`;
+    for (const c of tr.children ?? []) s += `${traceSignature(c)},`;
+    return `${s})`;
+  }
+  const rhs = tr.compareTo;
+  return `${tr.result}|${enc(tr.factValue)}|${rhs ? `${rhs.source}:${enc(rhs.value)}` : ''}|${tr.missing ? tr.missing.join('\u0001') : ''}`;
+}
+const enc = (v: unknown): string =>
+  typeof v === 'number' ? (Object.is(v, -0) ? 'n-0' : `n${v}`) : typeof v === 'string' ? `s${v.length}:${v}` : typeof v === 'boolean' ? `b${v}` : v === null || v === undefined ? 'z' : `j${JSON.stringify(v)}`;
+
+const traceWordCache = new WeakMap<object, Map<string, Map<string, TraceWords>>>();
+
+/** The words of the trace of condition `key` under a compiled rule set (`owner` holds its words), computed once per distinct reading. */
+export function traceWords(owner: { words: Words }, key: string, tr: ConditionTrace): TraceWords {
+  const known = entryOf.get(tr);
+  if (known) return known;
+  let byKey = traceWordCache.get(owner);
+  if (!byKey) traceWordCache.set(owner, (byKey = new Map()));
+  let m = byKey.get(key);
+  if (!m) byKey.set(key, (m = new Map()));
+  const sig = traceSignature(tr);
+  let e = m.get(sig);
+  if (!e) {
+    // Bounded: a condition on a figure that differs in every dossier keeps only its recent readings.
+    if (m.size >= 512) m.clear();
+    const text = Object.freeze(describeTrace(tr, owner.words));
+    const shortfalls = Object.freeze(shortfallsOf(tr, owner.words.labeler).map((x) => Object.freeze(x))) as Shortfall[];
+    const missing = Object.freeze(traceMissingOf(tr)) as string[];
+    m.set(sig, (e = { text, shortfalls, missing }));
+  }
+  entryOf.set(tr, e);
+  return e;
+}
+const entryOf = new WeakMap<ConditionTrace, TraceWords>();
+
+/** What an unmet condition needs (needText), from the words kept for its trace when there are any. */
+export function needWords(tr: ConditionTrace, w: Words): I18nText {
+  const e = entryOf.get(tr);
+  if (!e) return needText(tr, w);
+  return (e.need ??= Object.freeze(needText(tr, w)));
 }
