@@ -141,7 +141,7 @@ describe.each([1, 2])('dossier validation under sfc-2017@%i: compiled accept pat
       fc.constantFrom(...edgeValues(f), ...wrappers(edgeValues(f)[4]), ...wrappers(f.type === 'boolean' ? true : f.type === 'string' ? 'x' : (f.min ?? 1))).map((v) => ({ parts: f.id.split('.'), v })),
     );
     const groupMutation = fc.constantFrom(...groups).chain((g) => fc.constantFrom<unknown>(null, 1, 'x', [], {}, { extra: true }, DELETE).map((v) => ({ parts: g.split('.'), v })));
-    const unknownFact = fc.constantFrom(['nope'], ['application', 'nope'], ['bonusAwards', 'strategies', 'nope']).map((parts) => ({ parts, v: 1 as unknown }));
+    const unknownFact = fc.constantFrom<string[]>(['nope'], ['application', 'nope'], ['bonusAwards', 'strategies', 'nope']).map((parts) => ({ parts, v: 1 as unknown }));
     const envelope = fc.constantFrom<[string, unknown]>(
       ['dossierFormat', 2],
       ['dossierFormat', '1'],
