@@ -66,8 +66,12 @@ export interface Services {
   draftInput(draft: { id: string; revision: number; document: RuleSet }, interpretations?: Record<string, string>): RuleSetInput;
   /** The clause ids a document's policy has, for the semantic checks. */
   clauseIdsOf(doc: unknown): string[];
-  /** The fully explained evaluation of one dossier (invalid_dossier when it does not pass the rule set's checks). */
-  evaluate(ruleSet: RuleSetInput, dossier: unknown, now: string): Promise<Evaluation>;
+  /**
+   * The fully explained evaluation of one dossier (invalid_dossier when it does not pass the rule set's checks). With
+   * the dossier's content hash, an evaluation of the same content under the same compiled rule set is answered from
+   * the most recent ones (only the time differs: evaluations are pure functions of rule set and dossier).
+   */
+  evaluate(ruleSet: RuleSetInput, dossier: unknown, now: string, dossierHash?: string): Promise<Evaluation>;
 }
 
 /** Parses `id@version` or `id@YYYY-MM-DD`. */
@@ -85,9 +89,22 @@ export function versionInForce<V extends VersionRecord>(versions: readonly V[], 
     .sort((a, b) => (a.effectiveFrom === b.effectiveFrom ? b.version - a.version : a.effectiveFrom < b.effectiveFrom ? 1 : -1))[0];
 }
 
+/** How many recent explained evaluations are kept (each some 40 kB of JSON). */
+const RECENT_EVALUATIONS = 128;
+
+function deepFreeze<T>(x: T): T {
+  if (x !== null && typeof x === 'object' && !Object.isFrozen(x)) {
+    Object.freeze(x);
+    for (const v of Object.values(x)) deepFreeze(v);
+  }
+  return x;
+}
+
 /** Builds the services object for one app. */
 export function createServices(deps: AppDeps): Services {
   const cache = new Map<string, CompiledRuleSetApi>();
+  // Recent explained evaluations by rule-set key and dossier hash, most recently used last; shared, so frozen.
+  const recent = new Map<string, Evaluation>();
   const engine = deps.engine;
   const compute = createCompute(engine, deps.pool ?? null);
   const inline = deps.pool ? createCompute(engine, null) : compute;
@@ -114,7 +131,21 @@ export function createServices(deps: AppDeps): Services {
     versionInput: (v, interpretations = {}) => ({ key: `${v.contentHash}|${interpKey(interpretations)}`, document: v.document, interpretations }),
     draftInput: (d, interpretations = {}) => ({ key: `draft:${instance}:${d.id}:r${d.revision}|${interpKey(interpretations)}`, document: d.document, interpretations }),
     clauseIdsOf: (doc) => [...deps.clauseIds(policyOf(doc))],
-    evaluate: async (ruleSet, dossier, now) => (await (deps.evaluateInPool ? compute : inline).evaluate([ruleSet], dossier, now))[0],
+    async evaluate(ruleSet, dossier, now, dossierHash) {
+      const key = dossierHash ? `${ruleSet.key}|${dossierHash}` : null;
+      const hit = key ? recent.get(key) : undefined;
+      if (key && hit) {
+        recent.delete(key);
+        recent.set(key, hit);
+        return { ...hit, provenance: { ...hit.provenance, evaluatedAt: now } };
+      }
+      const result = (await (deps.evaluateInPool ? compute : inline).evaluate([ruleSet], dossier, now))[0];
+      if (key) {
+        if (recent.size >= RECENT_EVALUATIONS) recent.delete(recent.keys().next().value as string);
+        recent.set(key, deepFreeze(result));
+      }
+      return result;
+    },
     async resolveRef(tx, ref) {
       const parsed = parseRef(ref);
       if ('version' in parsed) {

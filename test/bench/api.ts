@@ -1,10 +1,13 @@
-// API load benchmark: POST evaluate (stored decision record), the same evaluation as a draft preview (nothing stored) and a GET, each with autocannon on loopback.
+// API load benchmark: POST evaluate (stored decision record), the same evaluation as a draft preview (nothing stored),
+// previews of distinct inline dossiers (no two alike, so no recent evaluation answers them) and a GET, each with
+// autocannon on loopback.
 //
-// Usage: npm run bench:api [-- --duration 30 --connections 10 --store lowdb|postgres --evaluate-in-pool --only evaluate,preview,get]
+// Usage: npm run bench:api [-- --duration 30 --connections 10 --store lowdb|postgres --evaluate-in-pool --only evaluate,preview,distinct,get]
 // The server runs in a child process (test/bench/apiServer.ts) on 127.0.0.1 with a fresh temp store, so the load
 // generator does not share its event loop; each run is bounded by --duration and stops by itself.
-// Target on a 2-core machine: POST evaluate ≥ 1,000 req/s with p99 ≤ 20 ms and no errors.
+// Target on a 2-core machine: evaluate ≥ 1,000 req/s with p99 ≤ 20 ms and no errors.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -35,28 +38,52 @@ const info = await new Promise<{ port: number; token: string; dossierId: string;
 
 const url = `http://127.0.0.1:${info.port}`;
 const headers = { Authorization: `Bearer ${info.token}`, 'Content-Type': 'application/json' };
+// Distinct dossiers: the sample with another revenue each (a tenth of 亿元 apart), so every request is a new evaluation.
+const sample = ((await (await fetch(`${url}/api/dossiers/${info.dossierId}`, { headers })).json()) as { dossier: { facts: Record<string, unknown> } }).dossier;
+const revenueOf = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'object' && v !== null && typeof (v as { value?: unknown }).value === 'number' ? (v as { value: number }).value : 1000);
+const baseRevenue = revenueOf(sample.facts.softwareRevenue);
+let distinct = 0;
+const distinctBody = () => JSON.stringify({ dossier: { ...sample, facts: { ...sample.facts, softwareRevenue: Math.round((baseRevenue + 0.1 * ++distinct) * 10) / 10 } } });
 const scenarios = [
   { name: 'evaluate', title: 'POST /api/evaluations (stored record)', method: 'POST' as const, path: '/api/evaluations', body: JSON.stringify({ ruleSet: 'sfc-2017@1', dossierId: info.dossierId }) },
   { name: 'preview', title: 'POST /api/drafts/:id/evaluate (nothing stored)', method: 'POST' as const, path: `/api/drafts/${info.draftId}/evaluate`, body: JSON.stringify({ dossierId: info.dossierId }) },
+  { name: 'distinct', title: 'POST /api/drafts/:id/evaluate (distinct inline)', method: 'POST' as const, path: `/api/drafts/${info.draftId}/evaluate`, body: undefined, vary: true },
   { name: 'get', title: 'GET /api/dossiers/:id', method: 'GET' as const, path: `/api/dossiers/${info.dossierId}`, body: undefined },
 ].filter((s) => !ONLY || ONLY.includes(s.name));
 
 console.log(`bench:api: ${CONNECTIONS} connections × ${DURATION} s per scenario, store ${info.store}, explained evaluations ${info.evaluateInPool ? 'in the worker pool' : 'on the event loop'}, no rate limits; Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
+// The server's own CPU time (all its threads, the worker pool's included; not PostgreSQL's processes), from /proc: a
+// per-request cost that a machine loaded by other work changes less than it changes req/s.
+const serverCpuMs = (): number | null => {
+  try {
+    const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+};
 const rows: { name: string; rps: number; p50: number; p99: number; errors: number }[] = [];
 try {
   for (const s of scenarios) {
     // A short warm-up so the JIT and the caches are in the state a running server is in.
-    await autocannon({ url: url + s.path, method: s.method, headers, body: s.body, connections: CONNECTIONS, duration: 2 });
-    const r = await autocannon({ url: url + s.path, method: s.method, headers, body: s.body, connections: CONNECTIONS, duration: DURATION });
+    const varied = 'vary' in s ? { requests: [{ method: s.method, path: s.path, setupRequest: (req: autocannon.Request) => ({ ...req, body: distinctBody() }) }] } : {};
+    await autocannon({ url: url + s.path, method: s.method, headers, body: s.body, connections: CONNECTIONS, duration: 2, ...varied });
+    const cpu0 = serverCpuMs();
+    const r = await autocannon({ url: url + s.path, method: s.method, headers, body: s.body, connections: CONNECTIONS, duration: DURATION, ...varied });
+    const cpu1 = serverCpuMs();
+    const cpuPerRequest = cpu0 !== null && cpu1 !== null && r.requests.total > 0 ? `, server CPU ${((cpu1 - cpu0) / r.requests.total).toFixed(2)} ms/request` : '';
     const errors = r.errors + r.timeouts + r.non2xx;
     rows.push({ name: s.name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors });
     console.log(
       `${s.title.padEnd(48)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms  ` +
-        `${r.requests.total} requests, ${errors} errors (${r.errors} socket, ${r.timeouts} timeouts, ${r.non2xx} non-2xx)`,
+        `${r.requests.total} requests, ${errors} errors (${r.errors} socket, ${r.timeouts} timeouts, ${r.non2xx} non-2xx)${cpuPerRequest}`,
     );
   }
 } finally {
   child.kill('SIGTERM');
 }
-const ev = rows.find((r) => r.name === 'evaluate');
-if (ev) console.log(`target POST evaluate ≥ 1000 req/s, p99 ≤ 20 ms, 0 errors: ${ev.rps >= 1000 && ev.p99 <= 20 && ev.errors === 0 ? 'met' : 'not met'} (${ev.rps.toFixed(0)} req/s, p99 ${ev.p99} ms, ${ev.errors} errors)`);
+// The API has no stateless evaluate under a published version: POST /api/evaluations always stores a decision record;
+// the stateless evaluate is the preview. The target is checked for each evaluate scenario.
+for (const ev of rows.filter((r) => r.name !== 'get'))
+  console.log(`target ${ev.name}: ≥ 1000 req/s, p99 ≤ 20 ms, 0 errors: ${ev.rps >= 1000 && ev.p99 <= 20 && ev.errors === 0 ? 'met' : 'not met'} (${ev.rps.toFixed(0)} req/s, p99 ${ev.p99} ms, ${ev.errors} errors)`);
+console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);

@@ -262,7 +262,7 @@ export const draftRoutes = (): RouteDef[] => [
     handler: async ({ params, body, services }) => {
       const d = await services.repo.read((tx) => findDraft(tx, params.id));
       const src = await dossierFromRequest(services, body);
-      return { body: await services.evaluate(services.draftInput(d, body.interpretations ?? {}), src.dossier, services.now()) };
+      return { body: await services.evaluate(services.draftInput(d, body.interpretations ?? {}), src.dossier, services.now(), src.hash) };
     },
   }),
   route({

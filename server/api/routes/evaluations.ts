@@ -53,7 +53,7 @@ export const evaluationRoutes = (): RouteDef[] => [
       const src = await dossierFromRequest(services, body);
       const interpretations = body.interpretations ?? {};
       const now = services.now();
-      const result = await services.evaluate(services.versionInput(v, interpretations), src.dossier, now);
+      const result = await services.evaluate(services.versionInput(v, interpretations), src.dossier, now, src.hash);
       // The store writes the result before the record and records the record's hash in the audit chain.
       const record = await services.repo.transact(async (tx) =>
         tx.evaluations.insert(
