@@ -53,8 +53,12 @@ export function semanticIssues(rs: RuleSet, clauseIds: Set<string> | null): Issu
     if (rs.facts.some((g) => g.id.startsWith(`${f.id}.`))) err('fact_prefix_clash', ['facts', i, 'id'], `fact "${f.id}" is also the prefix of other facts' ids`);
   }
 
-  // Parameters: values fit their type.
+  // Parameters: values fit their type; option names are for options the parameter has.
   rs.parameters.forEach((p, i) => issues.push(...parameterValueIssues(p, p.value, i)));
+  rs.parameters.forEach((p, i) => {
+    for (const o of Object.keys(p.optionLabels ?? {}))
+      if (!(p.options ?? []).includes(o)) err('unknown_option', ['parameters', i, 'optionLabels', o], `parameter "${p.id}" names option "${o}", which is not one of its options`);
+  });
 
   const paramRef = (v: unknown, path: Path, type: 'number' | 'enum' | 'boolean' | 'any' = 'any', allowNull = false) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v) || !('param' in (v as object))) return;
@@ -78,11 +82,67 @@ export function semanticIssues(rs: RuleSet, clauseIds: Set<string> | null): Issu
       }
       const f = rs.facts.find((x) => x.id === c.fact);
       if (f && f.type === 'list') err('invalid_condition', [...path, 'fact'], `fact "${c.fact}" is a list and cannot be compared`);
+      else comparisonIssues(c, path);
       return;
     }
     if ('all' in c) c.all.forEach((x, i) => checkCondition(x, [...path, 'all', i]));
     else if ('any' in c) c.any.forEach((x, i) => checkCondition(x, [...path, 'any', i]));
     else checkCondition(c.not, [...path, 'not']);
+  };
+
+  // What a comparison puts side by side: a quantity's kind (number, yes/no, text) and its unit, as the rule set declares them.
+  // An integer fact without a unit counts things; a unit that some measured (non-integer) fact or derived value declares is not a count.
+  const measuredUnits = new Set([...rs.facts.filter((f) => f.type === 'number' && f.unit).map((f) => f.unit!), ...rs.derived.filter((d) => d.unit).map((d) => d.unit!)]);
+  type Side = { kind: 'number' | 'boolean' | 'text'; unit: string | null; count: boolean; what: string; values?: string[] };
+  const factSide = (id: string): Side | null => {
+    const f = rs.facts.find((x) => x.id === id);
+    if (f) {
+      if (f.type === 'list') return null;
+      const kind = f.type === 'number' || f.type === 'integer' ? 'number' : f.type === 'boolean' ? 'boolean' : 'text';
+      return { kind, unit: f.unit ?? null, count: f.type === 'integer' && !f.unit, what: `fact "${id}"`, values: f.type === 'enum' ? f.values?.map((v) => v.id) : undefined };
+    }
+    const d = rs.derived.find((x) => x.id === id);
+    return d ? { kind: 'number', unit: d.unit ?? null, count: false, what: `derived value "${id}"` } : null;
+  };
+  const describeSide = (x: Side) => `${x.what} (${x.count ? 'a count' : x.kind === 'number' ? (x.unit ? `in ${x.unit}` : 'a number') : x.kind === 'boolean' ? 'yes/no' : 'text'})`;
+  const comparisonIssues = (c: Extract<Condition, { fact: string }>, path: Path) => {
+    const left = factSide(c.fact);
+    if (!left) return;
+    const v = c.value;
+    const at: Path = [...path, 'value'];
+    const ordering = ['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'].includes(c.operator);
+    if (ordering && left.kind !== 'number') err('type_mismatch', [...path, 'operator'], `"${c.operator}" orders numbers, but ${describeSide(left)} is not a number`, 'compare it with equal / notEqual');
+    let right: Side | null = null;
+    if (Array.isArray(v)) {
+      if (c.operator !== 'in' && c.operator !== 'notIn') err('type_mismatch', at, `a list of values needs the operator "in" or "notIn", not "${c.operator}"`);
+      const bad = v.find((x) => (left.kind === 'number' ? typeof x !== 'number' : left.kind === 'text' ? typeof x !== 'string' : true));
+      if (bad !== undefined) err('type_mismatch', at, `${describeSide(left)} is compared with the list value ${JSON.stringify(bad)}`);
+      else if (left.values) for (const x of v) if (!left.values.includes(String(x))) err('invalid_value', at, `"${x}" is not a value of ${left.what} (${left.values.join(', ')})`);
+      return;
+    }
+    if (c.operator === 'in' || c.operator === 'notIn') err('type_mismatch', at, `"${c.operator}" needs a list of values`);
+    if (v !== null && typeof v === 'object') {
+      if ('fact' in v) right = factSide(v.fact);
+      else {
+        const p = params.get(v.param);
+        if (!p) return;
+        right = { kind: p.type === 'number' ? 'number' : p.type === 'boolean' ? 'boolean' : 'text', unit: p.unit ?? null, count: false, what: `parameter "${p.id}"`, values: p.type === 'enum' ? p.options : undefined };
+      }
+    } else if (typeof v === 'number') right = { kind: 'number', unit: null, count: false, what: `the number ${v}` };
+    else if (typeof v === 'boolean') right = { kind: 'boolean', unit: null, count: false, what: `the value ${v}` };
+    else if (typeof v === 'string') {
+      right = { kind: 'text', unit: null, count: false, what: `the text "${v}"` };
+      if (left.values && !left.values.includes(v)) err('invalid_value', at, `"${v}" is not a value of ${left.what} (${left.values.join(', ')})`);
+    }
+    if (!right) return;
+    if (left.kind !== right.kind) {
+      err('type_mismatch', at, `${describeSide(left)} is compared with ${describeSide(right)}`, 'compare it with a value of the same kind');
+      return;
+    }
+    if (left.kind !== 'number') return;
+    const unitClash = left.unit && right.unit && left.unit !== right.unit;
+    const countClash = (left.count && right.unit && measuredUnits.has(right.unit)) || (right.count && left.unit && measuredUnits.has(left.unit));
+    if (unitClash || countClash) err('unit_mismatch', at, `${describeSide(left)} is compared with ${describeSide(right)}`, 'compare quantities in the same unit, or correct the unit the rule set declares');
   };
 
   // Citations.

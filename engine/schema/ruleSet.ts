@@ -21,6 +21,7 @@ export const Parameter = z
     nullable: z.boolean().optional().describe('Whether null ("none") is allowed'),
     unit: z.string().optional().describe('Unit, e.g. 亿元, %, 分'),
     options: z.array(z.string()).optional().describe('Allowed values of an enum parameter'),
+    optionLabels: z.record(z.string(), I18nText).optional().describe("Names of an enum parameter's options, by option id, shown instead of the ids"),
     min: z.number().optional(),
     max: z.number().optional(),
     ...Labelled,

@@ -115,3 +115,41 @@ describe('semantic checks', () => {
     }
   });
 });
+
+describe('units and kinds in comparisons', () => {
+  const control = (rs: any) => rs.stages[stageIndex(rs, 'stage:control')];
+  const at = (rs: RuleSet) => ['stages', stageIndex(rs, 'stage:control'), 'items', 0, 'condition', 'value'];
+  it('a count of firms against a threshold in 亿元 is a unit mismatch at the compared value', () => {
+    const issues = issuesAfter((rs) => (control(rs).items[0].condition.fact = 'firmsOver100M'));
+    expect(issues).toEqual([expect.objectContaining({ code: 'unit_mismatch', path: at(ruleSetDoc()), severity: 'error' })]);
+  });
+  it('two declared units that differ (人 against 亿元) are a unit mismatch', () => {
+    const issues = issuesAfter((rs) => (control(rs).items[0].condition.fact = 'softwareEmployees'));
+    expect(issues.map((i) => i.code)).toEqual(['unit_mismatch']);
+  });
+  it('a fact compared with another fact in another unit (亿美元 against 亿元) is a unit mismatch', () => {
+    const issues = issuesAfter((rs) => (control(rs).items[0].condition.value = { fact: 'exportRevenue' }));
+    expect(issues).toEqual([expect.objectContaining({ code: 'unit_mismatch', path: at(ruleSetDoc()) })]);
+  });
+  it('a count against a count parameter (家) and a literal number are fine', () => {
+    expect(issuesAfter((rs) => Object.assign(control(rs).items[0].condition, { fact: 'top100Firms', value: { param: 'top100FirmsMin' } }))).toEqual([]);
+    expect(issuesAfter((rs) => (control(rs).items[0].condition.value = 1200))).toEqual([]);
+  });
+  it('a yes/no fact ordered or compared with a number is a type mismatch', () => {
+    const issues = issuesAfter((rs) => (control(rs).items[0].condition.fact = 'hasNationalSoftwarePark'));
+    expect(issues.map((i) => [i.code, i.path.at(-1)])).toEqual([
+      ['type_mismatch', 'operator'],
+      ['type_mismatch', 'value'],
+    ]);
+  });
+  it('a number compared with text, and an enum compared with a value it does not have', () => {
+    expect(issuesAfter((rs) => (control(rs).items[0].condition.value = '1000')).map((i) => i.code)).toEqual(['type_mismatch']);
+    const issues = issuesAfter((rs) => Object.assign(control(rs).items[0].condition, { fact: 'applicationType', operator: 'equal', value: 'comprehensiv' }));
+    expect(issues).toEqual([expect.objectContaining({ code: 'invalid_value', path: at(ruleSetDoc()) })]);
+  });
+  it('names for enum options must name options the parameter has', () => {
+    const i = paramIndex(ruleSetDoc(), 'revenueBonusRounding');
+    expect(issuesAfter((rs) => (rs.parameters[i].optionLabels = { floor: { zh: '整步', en: 'Whole steps' } }))).toEqual([]);
+    expect(issuesAfter((rs) => (rs.parameters[i].optionLabels = { flor: { zh: '整步', en: 'Whole steps' } }))).toEqual([expect.objectContaining({ code: 'unknown_option', path: ['parameters', i, 'optionLabels', 'flor'] })]);
+  });
+});
