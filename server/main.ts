@@ -6,7 +6,7 @@ import * as engine from '../engine/index.js';
 import { createApp } from './app.js';
 import { describeStore, openStore, storeConfig } from './store/open.js';
 import { loadClauseIds, seedStore } from './seed.js';
-import { loadClauseTexts } from './clauses.js';
+import { loadClauseTexts, loadParameterNotes } from './clauses.js';
 import type { EngineApi } from './engine.js';
 import { createComputePool } from './compute/pool.js';
 import type { ProtectionOptions } from './api/protection.js';
@@ -38,6 +38,7 @@ if (!integrity.writable) {
 const clauses = await loadClauseIds(rulesDir);
 const clauseIds = (policy: string) => clauses.get(policy) ?? [];
 const clauseTexts = await loadClauseTexts(rulesDir);
+const parameterNotes = await loadParameterNotes(rulesDir);
 const eng: EngineApi = engine;
 const seeded = await seedStore(repo, eng, { rulesDir, clauseIds, now: new Date().toISOString() }).catch((err: Error) => {
   console.error(`seed: not applied: ${err.message}`);
@@ -65,7 +66,7 @@ const protection: ProtectionOptions = {
   accessLog: process.env.ACCESS_LOG === '1' || process.env.ACCESS_LOG === 'true' ? (line) => console.log(line) : null,
 };
 const pool = createComputePool({ threads: process.env.WORKERS ? Number(process.env.WORKERS) : undefined });
-const app = createApp({ repo, engine: eng, clauseIds, clauses: (policy) => clauseTexts.get(policy) ?? null, editorDist, pool, protection });
+const app = createApp({ repo, engine: eng, clauseIds, clauses: (policy) => clauseTexts.get(policy) ?? null, parameterNotes: (policy) => parameterNotes.get(policy) ?? null, editorDist, pool, protection });
 const server = app.listen(port, host, () => {
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shown}:${port}`;

@@ -9,6 +9,8 @@ import { LIMITS, type Limits } from './api/limits.js';
 import type { ProtectionOptions } from './api/protection.js';
 import { createCompute, type Compute, type RuleSetInput } from './compute/compute.js';
 import type { ComputePool } from './compute/pool.js';
+import type { z } from 'zod';
+import type { ParameterNotes } from './api/schemas.js';
 
 export { factOf };
 
@@ -19,6 +21,8 @@ export interface AppDeps {
   clauseIds: (policy: string) => Iterable<string>;
   /** Clause texts of a policy corpus, served to the editor; null or absent: unknown policy. */
   clauses?: (policy: string) => readonly Record<string, unknown>[] | null;
+  /** The policy notes on parameters (descriptions, enum option names); null or absent: none. */
+  parameterNotes?: (policy: string) => z.infer<typeof ParameterNotes> | null;
   /** ISO timestamp; tests pass a fixed clock. */
   now?: () => string;
   /** Largest accepted request body (bytes or a size such as '2mb'). */

@@ -345,6 +345,22 @@ export const ClauseText = z
   .catchall(z.unknown())
   .describe('One clause of the policy text: the Chinese original and its English translation');
 
+export const ParameterNote = z
+  .object({
+    description: I18nText.describe('What the parameter means and how the default reading sets it'),
+    source: z.string().min(1).describe('Where in the policy notes it comes from, e.g. "I2.1; README 13; default reading #13"'),
+    options: z.record(z.string(), I18nText).optional().describe("Names of an enum parameter's options, by option id"),
+  })
+  .strict();
+export const ParameterNotes = z
+  .object({
+    policy: z.string(),
+    about: I18nText,
+    parameters: z.record(z.string(), ParameterNote).describe('By parameter id'),
+  })
+  .strict()
+  .describe("The policy notes' descriptions of parameters and names of enum options (rules/policy/<id>/parameter-notes.json); a rule set's own description comes first");
+
 // ---- tokens, audit, meta
 
 export const RoleEnum = z.enum(['viewer', 'analyst', 'editor', 'admin']);

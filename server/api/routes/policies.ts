@@ -22,4 +22,21 @@ export const policyRoutes = (): RouteDef[] => [
       return { body: clauses };
     },
   }),
+  route({
+    method: 'get',
+    path: '/api/policies/:id/parameter-notes',
+    tag: 'Rule sets',
+    summary: "A policy corpus's notes on parameters: a description of each and the names of enum options",
+    description: 'Shown by the editor where a rule set has no description of its own (a published version cannot be changed to add one).',
+    role: 'viewer',
+    params: S.RuleSetIdParam,
+    query: S.EmptyQuery,
+    response: { status: 200, schema: S.ParameterNotes, description: 'Notes by parameter id' },
+    errors: ['not_found'],
+    handler: ({ params, services }) => {
+      const notes = services.deps.parameterNotes?.(params.id) ?? null;
+      if (!notes) throw new ApiError('not_found', `No parameter notes for policy ${params.id}`);
+      return { body: notes };
+    },
+  }),
 ];
