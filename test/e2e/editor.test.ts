@@ -253,27 +253,25 @@ describe('safety in chromium', () => {
     await page.goto(`${server.url}/drafts/${id}`);
     await page.getByTestId('param-value-revenueThreshold').waitFor();
 
-    // Someone else saves a new featured pass mark through the API.
+    // Someone else saves a new revenue threshold through the API.
     const doc = created.body.document;
-    doc.parameters.find((p: { id: string }) => p.id === 'passMarkFeatured').value = 95;
+    doc.parameters.find((p: { id: string }) => p.id === 'revenueThreshold').value = 1500;
     const theirs = await api('PUT', `/api/drafts/${id}`, { document: doc }, { 'If-Match': created.etag! });
     expect(theirs.status).toBe(200);
 
-    // My edit cannot be saved over theirs: the editor says who saved and what they changed.
+    // My edit of the same parameter cannot be saved over theirs: the editor shows both and waits for a choice.
     await page.getByTestId('param-value-revenueThreshold').fill('1200');
     const banner = page.getByTestId('conflict-banner');
     await banner.waitFor();
-    expect(await banner.innerText()).toContain('passMarkFeatured');
+    expect(await banner.innerText()).toContain('产业规模门槛');
     expect(await page.getByTestId('save-state').getAttribute('data-state')).toBe('conflict');
     await screenshot(page, 'conflict');
     const stored = await api('GET', `/api/drafts/${id}`);
-    expect(stored.body.document.parameters.find((p: { id: string }) => p.id === 'passMarkFeatured').value).toBe(95);
-    expect(stored.body.document.parameters.find((p: { id: string }) => p.id === 'revenueThreshold').value).toBe(1000);
+    expect(stored.body.document.parameters.find((p: { id: string }) => p.id === 'revenueThreshold').value).toBe(1500);
 
     // Taking their version shows it; nothing was overwritten.
     await page.getByTestId('conflict-take-theirs').click();
-    await poll(() => page.getByTestId('param-value-passMarkFeatured').inputValue()).toBe('95');
-    expect(await page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1000');
+    await poll(() => page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1500');
     expect(await banner.count()).toBe(0);
 
     // With nothing unsaved here, someone else's next save is loaded and announced.
@@ -286,25 +284,25 @@ describe('safety in chromium', () => {
     // Undo and redo step through edits, whichever view made them.
     await page.getByTestId('param-value-revenueThreshold').fill('1111');
     await page.getByTestId('undo').click();
-    await poll(() => page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1000');
+    await poll(() => page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1500');
     await page.getByTestId('redo').click();
     await poll(() => page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1111');
     await page.getByTestId('undo').click();
-    await poll(() => page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1000');
+    await poll(() => page.getByTestId('param-value-revenueThreshold').inputValue()).toBe('1500');
     await poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
 
     // Another conflict, resolved the other way: having seen their change, keep mine deliberately.
     const again = await api('GET', `/api/drafts/${id}`);
-    again.body.document.parameters.find((p: { id: string }) => p.id === 'top100FirmsMin').value = 2;
+    again.body.document.parameters.find((p: { id: string }) => p.id === 'revenueThreshold').value = 1600;
     expect((await api('PUT', `/api/drafts/${id}`, { document: again.body.document }, { 'If-Match': again.etag! })).status).toBe(200);
     await page.getByTestId('param-value-revenueThreshold').fill('1050');
     await banner.waitFor();
-    expect(await banner.innerText()).toContain('top100FirmsMin');
-    await page.getByTestId('conflict-keep-mine').click();
+    await banner.getByTestId('choose-mine').check();
+    await banner.getByTestId('conflict-apply').click();
     await poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
     const mine = (await api('GET', `/api/drafts/${id}`)).body.document;
     expect(mine.parameters.find((p: { id: string }) => p.id === 'revenueThreshold').value).toBe(1050);
-    expect(mine.parameters.find((p: { id: string }) => p.id === 'top100FirmsMin').value).toBe(1);
+    expect(mine.parameters.find((p: { id: string }) => p.id === 'passMarkComprehensive').value).toBe(101);
 
     // A clause id that the policy does not have is a problem; from another tab, clicking it jumps to the parameter.
     await page.getByTestId('param-row-revenueThreshold').click();

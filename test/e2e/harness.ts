@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import * as engine from '../../engine/index.js';
 import { createApp } from '../../server/app.js';
 import { openLowdbRepository } from '../../server/store/lowdbRepository.js';
 import { loadClauseIds, seedStore } from '../../server/seed.js';
-import { loadClauseTexts } from '../../server/clauses.js';
+import { loadClauseTexts, loadParameterNotes } from '../../server/clauses.js';
 import type { EngineApi } from '../../server/engine.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -79,10 +79,11 @@ export async function startServer(): Promise<E2EServer> {
   const clauses = await loadClauseIds(RULES_DIR);
   const clauseIds = (p: string) => clauses.get(p) ?? [];
   const texts = await loadClauseTexts(RULES_DIR);
+  const notes = await loadParameterNotes(RULES_DIR);
   const eng: EngineApi = engine;
   const seeded = await seedStore(repo, eng, { rulesDir: RULES_DIR, clauseIds, now: new Date().toISOString() });
   if (!seeded.adminToken) throw new Error('the seed did not create an admin token');
-  const app = createApp({ repo, engine: eng, clauseIds, clauses: (p) => texts.get(p) ?? null, editorDist: DIST });
+  const app = createApp({ repo, engine: eng, clauseIds, clauses: (p) => texts.get(p) ?? null, parameterNotes: (p) => notes.get(p) ?? null, editorDist: DIST });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -122,4 +123,23 @@ export async function signIn(page: Page, url: string, token: string): Promise<vo
   await page.getByTestId('token-input').fill(token);
   await page.getByTestId('signin-button').click();
   await page.getByTestId('nav-library').waitFor();
+}
+
+/** The widths every editor screen is checked at: a desktop (1440) and a small laptop or tablet in landscape (1024). */
+export const WIDTHS = [
+  { width: 1440, height: 900 },
+  { width: 1024, height: 768 },
+] as const;
+
+/** Screenshots of the page at each width in WIDTHS (<name>-1440.png, <name>-1024.png), with `target` scrolled to the middle, then back to the page's own size. */
+export async function screenshots(page: Page, name: string, target?: Locator): Promise<void> {
+  const own = page.viewportSize();
+  for (const size of WIDTHS) {
+    await page.setViewportSize(size);
+    if (target) await target.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    // Two frames: layout (and Monaco's resize observer) settle before the picture.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await screenshot(page, `${name}-${size.width}`);
+  }
+  if (own) await page.setViewportSize(own);
 }

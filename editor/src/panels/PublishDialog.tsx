@@ -60,7 +60,7 @@ export function PublishDialog({ doc, errors, onClose, onPublished }: { doc: Rule
     setStep('running');
     try {
       const r = await api.rebaseline(draftId, [...chosen], reason.trim(), doc.etag!);
-      doc.setEtag(r.draft.etag);
+      doc.setDraft({ etag: r.draft.etag });
       setReason('');
       await runGolden();
     } catch (e) {

@@ -1,5 +1,5 @@
 // The rule-set editor: a draft (editable, autosaved) or a published version (read-only), in section tabs or JSON, with clause text, problems and live preview beside it.
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearch } from 'wouter';
 import { RuleSet, type Issue } from '../../../../engine/index.js';
@@ -8,10 +8,13 @@ import { useRuleSetDocument } from '../../hooks/useRuleSetDocument.js';
 import { useChecks } from '../../hooks/useChecks.js';
 import { useClauses } from '../../hooks/useClauses.js';
 import { usePreview } from '../../hooks/usePreview.js';
+import { usePolicyNotes } from '../../hooks/usePolicyNotes.js';
+import { parameterWords } from '../../model/labels.js';
 import { getAt, type JsonPath } from '../../model/ruleSetOps.js';
 import { SECTIONS, sectionOf, within, type SectionId } from '../../model/locate.js';
 import { EditorContext, type EditorState, type Selection } from './editorContext.js';
-import { ConflictBanner } from './ConflictBanner.js';
+import { ConflictBanner, MergeNotice } from './ConflictBanner.js';
+import './editor.css';
 import { ParametersSection } from '../../sections/ParametersSection.js';
 import { IndicatorsSection } from '../../sections/IndicatorsSection.js';
 import { BonusSection } from '../../sections/BonusSection.js';
@@ -62,6 +65,8 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
     const r = RuleSet.safeParse(doc.value);
     return r.success ? r.data : null;
   }, [doc.value]);
+  const notes = usePolicyNotes(api, typeof policy === 'string' ? policy : undefined);
+  const words = useMemo(() => (rs ? parameterWords(rs, notes, i18n.language, { yes: t('common.yes'), no: t('common.no') }) : null), [rs, notes, i18n.language, t]);
   const readOnly = doc.readOnly || !can('editor');
   const preview = usePreview(api, checks.compiled, doc.basedOn);
   // The open section is part of the address (?tab=bonus), so a reload or a shared link opens the same place.
@@ -73,6 +78,16 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
     navigate(`${location}?${p.toString()}`, { replace: true });
   };
   const [selection, setSelection] = useState<Selection | null>(null);
+  // The section tabs follow the ARIA tabs pattern: Tab reaches the open one, arrows, Home and End move and open.
+  const onTabKey = (e: React.KeyboardEvent) => {
+    const i = SECTIONS.indexOf(tab);
+    const to = e.key === 'ArrowRight' ? (i + 1) % SECTIONS.length : e.key === 'ArrowLeft' ? (i - 1 + SECTIONS.length) % SECTIONS.length : e.key === 'Home' ? 0 : e.key === 'End' ? SECTIONS.length - 1 : -1;
+    if (to < 0) return;
+    e.preventDefault();
+    setTab(SECTIONS[to]);
+    setSelection(null);
+    requestAnimationFrame(() => document.getElementById(`tab-${SECTIONS[to]}`)?.focus());
+  };
   const [focus, setFocus] = useState<EditorState['focus']>(null);
   const [publishing, setPublishing] = useState(false);
 
@@ -105,6 +120,25 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
     return () => cancelAnimationFrame(id);
   }, [focus, tab]);
 
+  // Ctrl+Z / Ctrl+Shift+Z (and Ctrl+Y) outside Monaco step through the draft's history; inside Monaco its own undo stack answers,
+  // and fields that are not part of the document (search, dialogs) keep the browser's own undo.
+  const history = useRef({ undo: doc.undo, redo: doc.redo, on: doc.kind === 'draft' && !readOnly });
+  history.current = { undo: doc.undo, redo: doc.redo, on: doc.kind === 'draft' && !readOnly };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || !history.current.on) return;
+      const k = e.key.toLowerCase();
+      if (k !== 'z' && k !== 'y') return;
+      const target = e.target instanceof Element ? e.target : null;
+      if (target?.closest('.monaco-editor, [data-native-undo], [role="dialog"]')) return;
+      e.preventDefault();
+      if (k === 'y' || e.shiftKey) history.current.redo();
+      else history.current.undo();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
   // Leaving with unsaved edits: the browser asks first (the local backup keeps them anyway).
   useEffect(() => {
     const warn = (e: BeforeUnloadEvent) => {
@@ -117,7 +151,7 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
   if (doc.loading) return <p className="page-pad">{t('common.loading')}</p>;
   if (doc.loadError) return <p className="page-pad field-error">{doc.loadError}</p>;
 
-  const state: EditorState = { doc, checks, rs, base: preview.baseRuleSet, readOnly, selection, select: setSelection, issuesAt, focus };
+  const state: EditorState = { doc, checks, rs, base: preview.baseRuleSet, readOnly, selection, select: setSelection, issuesAt, focus, words };
   const errors = checks.issues.filter((i) => i.severity !== 'warning').length;
   const View = VIEWS[tab];
   const title = pick(rs?.title ?? doc.draft?.document.title ?? doc.version?.document.title, i18n.language) || doc.ref;
@@ -195,17 +229,32 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
           </div>
         )}
         <ConflictBanner doc={doc} />
+        <MergeNotice doc={doc} />
         <div className="editor-body">
           <div className="editor-main">
-            <nav className="tabs" role="tablist">
+            <nav className="tabs" role="tablist" aria-label={t('editor.sections')} onKeyDown={onTabKey}>
               {SECTIONS.map((s) => (
-                <button key={s} type="button" role="tab" aria-selected={tab === s} className={tab === s ? 'active' : ''} onClick={() => { setTab(s); setSelection(null); }} data-testid={`tab-${s}`}>
+                <button
+                  key={s}
+                  type="button"
+                  role="tab"
+                  id={`tab-${s}`}
+                  aria-selected={tab === s}
+                  aria-controls="tab-panel"
+                  tabIndex={tab === s ? 0 : -1}
+                  className={tab === s ? 'active' : ''}
+                  onClick={() => {
+                    setTab(s);
+                    setSelection(null);
+                  }}
+                  data-testid={`tab-${s}`}
+                >
                   {t(`tabs.${s}`)}
                   {issueCount(checks.issues, doc.value, s) > 0 && <span className="dot" />}
                 </button>
               ))}
             </nav>
-            <div className="tab-body">
+            <div className="tab-body" role="tabpanel" id="tab-panel" aria-labelledby={`tab-${tab}`}>
               {tab !== 'json' && !rs ? (
                 <div className="banner error">
                   {t('editor.schemaBroken')}{' '}

@@ -4,6 +4,7 @@ import type { Issue, RuleSet } from '../../../../engine/index.js';
 import type { RuleSetDocument } from '../../hooks/useRuleSetDocument.js';
 import type { Checks } from '../../hooks/useChecks.js';
 import type { JsonPath } from '../../model/ruleSetOps.js';
+import type { ParameterWords } from '../../model/labels.js';
 
 export interface Selection {
   /** JSON path of the selected item, e.g. ['parameters', 0]. */
@@ -23,6 +24,8 @@ export interface EditorState {
   select(s: Selection): void;
   /** Issues whose path lies at or under a path. */
   issuesAt(path: JsonPath): Issue[];
+  /** Labels with their placeholders filled, enum options by name, parameter descriptions (null while the JSON does not match the schema). */
+  words: ParameterWords | null;
   /** Set by the problems panel: the path the active view should reveal (changes nonce on each click). */
   focus: { path: JsonPath; nonce: number } | null;
 }

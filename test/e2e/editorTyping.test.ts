@@ -1,0 +1,194 @@
+// Typing in the JSON view of the 5,000-line rule set, in Debian's chromium: fast and slow, at several places, the document holds exactly what was typed where it was typed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { ensureEditorBuilt, launchChromium, screenshots, signIn, startServer, type E2EServer } from './harness.js';
+
+let server: E2EServer;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+const poll = <T,>(fn: () => Promise<T> | T, opts: { timeout?: number; interval?: number } = {}) => expect.poll(fn, { timeout: 20_000, interval: 100, ...opts });
+
+const api = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const res = await fetch(`${server.url}${url}`, {
+    method,
+    headers: { Authorization: `Bearer ${server.adminToken}`, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, etag: res.headers.get('ETag'), body: (await res.json().catch(() => null)) as any };
+};
+
+beforeAll(async () => {
+  await ensureEditorBuilt();
+  server = await startServer();
+  browser = await launchChromium();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The lines Monaco shows, top to bottom (its DOM keeps recycled lines in any order; their `top` gives the order). */
+function visibleText(page: Page): Promise<string> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('[data-testid="json-editor"] .view-line')]
+      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+      .map((l) => l.textContent ?? '')
+      .join('\n'),
+  );
+}
+
+function firstDifference(got: string, expected: string): string {
+  let k = 0;
+  while (k < got.length && got[k] === expected[k]) k++;
+  return `first difference at offset ${k}: got ${JSON.stringify(got.slice(k - 40, k + 60))}, expected ${JSON.stringify(expected.slice(k - 40, k + 60))}`;
+}
+
+/** One place to type at: where the cursor goes (an offset in the text) and how a person gets it there. */
+interface Place {
+  offset: number;
+  typed: string;
+  delay: number;
+  go(page: Page): Promise<void>;
+}
+
+/** Unique English labels spread over the document: typing goes inside the string, just before its closing quote. */
+function labelPlaces(text: string, fractions: number[]): { needle: string; offset: number; line: number }[] {
+  const lines = text.split('\n');
+  const starts: number[] = [];
+  let acc = 0;
+  for (const l of lines) {
+    starts.push(acc);
+    acc += l.length + 1;
+  }
+  const out: { needle: string; offset: number; line: number }[] = [];
+  for (const f of fractions) {
+    for (let n = Math.floor(lines.length * f); n < lines.length; n++) {
+      const m = /^\s*"en": "([A-Za-z][^"\\]{11,})",?$/.exec(lines[n]);
+      if (!m) continue;
+      const needle = m[1];
+      if (text.indexOf(needle) !== text.lastIndexOf(needle)) continue;
+      out.push({ needle, offset: text.indexOf(needle) + needle.length, line: n + 1 });
+      break;
+    }
+  }
+  return out;
+}
+
+/** The line that is the last element of a `cites` array (`"I4.1"` before `]`), from a given line on. */
+function lastCiteLine(text: string, fromLine: number): { line: number; offset: number } {
+  const lines = text.split('\n');
+  let acc = lines.slice(0, fromLine - 1).reduce((s, l) => s + l.length + 1, 0);
+  for (let n = fromLine - 1; n < lines.length - 1; n++) {
+    if (/^\s*"[NMI][0-9.]+"$/.test(lines[n]) && /^\s*\],?$/.test(lines[n + 1])) return { line: n + 1, offset: acc + lines[n].length };
+    acc += lines[n].length + 1;
+  }
+  throw new Error('no cites array');
+}
+
+describe('the JSON view in chromium', () => {
+  it('keeps every keystroke where it was typed, fast or slow, anywhere in the 5,000-line document', async () => {
+    const created = await api('POST', '/api/drafts', { from: 'sfc-2017@1' });
+    expect(created.status).toBe(201);
+    const id: string = created.body.id;
+    const original = JSON.stringify(created.body.document, null, 2);
+    const lineCount = original.split('\n').length;
+    expect(lineCount).toBeGreaterThan(5000);
+
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.setDefaultTimeout(45_000);
+    await signIn(page, server.url, server.adminToken);
+    await page.goto(`${server.url}/drafts/${id}?tab=json`);
+    const editor = page.locator('[data-testid="json-editor"] .monaco-editor');
+    await editor.waitFor();
+    await poll(async () => (await visibleText(page)).replace(/\u00a0/g, ' ')).toContain('"formatVersion": 1');
+    await page.locator('[data-testid="json-editor"] .view-lines').click();
+
+    // Inside strings: letters, digits, CJK, escaped quotes, brackets and punctuation; outside strings: `, "I2.1"` after the last
+    // clause of a cites array, where Monaco closes the quote itself and the typed closing quote steps over it (`"x"`, never `"x""`).
+    const snippets = [
+      ' (raised in 2026: "at least" means >=, {see} [I1.1]; 甲乙丙丁)',
+      ' — fast typing check #2, with \\"escaped quotes\\" and 50% / 3.5 points',
+      ' | third place: ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz 0123456789',
+      ' / 第四处：快速输入中文与 English mixed, commas, colons: done',
+      ' ~ last place near the end of the document, typed at full speed!',
+    ].map((s) => s.replace(/(^|[^\\])"/g, '$1\\"'));
+    const labels = labelPlaces(original, [0.01, 0.25, 0.5, 0.75, 0.97]);
+    expect(labels).toHaveLength(5);
+    const places: Place[] = labels.map((l, n) => ({
+      offset: l.offset,
+      typed: snippets[n],
+      // The second place is typed slowly, the others at full speed (no delay between keys).
+      delay: n === 1 ? 40 : 0,
+      // As a person would: find the label (Ctrl+F), close the search, step to the end of the match.
+      go: async (p) => {
+        await p.keyboard.press('Control+F');
+        const find = p.locator('[data-testid="json-editor"] .find-widget textarea').first();
+        await find.waitFor();
+        await find.fill(l.needle);
+        await p.keyboard.press('Enter');
+        await p.keyboard.press('Escape');
+        await p.keyboard.press('ArrowRight');
+      },
+    }));
+    for (const from of [0.1, 0.6]) {
+      const c = lastCiteLine(original, Math.floor(lineCount * from));
+      places.push({
+        offset: c.offset,
+        typed: ', "I2.1"',
+        delay: 0,
+        // Ctrl+G, the line number, then End.
+        go: async (p) => {
+          await p.keyboard.press('Control+G');
+          await p.keyboard.type(String(c.line));
+          await p.keyboard.press('Enter');
+          await p.keyboard.press('End');
+        },
+      });
+    }
+
+    let expected = original;
+    let shift = 0;
+    const done: { offset: number; len: number }[] = [];
+    const t0 = Date.now();
+    const perPlace: string[] = [];
+    let held: string | null = null;
+    for (const [n, pl] of places.entries()) {
+      await pl.go(page);
+      const k0 = Date.now();
+      await page.keyboard.type(pl.typed, { delay: pl.delay });
+      perPlace.push(`${pl.typed.length} chars in ${Date.now() - k0} ms`);
+      // The page's own copy of the text, read at once (it is kept in this browser until the server has it).
+      if (n === places.length - 1) held = await page.evaluate((key) => localStorage.getItem(key), `mingcheng.backup.${id}`);
+      // The typed text is on screen where it was typed.
+      // (Long lines wrap, so whitespace is left out of the comparison.)
+      const squash = (x: string) => x.replace(/\\"/g, '"').replace(/[\s\u00a0]+/g, '');
+      const tail = squash(pl.typed.slice(-16));
+      await poll(async () => squash(await visibleText(page))).toContain(tail);
+      if (n === 0) await screenshots(page, 'json-typing');
+      // The expected text: each snippet inserted at its offset (earlier insertions move later offsets).
+      shift = done.filter((d) => d.offset <= pl.offset).reduce((s, d) => s + d.len, 0);
+      expected = expected.slice(0, pl.offset + shift) + pl.typed + expected.slice(pl.offset + shift);
+      done.push({ offset: pl.offset, len: pl.typed.length });
+    }
+    const typedChars = places.reduce((s, p) => s + p.typed.length, 0);
+    console.log(`typed ${typedChars} characters at ${places.length} places (lines ${labels.map((l) => l.line).join(', ')} and two cites arrays) in ${Date.now() - t0} ms (${perPlace.join('; ')})`);
+    expect(typedChars).toBeGreaterThan(300);
+
+    // The page's own copy of the text is exactly the expected text, character for character...
+    expect(held).not.toBeNull();
+    if (held) {
+      const heldText = (JSON.parse(held) as { text: string }).text;
+      if (heldText !== expected) console.log(firstDifference(heldText, expected));
+      expect(heldText === expected).toBe(true);
+    }
+    // ...and the saved draft is the expected document.
+    await poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('saved');
+    const saved = await api('GET', `/api/drafts/${id}`);
+    expect(saved.body.document).toEqual(JSON.parse(expected));
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 240_000);
+});
