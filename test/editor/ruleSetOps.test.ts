@@ -171,3 +171,32 @@ describe('fillParameters', () => {
     expect(fillParameters('x {nope}', [])).toBe('x {nope}');
   });
 });
+
+describe('parameterWords', () => {
+  const v1 = async () => JSON.parse((await import('node:fs')).readFileSync(new URL('../../rules/sfc-2017/v1.json', import.meta.url), 'utf8'));
+  const notes = async () => JSON.parse((await import('node:fs')).readFileSync(new URL('../../rules/policy/miit-sfc-2017/parameter-notes.json', import.meta.url), 'utf8')).parameters;
+  const yesNo = { yes: '是', no: '否' };
+  it('names enum options from the rule set first, then the policy notes, then the interpretation that sets them; never the id when a name exists', async () => {
+    const { parameterWords } = await import('../../editor/src/model/labels.js');
+    const rs = await v1();
+    const p = rs.parameters.find((x: { id: string }) => x.id === 'revenueBonusRounding');
+    expect(parameterWords(rs, await notes(), 'zh-CN', yesNo).display(p)).toBe('整步（字面）');
+    expect(parameterWords(rs, await notes(), 'en', yesNo).display(p, 'proRata')).toBe('Pro rata');
+    // Without notes: the interpretation option that sets the value, up to its colon.
+    expect(parameterWords(rs, null, 'zh-CN', yesNo).display(p)).toBe('整步');
+    const own = { ...rs, parameters: rs.parameters.map((x: { id: string }) => (x.id === p.id ? { ...x, optionLabels: { floor: { zh: '只计整步', en: 'Whole steps only' } } } : x)) };
+    expect(parameterWords(own, await notes(), 'zh-CN', yesNo).display(own.parameters.find((x: { id: string }) => x.id === p.id))).toBe('只计整步');
+    const words = parameterWords(rs, await notes(), 'zh-CN', yesNo);
+    for (const q of rs.parameters.filter((x: { type: string }) => x.type === 'enum')) for (const o of q.options) expect(words.optionLabel(q, o), `${q.id} ${o}`).not.toBeNull();
+  });
+  it('fills labels with displayed values (an enum by name, none as —) and describes every parameter', async () => {
+    const { parameterWords } = await import('../../editor/src/model/labels.js');
+    const rs = await v1();
+    const words = parameterWords(rs, await notes(), 'zh-CN', yesNo);
+    expect(words.label({ zh: '产业规模不低于{revenueThreshold}亿元', en: 'x' })).toBe('产业规模不低于1000亿元');
+    expect(words.label({ zh: '{revenueBonusRounding}，上限 {bonusCap}', en: 'x' })).toBe('整步（字面），上限 —');
+    for (const p of rs.parameters) expect(words.description(p), p.id).toMatchObject({ from: 'notes', text: expect.any(String) });
+    const described = { ...rs.parameters[0], description: { zh: '本规则集的说明', en: 'Own' } };
+    expect(words.description(described)).toEqual({ text: '本规则集的说明', from: 'ruleSet' });
+  });
+});

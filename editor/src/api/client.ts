@@ -23,6 +23,7 @@ export type AuditEntry = z.infer<typeof S.AuditEntrySchema>;
 export type AuditFilter = { actor?: string; action?: string; target?: string; since?: string; until?: string };
 /** Why the server stopped accepting the token (from the 401's `reason`). */
 export type SignOutReason = 'revoked' | 'expired' | 'unknown' | 'missing';
+export type ParameterNotes = z.infer<typeof S.ParameterNotes>;
 
 /** Conflict details the server sends with a 409 etag_mismatch: who saved, and what changed since our revision. */
 export const ConflictDetails = z.object({
@@ -178,6 +179,9 @@ export class ApiClient {
   }
   async versionByHash(hash: string): Promise<VersionDetail> {
     return (await this.call('GET', `/api/versions/${encodeURIComponent(hash)}`, S.VersionDetail)).data;
+  }
+  async parameterNotes(policy: string): Promise<ParameterNotes> {
+    return (await this.call('GET', `/api/policies/${encodeURIComponent(policy)}/parameter-notes`, S.ParameterNotes)).data;
   }
   async clauses(policy: string): Promise<ClauseText[]> {
     return (await this.call('GET', `/api/policies/${encodeURIComponent(policy)}/clauses`, z.array(S.ClauseText))).data;

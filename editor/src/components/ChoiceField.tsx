@@ -5,7 +5,7 @@ import { getAt, setAt, setParameterValue, type JsonPath } from '../model/ruleSet
 
 export function ChoiceField({ path, options, label, testId }: { path: JsonPath; options: { value: string | boolean; label: string }[]; label: string; testId?: string }) {
   const { t } = useTranslation();
-  const { rs, doc, readOnly } = useEditor();
+  const { rs, doc, readOnly, words } = useEditor();
   if (!rs) return null;
   const v = getAt(rs, path) as string | boolean | { param: string } | undefined;
   const ref = v && typeof v === 'object' ? v.param : null;
@@ -30,7 +30,11 @@ export function ChoiceField({ path, options, label, testId }: { path: JsonPath; 
           </option>
         ))}
       </select>
-      {ref && <span className="param-ref">{t('value.parameter')}: {ref}</span>}
+      {ref && (
+        <span className="param-ref" title={t('value.viaParameter', { name: words?.parameterLabel(ref) ?? ref })}>
+          {t('value.parameter')}: {words?.parameterLabel(ref) ?? ref}
+        </span>
+      )}
     </span>
   );
 }

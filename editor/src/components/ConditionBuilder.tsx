@@ -1,12 +1,15 @@
 // A visual builder for json-rules-engine condition trees: all / any / not groups and leaves (fact, operator, value, another fact or a parameter).
+// Nothing is chosen for the editor: switching a value to "another fact" or "a parameter", or adding a condition, waits for the person to pick one.
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { OPERATORS, type Condition, type LeafCondition, type Operator, type RuleSet } from '../../../engine/index.js';
+import { OPERATORS, type Condition, type LeafCondition, type Operator, type Parameter, type RuleSet } from '../../../engine/index.js';
 import { useEditor } from '../pages/editor/useEditor.js';
-import { getAt, setConditionAt, type JsonPath } from '../model/ruleSetOps.js';
+import { getAt, resolveValue, setConditionAt, type JsonPath } from '../model/ruleSetOps.js';
 import { addChild, changeLeaf, childrenOf, newLeaf, nodeKind, removeNode, setGroupKind, unwrapNode, wrapNode, type NodePath } from '../model/conditionOps.js';
 import { pick } from '../i18n/i18n.js';
 
 type ValueKind = 'number' | 'text' | 'boolean' | 'list' | 'fact' | 'param';
+const KINDS: ValueKind[] = ['number', 'text', 'boolean', 'list', 'fact', 'param'];
 
 function valueKind(v: LeafCondition['value']): ValueKind {
   if (Array.isArray(v)) return 'list';
@@ -16,52 +19,114 @@ function valueKind(v: LeafCondition['value']): ValueKind {
   return 'text';
 }
 
-/** A literal that suits a fact's type, for a new leaf or a leaf whose fact changed type. */
-function defaultValueFor(rs: RuleSet, factId: string): LeafCondition['value'] {
-  const f = rs.facts.find((x) => x.id === factId);
+/** What a fact is, for choosing what it may sensibly be compared with. */
+interface FactInfo {
+  id: string;
+  label: string;
+  unit: string | null;
+  kind: 'number' | 'boolean' | 'text';
+  values?: { id: string; label: string }[];
+}
+
+function factInfos(rs: RuleSet, lang: string): FactInfo[] {
+  return [
+    ...rs.facts
+      .filter((f) => f.type !== 'list')
+      .map((f) => ({
+        id: f.id,
+        label: pick(f.label, lang),
+        unit: f.unit ?? null,
+        kind: (f.type === 'number' || f.type === 'integer' ? 'number' : f.type === 'boolean' ? 'boolean' : 'text') as FactInfo['kind'],
+        values: f.type === 'enum' ? f.values?.map((v) => ({ id: v.id, label: pick(v.label, lang) })) : undefined,
+      })),
+    ...rs.derived.map((d) => ({ id: d.id, label: pick(d.label, lang), unit: d.unit ?? null, kind: 'number' as const })),
+  ];
+}
+
+/** A literal that suits a fact's kind, for a new leaf or a leaf whose fact changed kind. */
+function defaultValueFor(f: FactInfo | undefined): LeafCondition['value'] {
   if (!f) return 0;
-  if (f.type === 'boolean') return true;
-  if (f.type === 'enum') return f.values?.[0]?.id ?? '';
-  if (f.type === 'string') return '';
+  if (f.kind === 'boolean') return true;
+  if (f.values) return f.values[0]?.id ?? '';
+  if (f.kind === 'text') return '';
   return 0;
 }
 
-/** Whether a literal value fits a fact's type (references to facts and parameters always do). */
-function fits(rs: RuleSet, factId: string, v: LeafCondition['value']): boolean {
-  const f = rs.facts.find((x) => x.id === factId);
+/** Whether a literal value fits a fact's kind (references keep their own check in the problems panel). */
+function fits(f: FactInfo | undefined, v: LeafCondition['value']): boolean {
   if (!f || (v !== null && typeof v === 'object')) return true;
-  if (f.type === 'boolean') return typeof v === 'boolean';
-  if (f.type === 'number' || f.type === 'integer') return typeof v === 'number';
+  if (f.kind === 'boolean') return typeof v === 'boolean';
+  if (f.kind === 'number') return typeof v === 'number';
   return typeof v === 'string';
 }
 
-function factOptions(rs: RuleSet, lang: string): { id: string; label: string }[] {
-  return [
-    ...rs.facts.filter((f) => f.type !== 'list').map((f) => ({ id: f.id, label: `${pick(f.label, lang)} (${f.id})` })),
-    ...rs.derived.map((d) => ({ id: d.id, label: `${pick(d.label, lang)} (${d.id})` })),
-  ];
+const paramKind = (p: Parameter) => (p.type === 'number' ? 'number' : p.type === 'boolean' ? 'boolean' : 'text');
+const sameUnit = (f: FactInfo | undefined, kind: string, unit: string | null) => !!f && f.kind === kind && (f.kind !== 'number' || (f.unit ?? null) === unit);
+
+function FactSelect({ value, facts, label, onChange, readOnly, placeholder, testId }: { value: string; facts: FactInfo[]; label: string; onChange(id: string): void; readOnly: boolean; placeholder?: string; testId?: string }) {
+  const known = facts.some((f) => f.id === value);
+  return (
+    <select aria-label={label} value={value} disabled={readOnly} onChange={(e) => e.target.value && onChange(e.target.value)} data-testid={testId}>
+      {placeholder !== undefined && (
+        <option value="" disabled>
+          {placeholder}
+        </option>
+      )}
+      {!known && value && <option value={value}>{value}</option>}
+      {facts.map((f) => (
+        <option key={f.id} value={f.id}>
+          {f.label}
+          {f.unit ? `（${f.unit}）` : ''}
+        </option>
+      ))}
+    </select>
+  );
 }
 
 function Leaf({ c, at, onChange, readOnly }: { c: LeafCondition; at: NodePath; onChange(fn: (root: Condition) => Condition): void; readOnly: boolean }) {
   const { t, i18n } = useTranslation();
-  const { rs } = useEditor();
+  const { rs, words } = useEditor();
+  // A reference kind chosen but not yet pointed anywhere: shown with an empty picker, the document unchanged until a choice.
+  const [pendingKind, setPendingKind] = useState<'fact' | 'param' | null>(null);
   if (!rs) return null;
-  const facts = factOptions(rs, i18n.language);
-  const kind = valueKind(c.value);
+  const lang = i18n.language;
+  const facts = factInfos(rs, lang);
+  const fact = facts.find((f) => f.id === c.fact);
+  const kind = pendingKind ?? valueKind(c.value);
   const set = (patch: Partial<LeafCondition>) => onChange((root) => changeLeaf(root, at, patch));
-  const defaultFor = (k: ValueKind): LeafCondition['value'] =>
-    k === 'number' ? 0 : k === 'text' ? '' : k === 'boolean' ? true : k === 'list' ? [] : k === 'fact' ? { fact: facts[0]?.id ?? c.fact } : { param: rs.parameters[0]?.id ?? 'x' };
-  const known = facts.some((f) => f.id === c.fact);
+  /** A literal of the chosen kind: the value the leaf compares with now, where it has one. */
+  const literalFor = (k: ValueKind): LeafCondition['value'] => {
+    const now = resolveValue(rs, c.value);
+    if (k === 'number') return typeof now === 'number' ? now : 0;
+    if (k === 'text') return typeof now === 'string' ? now : fact?.values?.[0]?.id ?? '';
+    if (k === 'boolean') return typeof now === 'boolean' ? now : true;
+    return typeof now === 'number' || typeof now === 'string' ? [now] : [];
+  };
+  const chooseKind = (k: ValueKind) => {
+    if (k === valueKind(c.value)) return setPendingKind(null);
+    if (k === 'fact' || k === 'param') return setPendingKind(k);
+    setPendingKind(null);
+    set({ value: literalFor(k) });
+  };
+  const paramOption = (p: Parameter) => `${pick(p.label, lang)} = ${words?.display(p) ?? String(p.value)}${p.unit && typeof p.value === 'number' ? ` ${p.unit}` : ''}`;
+  const params = rs.parameters;
+  const fitting = params.filter((p) => sameUnit(fact, paramKind(p), p.unit ?? null));
+  const others = params.filter((p) => !fitting.includes(p));
+  const fittingFacts = facts.filter((f) => f.id !== c.fact && sameUnit(fact, f.kind, f.unit));
+  const otherFacts = facts.filter((f) => f.id !== c.fact && !fittingFacts.includes(f));
+  const unitNote = fact?.kind === 'number' ? (fact.unit ? t('conditions.sameUnit', { unit: fact.unit }) : t('conditions.sameKind')) : t('conditions.sameKind');
   return (
     <div className="cond-leaf" data-testid="cond-leaf">
-      <select aria-label={t('conditions.fact')} value={c.fact} disabled={readOnly} onChange={(e) => set(fits(rs, e.target.value, c.value) ? { fact: e.target.value } : { fact: e.target.value, value: defaultValueFor(rs, e.target.value) })}>
-        {!known && <option value={c.fact}>{c.fact}</option>}
-        {facts.map((f) => (
-          <option key={f.id} value={f.id}>
-            {f.label}
-          </option>
-        ))}
-      </select>
+      <FactSelect
+        value={c.fact}
+        facts={facts}
+        label={t('conditions.fact')}
+        readOnly={readOnly}
+        onChange={(id) => {
+          const f = facts.find((x) => x.id === id);
+          set(fits(f, c.value) ? { fact: id } : { fact: id, value: defaultValueFor(f) });
+        }}
+      />
       <select aria-label={t('conditions.operator')} value={c.operator} disabled={readOnly} onChange={(e) => set({ operator: e.target.value as Operator })}>
         {OPERATORS.map((o) => (
           <option key={o} value={o}>
@@ -69,8 +134,8 @@ function Leaf({ c, at, onChange, readOnly }: { c: LeafCondition; at: NodePath; o
           </option>
         ))}
       </select>
-      <select aria-label={t('conditions.valueKind')} value={kind} disabled={readOnly} onChange={(e) => set({ value: defaultFor(e.target.value as ValueKind) })}>
-        {(['number', 'text', 'boolean', 'list', 'fact', 'param'] as ValueKind[]).map((k) => (
+      <select aria-label={t('conditions.valueKind')} value={kind} disabled={readOnly} onChange={(e) => chooseKind(e.target.value as ValueKind)}>
+        {KINDS.map((k) => (
           <option key={k} value={k}>
             {t(`conditions.kinds.${k}`)}
           </option>
@@ -79,7 +144,18 @@ function Leaf({ c, at, onChange, readOnly }: { c: LeafCondition; at: NodePath; o
       {kind === 'number' && (
         <input type="number" aria-label={t('conditions.value')} readOnly={readOnly} value={c.value as number} onChange={(e) => e.target.value !== '' && set({ value: Number(e.target.value) })} />
       )}
-      {kind === 'text' && <input type="text" aria-label={t('conditions.value')} readOnly={readOnly} value={c.value as string} onChange={(e) => set({ value: e.target.value })} />}
+      {kind === 'text' && fact?.values && typeof c.value === 'string' ? (
+        <select aria-label={t('conditions.value')} disabled={readOnly} value={c.value} onChange={(e) => set({ value: e.target.value })}>
+          {!fact.values.some((v) => v.id === c.value) && <option value={c.value}>{c.value}</option>}
+          {fact.values.map((v) => (
+            <option key={v.id} value={v.id}>
+              {v.label}
+            </option>
+          ))}
+        </select>
+      ) : (
+        kind === 'text' && <input type="text" aria-label={t('conditions.value')} readOnly={readOnly} value={c.value as string} onChange={(e) => set({ value: e.target.value })} />
+      )}
       {kind === 'boolean' && (
         <select aria-label={t('conditions.value')} disabled={readOnly} value={String(c.value)} onChange={(e) => set({ value: e.target.value === 'true' })}>
           <option value="true">{t('common.yes')}</option>
@@ -96,35 +172,116 @@ function Leaf({ c, at, onChange, readOnly }: { c: LeafCondition; at: NodePath; o
         />
       )}
       {kind === 'fact' && (
-        <select aria-label={t('conditions.otherFact')} disabled={readOnly} value={(c.value as { fact: string }).fact} onChange={(e) => set({ value: { fact: e.target.value } })}>
-          {facts.map((f) => (
-            <option key={f.id} value={f.id}>
-              {f.label}
+        <select
+          aria-label={t('conditions.otherFact')}
+          disabled={readOnly}
+          value={pendingKind === 'fact' ? '' : (c.value as { fact: string }).fact}
+          onChange={(e) => {
+            if (!e.target.value) return;
+            setPendingKind(null);
+            set({ value: { fact: e.target.value } });
+          }}
+          data-testid="pick-fact"
+        >
+          {pendingKind === 'fact' && (
+            <option value="" disabled>
+              {t('conditions.chooseFact')}
             </option>
-          ))}
+          )}
+          {fittingFacts.length > 0 && (
+            <optgroup label={unitNote}>
+              {fittingFacts.map((f) => (
+                <option key={f.id} value={f.id}>
+                  {f.label}
+                  {f.unit ? `（${f.unit}）` : ''}
+                </option>
+              ))}
+            </optgroup>
+          )}
+          <optgroup label={t('conditions.otherFacts')}>
+            {otherFacts.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.label}
+                {f.unit ? `（${f.unit}）` : ''}
+              </option>
+            ))}
+          </optgroup>
         </select>
       )}
       {kind === 'param' && (
-        <select aria-label={t('conditions.parameter')} disabled={readOnly} value={(c.value as { param: string }).param} onChange={(e) => set({ value: { param: e.target.value } })}>
-          {rs.parameters.map((p) => (
-            <option key={p.id} value={p.id}>
-              {pick(p.label, i18n.language)} = {String(p.value)}
-              {p.unit ?? ''}
+        <select
+          aria-label={t('conditions.parameter')}
+          disabled={readOnly}
+          value={pendingKind === 'param' ? '' : (c.value as { param: string }).param}
+          onChange={(e) => {
+            if (!e.target.value) return;
+            setPendingKind(null);
+            set({ value: { param: e.target.value } });
+          }}
+          data-testid="pick-param"
+        >
+          {pendingKind === 'param' && (
+            <option value="" disabled>
+              {t('conditions.chooseParam')}
             </option>
-          ))}
+          )}
+          {fitting.length > 0 && (
+            <optgroup label={unitNote}>
+              {fitting.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {paramOption(p)}
+                </option>
+              ))}
+            </optgroup>
+          )}
+          <optgroup label={t('conditions.otherParams')}>
+            {others.map((p) => (
+              <option key={p.id} value={p.id}>
+                {paramOption(p)}
+              </option>
+            ))}
+          </optgroup>
         </select>
       )}
+      {pendingKind && (
+        <span className="pending-note small" role="status">
+          {t('conditions.pendingChoice')}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** A condition being added: its fact is chosen first, and only then does it enter the document. */
+function PendingLeaf({ asGroup, onPick, onCancel }: { asGroup: boolean; onPick(fact: string): void; onCancel(): void }) {
+  const { t, i18n } = useTranslation();
+  const { rs } = useEditor();
+  if (!rs) return null;
+  return (
+    <div className="cond-node pending" data-testid="cond-leaf">
+      <div className="cond-row">
+        <div className="cond-leaf">
+          {asGroup && <strong className="cond-kind">{t('conditions.all')}</strong>}
+          <FactSelect value="" facts={factInfos(rs, i18n.language)} label={t('conditions.fact')} readOnly={false} placeholder={t('conditions.chooseFact')} onChange={onPick} testId="pending-fact" />
+          <span className="pending-note small">{t('conditions.pendingFact')}</span>
+          <button type="button" className="link" onClick={onCancel}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </div>
     </div>
   );
 }
 
 function Node({ root, at, onChange, readOnly }: { root: Condition; at: NodePath; onChange(fn: (root: Condition) => Condition): void; readOnly: boolean }) {
   const { t, i18n } = useTranslation();
-  const { rs } = useEditor();
+  const { rs, words } = useEditor();
+  const [adding, setAdding] = useState<'leaf' | 'group' | null>(null);
   let c: Condition = root;
   for (const i of at) c = childrenOf(c)[i];
   const kind = nodeKind(c);
   const kids = childrenOf(c);
+  const label = (l: LeafCondition['label']) => words?.label(l) ?? pick(l, i18n.language);
   const tools = !readOnly && (
     <span className="cond-tools">
       <button type="button" className="link" onClick={() => onChange((r) => wrapNode(r, at, 'not'))}>
@@ -151,13 +308,19 @@ function Node({ root, at, onChange, readOnly }: { root: Condition; at: NodePath;
   if (kind === 'leaf')
     return (
       <div className="cond-node">
-        {c.label && <div className="cond-label">{pick(c.label, i18n.language)}</div>}
+        {c.label && <div className="cond-label">{label(c.label)}</div>}
         <div className="cond-row">
           <Leaf c={c as LeafCondition} at={at} onChange={onChange} readOnly={readOnly} />
           {tools}
         </div>
       </div>
     );
+  const add = (fact: string) => {
+    const f = rs ? factInfos(rs, i18n.language).find((x) => x.id === fact) : undefined;
+    const leaf = newLeaf(fact, f?.kind === 'number' ? 'greaterThanInclusive' : 'equal', defaultValueFor(f));
+    onChange((r) => addChild(r, at, adding === 'group' ? { all: [leaf] } : leaf));
+    setAdding(null);
+  };
   return (
     <div className={`cond-group cond-${kind}`} data-testid={`cond-${kind}`}>
       <div className="cond-row">
@@ -169,26 +332,20 @@ function Node({ root, at, onChange, readOnly }: { root: Condition; at: NodePath;
             <option value="any">{t('conditions.any')}</option>
           </select>
         )}
-        {c.label && <span className="cond-label">{pick(c.label, i18n.language)}</span>}
+        {c.label && <span className="cond-label">{label(c.label)}</span>}
         {tools}
       </div>
       <div className="cond-children">
         {kids.map((_, i) => (
           <Node key={i} root={root} at={[...at, i]} onChange={onChange} readOnly={readOnly} />
         ))}
-        {!readOnly && kind !== 'not' && (
+        {adding && <PendingLeaf asGroup={adding === 'group'} onPick={add} onCancel={() => setAdding(null)} />}
+        {!readOnly && kind !== 'not' && !adding && (
           <div className="cond-add">
-            <button
-              type="button"
-              className="link"
-              onClick={() => {
-                const fact = (kids.find((k) => nodeKind(k) === 'leaf') as LeafCondition | undefined)?.fact ?? 'softwareRevenue';
-                onChange((r) => addChild(r, at, newLeaf(fact, 'equal', rs ? defaultValueFor(rs, fact) : 0)));
-              }}
-            >
+            <button type="button" className="link" onClick={() => setAdding('leaf')}>
               + {t('conditions.addCondition')}
             </button>
-            <button type="button" className="link" onClick={() => onChange((r) => addChild(r, at, { all: [newLeaf('softwareRevenue', 'greaterThanInclusive', 0)] }))}>
+            <button type="button" className="link" onClick={() => setAdding('group')}>
               + {t('conditions.addGroup')}
             </button>
           </div>

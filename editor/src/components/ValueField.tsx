@@ -26,7 +26,7 @@ export function ValueField({ path, label, testId }: { path: JsonPath; label: str
       />
       {param?.unit && <span className="unit">{param.unit}</span>}
       {param && (
-        <span className="param-ref" title={t('value.viaParameter', { id: param.id })}>
+        <span className="param-ref" title={t('value.viaParameter', { name: pick(param.label, i18n.language) })}>
           {t('value.parameter')}: {pick(param.label, i18n.language)}
         </span>
       )}

@@ -8,7 +8,7 @@ import { pick } from '../i18n/i18n.js';
 
 export function ConditionsSection() {
   const { t, i18n } = useTranslation();
-  const { rs } = useEditor();
+  const { rs, words } = useEditor();
   if (!rs) return null;
   return (
     <section className="section" aria-label={t('tabs.conditions')}>
@@ -16,7 +16,7 @@ export function ConditionsSection() {
         s.kind !== 'checks' ? null : (
           <div key={s.id} className="stage" data-path={`stages.${si}`}>
             <h2 className="stage-title">
-              {pick(s.label, i18n.language)} <code className="id">{s.id}</code>
+              {words?.label(s.label) ?? pick(s.label, i18n.language)} <code className="id">{s.id}</code>
             </h2>
             {s.appliesWhen && (
               <div className="applies">

@@ -10,7 +10,7 @@ import { pick } from '../i18n/i18n.js';
 
 export function IndicatorsSection() {
   const { t, i18n } = useTranslation();
-  const { rs } = useEditor();
+  const { rs, words } = useEditor();
   const [open, setOpen] = useState<string | null>(null);
   if (!rs) return null;
   return (
@@ -33,7 +33,7 @@ export function IndicatorsSection() {
               <ItemCard key={it.id} path={['stages', si, 'items', ii]} id={it.id} label={it.label} cites={it.cites}>
                 <div className="ed-row">
                   <label>{t('indicators.max')}</label>
-                  <ValueField path={['stages', si, 'items', ii, 'max']} label={t('indicators.maxOf', { name: pick(it.label, i18n.language) })} testId={`max-${it.id}`} />
+                  <ValueField path={['stages', si, 'items', ii, 'max']} label={t('indicators.maxOf', { name: words?.label(it.label) ?? pick(it.label, i18n.language) })} testId={`max-${it.id}`} />
                   {it.scoreFact && (
                     <span className="muted small">
                       {t('indicators.scoreFact')}: <code>{it.scoreFact}</code>
@@ -46,7 +46,7 @@ export function IndicatorsSection() {
                     {it.requirements.map((r, ri) => (
                       <li key={r.id} data-path={['stages', si, 'items', ii, 'requirements', ri].join('.')}>
                         <button type="button" className="link" onClick={(e) => { e.stopPropagation(); setOpen(open === r.id ? null : r.id); }}>
-                          {open === r.id ? '▾' : '▸'} {pick(r.label, i18n.language)}
+                          {open === r.id ? '▾' : '▸'} <span data-testid={`requirement-${r.id}`}>{words?.label(r.label) ?? pick(r.label, i18n.language)}</span>
                         </button>{' '}
                         <span className="muted small">{r.cites.join(' · ')}</span>
                         {open === r.id && <ConditionBuilder path={['stages', si, 'items', ii, 'requirements', ri, 'condition']} />}

@@ -9,7 +9,7 @@ import { pick } from '../i18n/i18n.js';
 
 export function InterpretationsSection() {
   const { t, i18n } = useTranslation();
-  const { rs, doc, readOnly, select, selection, issuesAt } = useEditor();
+  const { rs, doc, readOnly, select, selection, issuesAt, words } = useEditor();
   const [error, setError] = useState<string | null>(null);
   if (!rs) return null;
   const lang = i18n.language;
@@ -58,8 +58,14 @@ export function InterpretationsSection() {
                     {!o.selectable && <span className="kind-tag muted">{t('interpretations.notSelectable')}</span>}
                     {o.description && <span className="muted small block">{pick(o.description, lang)}</span>}
                     {Object.keys(o.sets).length > 0 && (
-                      <span className="muted small block">
-                        {t('interpretations.sets')}: {Object.entries(o.sets).map(([k, v]) => `${k} = ${String(v)}`).join('，')}
+                      <span className="muted small block" data-testid={`sets-${it.id}-${o.id}`}>
+                        {t('interpretations.sets')}:{' '}
+                        {Object.entries(o.sets)
+                          .map(([k, v]) => {
+                            const p = rs.parameters.find((x) => x.id === k);
+                            return p && words ? `${words.parameterLabel(k)} = ${words.display(p, v)}${p.unit && typeof v === 'number' ? ` ${p.unit}` : ''}` : `${k} = ${String(v)}`;
+                          })
+                          .join('；')}
                       </span>
                     )}
                   </span>

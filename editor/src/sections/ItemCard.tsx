@@ -7,13 +7,13 @@ import type { JsonPath } from '../model/ruleSetOps.js';
 import { ClauseChips } from '../components/ClauseChips.js';
 import { IssueList } from '../components/IssueList.js';
 import { pick } from '../i18n/i18n.js';
-import { fillParameters } from '../model/labels.js';
 
 export function ItemCard({ path, id, label, cites, children, extra }: { path: JsonPath; id: string; label: I18nText; cites: string[]; children?: ReactNode; extra?: ReactNode }) {
   const { i18n } = useTranslation();
-  const { select, selection, issuesAt, doc } = useEditor();
+  const { select, selection, issuesAt, words } = useEditor();
   const raw = pick(label, i18n.language);
-  const shown = fillParameters(raw, (doc as { parameters?: { id: string; value: unknown }[] } | null)?.parameters ?? []);
+  // The label with its {parameter} placeholders filled from the draft; the template itself in the tooltip.
+  const shown = words ? words.label(label) : raw;
   const issues = issuesAt(path);
   const sel = selection && selection.path.length === path.length && selection.path.every((k, n) => path[n] === k);
   return (

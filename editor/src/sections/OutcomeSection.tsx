@@ -11,7 +11,7 @@ import { pick } from '../i18n/i18n.js';
 
 export function OutcomeSection() {
   const { t, i18n } = useTranslation();
-  const { rs, doc, readOnly, select } = useEditor();
+  const { rs, doc, readOnly, select, words } = useEditor();
   if (!rs) return null;
   const lang = i18n.language;
   const outcomeLabel = (id: string) => {
@@ -70,13 +70,13 @@ export function OutcomeSection() {
               <ItemCard key={r.id} path={['stages', si, 'rules', ri]} id={r.id} label={r.label} cites={r.cites} extra={<span className="kind-tag">{outcomeLabel(r.outcome)}</span>}>
                 <div className="form-grid">
                   <label>{t('outcome.passMark')}</label>
-                  <ValueField path={['stages', si, 'rules', ri, 'minTotal']} label={t('outcome.passMarkOf', { name: pick(r.label, lang) })} testId={`passmark-${r.id}`} />
+                  <ValueField path={['stages', si, 'rules', ri, 'minTotal']} label={t('outcome.passMarkOf', { name: words?.label(r.label) ?? pick(r.label, lang) })} testId={`passmark-${r.id}`} />
                   <label>{t('outcome.enabled')}</label>
                   <ChoiceField path={['stages', si, 'rules', ri, 'enabled']} label={t('outcome.enabled')} options={[{ value: true, label: t('common.yes') }, { value: false, label: t('common.no') }]} />
                   <label>{t('outcome.fallback')}</label>
                   <span>{r.fallback ? t('common.yes') : t('common.no')}</span>
                   <label>{t('outcome.requires')}</label>
-                  <span className="small">{r.requires.map((id) => pick(rs.stages.find((x) => x.id === id)?.label, lang) || id).join('、')}</span>
+                  <span className="small">{r.requires.map((id) => words?.label(rs.stages.find((x) => x.id === id)?.label) || id).join('、')}</span>
                 </div>
                 {r.when && (
                   <div className="applies">

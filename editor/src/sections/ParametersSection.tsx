@@ -1,7 +1,8 @@
 // Parameters as an editable table grouped as the rule set groups them: value (checked as you type), unit, description and cited clauses.
 import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Parameter } from '../../../engine/index.js';
+import type { I18nText, Parameter } from '../../../engine/index.js';
+import type { ParameterWords } from '../model/labels.js';
 import { useEditor } from '../pages/editor/useEditor.js';
 import { setParameterField, setParameterValue } from '../model/ruleSetOps.js';
 import { NumberInput } from '../components/NumberInput.js';
@@ -38,7 +39,7 @@ function CitesInput({ p, onChange, readOnly }: { p: Parameter; onChange(c: strin
 
 function ValueCell({ p, index }: { p: Parameter; index: number }) {
   const { t } = useTranslation();
-  const { doc, readOnly } = useEditor();
+  const { doc, readOnly, words } = useEditor();
   const set = (v: Parameter['value']) => doc.edit((r) => setParameterValue(r, p.id, v));
   if (p.type === 'number')
     return (
@@ -64,16 +65,74 @@ function ValueCell({ p, index }: { p: Parameter; index: number }) {
     <select data-testid={`param-value-${p.id}`} disabled={readOnly} value={String(p.value)} onChange={(e) => set(e.target.value)} aria-label={t('parameters.valueOf', { id: p.id })} data-index={index}>
       {(p.options ?? [String(p.value)]).map((o) => (
         <option key={o} value={o}>
-          {o}
+          {words?.optionLabel(p, o) ?? o}
         </option>
       ))}
     </select>
   );
 }
 
+/** The parameter's description: the rule set's own (editable in a draft), else the policy notes' with where it comes from and a way to adopt it. */
+function DescriptionCell({ p }: { p: Parameter }) {
+  const { t, i18n } = useTranslation();
+  const { doc, readOnly, words } = useEditor();
+  const lang = i18n.language;
+  const d = words?.description(p) ?? null;
+  const note = d?.from === 'notes' ? d : null;
+  return (
+    <>
+      {readOnly ? (
+        d?.from === 'ruleSet' && <div className="small" data-testid={`param-description-${p.id}`}>{d.text}</div>
+      ) : (
+        <textarea
+          className="small"
+          rows={1}
+          aria-label={t('parameters.description')}
+          value={p.description ? pick(p.description, lang) : ''}
+          placeholder={note ? t('parameters.noOwnDescription') : '—'}
+          data-testid={`param-description-${p.id}`}
+          onChange={(e) => {
+            const text = e.target.value;
+            doc.edit((r) => {
+              const cur = r.parameters.find((x) => x.id === p.id)?.description ?? { zh: '', en: '' };
+              const next = lang.startsWith('en') ? { ...cur, en: text } : { ...cur, zh: text };
+              if (!next.zh && !next.en) return setParameterField(r, p.id, 'description', undefined);
+              return setParameterField(r, p.id, 'description', { zh: next.zh || next.en, en: next.en || next.zh });
+            });
+          }}
+        />
+      )}
+      {note && (
+        <div className="param-note small" data-testid={`param-note-${p.id}`}>
+          {note.text} <span className="note-source">{t('parameters.fromNotes', { source: note.source })}</span>
+          {!readOnly && (
+            <button
+              type="button"
+              className="link small"
+              onClick={(e) => {
+                e.stopPropagation();
+                const adopted = noteText(words, p);
+                if (adopted) doc.edit((r) => setParameterField(r, p.id, 'description', adopted));
+              }}
+              data-testid={`adopt-note-${p.id}`}
+            >
+              {t('parameters.adoptNote')}
+            </button>
+          )}
+        </div>
+      )}
+    </>
+  );
+}
+
+/** Both languages of a policy note's description, to adopt it into the draft. */
+function noteText(words: ParameterWords | null, p: Parameter): I18nText | undefined {
+  return words?.note(p.id)?.description;
+}
+
 export function ParametersSection() {
   const { t, i18n } = useTranslation();
-  const { rs, base, doc, readOnly, select, selection, issuesAt } = useEditor();
+  const { rs, base, doc, readOnly, select, selection, issuesAt, words } = useEditor();
   const [filter, setFilter] = useState('');
   const [onlyChanged, setOnlyChanged] = useState(false);
   if (!rs) return null;
@@ -96,7 +155,7 @@ export function ParametersSection() {
             <input type="checkbox" checked={onlyChanged} onChange={(e) => setOnlyChanged(e.target.checked)} data-testid="only-changed" /> {t('parameters.onlyChanged', { count: changedCount })}
           </label>
         )}
-        <input type="search" className="search" placeholder={t('parameters.search')} value={filter} onChange={(e) => setFilter(e.target.value)} aria-label={t('parameters.search')} />
+        <input type="search" data-native-undo className="search" placeholder={t('parameters.search')} value={filter} onChange={(e) => setFilter(e.target.value)} aria-label={t('parameters.search')} />
       </div>
       <table className="grid params">
         <thead>
@@ -136,7 +195,7 @@ export function ParametersSection() {
                           <ValueCell p={p} index={i} />
                           {changed(p) && (
                             <div className="was small" data-testid={`param-was-${p.id}`}>
-                              {baseValue.has(p.id) ? t('parameters.was', { value: String(baseValue.get(p.id)) }) : t('parameters.new')}
+                              {baseValue.has(p.id) ? t('parameters.was', { value: words ? words.display(p, baseValue.get(p.id) ?? null) : String(baseValue.get(p.id)) }) : t('parameters.new')}
                             </div>
                           )}
                           {(p.min !== undefined || p.max !== undefined) && (
@@ -156,23 +215,7 @@ export function ParametersSection() {
                           />
                         </td>
                         <td>
-                          <textarea
-                            className="small"
-                            rows={1}
-                            aria-label={t('parameters.description')}
-                            value={p.description ? pick(p.description, lang) : ''}
-                            readOnly={readOnly}
-                            placeholder="—"
-                            onChange={(e) => {
-                              const text = e.target.value;
-                              doc.edit((r) => {
-                                const cur = r.parameters.find((x) => x.id === p.id)?.description ?? { zh: '', en: '' };
-                                const next = lang.startsWith('en') ? { ...cur, en: text } : { ...cur, zh: text };
-                                if (!next.zh && !next.en) return setParameterField(r, p.id, 'description', undefined);
-                                return setParameterField(r, p.id, 'description', { zh: next.zh || next.en, en: next.en || next.zh });
-                              });
-                            }}
-                          />
+                          <DescriptionCell p={p} />
                         </td>
                         <td>
                           <ClauseChips cites={p.cites} onPick={() => select({ path: ['parameters', i], cites: p.cites })} />
