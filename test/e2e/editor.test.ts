@@ -253,14 +253,21 @@ describe('safety in chromium', () => {
     await page.goto(`${server.url}/drafts/${id}`);
     await page.getByTestId('param-value-revenueThreshold').waitFor();
 
-    // Someone else saves a new revenue threshold through the API.
+    // While I change the revenue threshold, someone else saves another one through the API (my save waits until theirs is in).
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    await page.route(`**/api/drafts/${id}`, async (r) => {
+      if (r.request().method() === 'PUT') await gate;
+      await r.fallback();
+    });
+    await page.getByTestId('param-value-revenueThreshold').fill('1200');
     const doc = created.body.document;
     doc.parameters.find((p: { id: string }) => p.id === 'revenueThreshold').value = 1500;
     const theirs = await api('PUT', `/api/drafts/${id}`, { document: doc }, { 'If-Match': created.etag! });
     expect(theirs.status).toBe(200);
+    open();
 
     // My edit of the same parameter cannot be saved over theirs: the editor shows both and waits for a choice.
-    await page.getByTestId('param-value-revenueThreshold').fill('1200');
     const banner = page.getByTestId('conflict-banner');
     await banner.waitFor();
     expect(await banner.innerText()).toContain('产业规模门槛');
@@ -292,10 +299,17 @@ describe('safety in chromium', () => {
     await poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
 
     // Another conflict, resolved the other way: having seen their change, keep mine deliberately.
+    let open2!: () => void;
+    const gate2 = new Promise<void>((r) => (open2 = r));
+    await page.route(`**/api/drafts/${id}`, async (r) => {
+      if (r.request().method() === 'PUT') await gate2;
+      await r.fallback();
+    });
+    await page.getByTestId('param-value-revenueThreshold').fill('1050');
     const again = await api('GET', `/api/drafts/${id}`);
     again.body.document.parameters.find((p: { id: string }) => p.id === 'revenueThreshold').value = 1600;
     expect((await api('PUT', `/api/drafts/${id}`, { document: again.body.document }, { 'If-Match': again.etag! })).status).toBe(200);
-    await page.getByTestId('param-value-revenueThreshold').fill('1050');
+    open2();
     await banner.waitFor();
     await banner.getByTestId('choose-mine').check();
     await banner.getByTestId('conflict-apply').click();

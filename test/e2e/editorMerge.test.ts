@@ -25,6 +25,22 @@ async function theySave(id: string, values: Record<string, number>): Promise<voi
   expect((await api('PUT', `/api/drafts/${id}`, { document: cur.body.document }, { 'If-Match': cur.etag! })).status).toBe(200);
 }
 
+/**
+ * Holds the page's saves of a draft until release(), so that "someone else saves while I edit" happens in that order on
+ * a busy machine too (otherwise the page may load their save before my edit, and there is nothing to merge).
+ */
+async function holdSaves(page: Page, id: string): Promise<() => Promise<void>> {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const url = `**/api/drafts/${id}`;
+  await page.route(url, async (r) => {
+    if (r.request().method() === 'PUT') await gate;
+    await r.fallback();
+  });
+  // The route stays: released, it lets every request through.
+  return async () => open();
+}
+
 async function openDraft(): Promise<{ page: Page; id: string }> {
   const created = await api('POST', '/api/drafts', { from: 'sfc-2017@1' });
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
@@ -51,8 +67,10 @@ afterAll(async () => {
 describe('concurrent edits of one draft', () => {
   it('merges changes to different parameters by itself and says what the other person changed', async () => {
     const { page, id } = await openDraft();
-    await theySave(id, { passMarkFeatured: 95 });
+    const release = await holdSaves(page, id);
     await page.getByTestId('param-value-revenueThreshold').fill('1200');
+    await theySave(id, { passMarkFeatured: 95 });
+    await release();
     const notice = page.getByTestId('merge-notice');
     await notice.waitFor();
     expect(await notice.innerText()).toContain('passMarkFeatured');
@@ -69,11 +87,13 @@ describe('concurrent edits of one draft', () => {
 
   it('shows the same parameter changed on both sides side by side, merges the rest, and saves the choice made per item; the banner stays in sight while scrolling', async () => {
     const { page, id } = await openDraft();
-    // They change the threshold and the parks minimum; I change the threshold, the bachelor share and the featured pass mark.
-    await theySave(id, { revenueThreshold: 1500, parksMin: 7, passMarkFeatured: 92 });
+    // I change the threshold, the bachelor share and the featured pass mark; meanwhile they change the threshold, the parks minimum and the pass mark.
+    const release = await holdSaves(page, id);
     await page.getByTestId('param-value-bachelorMinPct').fill('65');
     await page.getByTestId('param-value-passMarkFeatured').fill('88');
     await page.getByTestId('param-value-revenueThreshold').fill('1200');
+    await theySave(id, { revenueThreshold: 1500, parksMin: 7, passMarkFeatured: 92 });
+    await release();
     const banner = page.getByTestId('conflict-banner');
     await banner.waitFor();
     expect(await page.getByTestId('save-state').getAttribute('data-state')).toBe('conflict');
@@ -126,8 +146,10 @@ describe('concurrent edits of one draft', () => {
     await page.keyboard.press('Enter');
     await page.keyboard.press('Escape');
     await page.keyboard.press('ArrowRight');
-    await theySave(id, { passMarkFeatured: 93 });
+    const release = await holdSaves(page, id);
     await page.keyboard.type(' (mine)');
+    await theySave(id, { passMarkFeatured: 93 });
+    await release();
     await page.getByTestId('merge-notice').waitFor();
     // Typing goes on where the cursor is.
     await page.keyboard.type(' and more');

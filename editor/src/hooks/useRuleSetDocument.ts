@@ -89,7 +89,7 @@ const AUTOSAVE_MS = 800;
 const HISTORY = 200;
 const REMOTE_POLL_MS = 5000;
 const RETRY_MS = 3000;
-/** Keystrokes in one text field (or in the JSON view) this close together are one step of undo. */
+/** Keystrokes in the JSON view this close together are one step of the page's undo. */
 const COALESCE_MS = 1200;
 /** How long the JSON view's keystrokes wait before the rest of the page renders them. */
 const RENDER_WHILE_TYPING_MS = 120;
@@ -315,10 +315,11 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
     (text: string, src: ChangeSource) => {
       if (text === live.current.text) return;
       if (src === 'json' || src === 'form') {
-        // Typing in one field (or in the JSON view) is one undo step until a pause or another field.
+        // Typing in one field is one undo step until the field loses focus; in the JSON view, until a pause in typing
+        // (Monaco keeps its own finer steps for Ctrl+Z there).
         const key = src === 'json' ? 'json' : typingTarget();
         const now = Date.now();
-        const coalesce = key !== null && lastEdit.current?.key === key && now - lastEdit.current.at < COALESCE_MS;
+        const coalesce = key !== null && lastEdit.current?.key === key && (src === 'form' || now - lastEdit.current.at < COALESCE_MS);
         if (!coalesce) {
           past.current.push(live.current.text);
           if (past.current.length > HISTORY) past.current.shift();
@@ -338,6 +339,15 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [save, ref],
   );
+
+  // A field that loses focus ends its undo step.
+  useEffect(() => {
+    const end = (e: FocusEvent) => {
+      if (lastEdit.current && lastEdit.current.key === e.target) lastEdit.current = null;
+    };
+    document.addEventListener('focusout', end);
+    return () => document.removeEventListener('focusout', end);
+  }, []);
 
   // Leaving the page with an edit still waiting for autosave: save it now rather than drop it; the JSON view's model goes.
   useEffect(
