@@ -33,7 +33,7 @@ describe('GET /api/policies/:id/parameter-notes', () => {
     const { readdirSync, readFileSync } = await import('node:fs');
     const { loadParameterNotes } = await import('../../server/clauses.js');
     const repo = createMemoryRepository();
-    const secret = await repo.transact((s) => addToken(s, 'v', 'viewer', 'test', '2026-01-01T00:00:00.000Z').secret);
+    const secret = await repo.transact(async (tx) => (await addToken(tx, 'v', 'viewer', 'test', '2026-01-01T00:00:00.000Z')).secret);
     const notes = await loadParameterNotes(RULES_DIR);
     const app = createApp({ repo, engine: engine as EngineApi, clauseIds: () => [], parameterNotes: (p) => notes.get(p) ?? null });
     const auth = { Authorization: `Bearer ${secret}` };
