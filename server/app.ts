@@ -16,6 +16,7 @@ import { dossierRoutes } from './api/routes/dossiers.js';
 import { evaluationRoutes } from './api/routes/evaluations.js';
 import { adminRoutes } from './api/routes/admin.js';
 import { policyRoutes } from './api/routes/policies.js';
+import { settingsRoutes } from './api/routes/settings.js';
 import { analysisRoutes } from './api/routes/analysis.js';
 import { createServices, type AppDeps } from './services.js';
 import { lookupToken, roleAllows } from './auth.js';
@@ -31,7 +32,7 @@ const PUBLIC_ACTOR: Actor = { tokenId: 'public', name: 'public', role: 'viewer' 
 
 /** Every route of the API, in the order they are matched. */
 export function apiRoutes(): RouteDef[] {
-  return [...ruleSetRoutes(), ...draftRoutes(), ...dossierRoutes(), ...evaluationRoutes(), ...adminRoutes(), ...policyRoutes(), ...analysisRoutes()];
+  return [...ruleSetRoutes(), ...draftRoutes(), ...dossierRoutes(), ...evaluationRoutes(), ...adminRoutes(), ...settingsRoutes(), ...policyRoutes(), ...analysisRoutes()];
 }
 
 const LANDING = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Mingcheng 名城</title>

@@ -3,10 +3,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GoldenSuite } from '../engine/schema/golden.js';
 import { Dossier } from '../engine/schema/dossier.js';
-import type { EngineApi, GoldenCase } from './engine.js';
-import type { Repository } from './store/repository.js';
+import type { EngineApi, GoldenCase, RuleSet } from './engine.js';
+import type { Repository, WriteTx } from './store/repository.js';
 import { addToken } from './auth.js';
 import { appendAudit } from './audit.js';
+import { periodsAfterPublishing } from './periods.js';
 import { defaultDossierId } from './api/routes/dossiers.js';
 import { dossierIndex } from './facts.js';
 
@@ -123,6 +124,7 @@ export async function seedStore(
       });
       await appendAudit(tx, opts.now, { actor: 'seed', action: 'version.seed', target: `${v.document.id}@${v.document.version}`, before: null, after: contentHash, details: { file: path.basename(v.file) } });
       imported.push(`${v.document.id}@${v.document.version}`);
+      await closePeriods(tx, v.document, opts.now);
     }
     const seededSamples: string[] = [];
     let adminToken: string | null = null;
@@ -140,4 +142,22 @@ export async function seedStore(
     }
     return { adminToken, imported, samples: seededSamples, warnings };
   });
+}
+
+/**
+ * A seeded version that starts after others ends their periods the day before, as publishing does (metadata with a
+ * version.close audit entry; the files stay as they are); one that starts before a stored later version ends before it.
+ */
+async function closePeriods(tx: WriteTx, doc: RuleSet, now: string): Promise<void> {
+  const others = (await tx.versions.list(doc.id)).filter((x) => x.version !== doc.version);
+  const p = periodsAfterPublishing(doc.effectiveFrom, others);
+  const close = async (version: number, effectiveTo: string, before: string | null, by: number) => {
+    await tx.versions.closePeriod(doc.id, version, effectiveTo, { version: by, at: now });
+    await appendAudit(tx, now, { actor: 'seed', action: 'version.close', target: `${doc.id}@${version}`, before, after: effectiveTo, details: { by: `${doc.id}@${by}`, effectiveFrom: doc.effectiveFrom } });
+  };
+  for (const c of p.close) await close(c.version, c.effectiveTo, others.find((x) => x.version === c.version)!.effectiveTo, doc.version);
+  if (p.newEffectiveTo && (doc.effectiveTo === null || doc.effectiveTo > p.newEffectiveTo)) {
+    const next = others.filter((x) => x.effectiveFrom > doc.effectiveFrom).sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : 1))[0];
+    await close(doc.version, p.newEffectiveTo, doc.effectiveTo, next.version);
+  }
 }

@@ -14,12 +14,15 @@ export const ERROR_STATUS = {
   published_immutable: 409, // published versions never change
   write_conflict: 409, // another write changed the record first (on a store shared by several servers); retry on the current state
   last_admin: 409, // revoking the last live admin token
+  review_state: 409, // the draft's review does not allow this: publishing without an approval of its current revision, deciding on a draft not sent for review
+  reviewer_is_author: 403, // approving or sending back a draft one has saved oneself (four eyes)
   integrity_mismatch: 409, // stored data no longer matches its hash (a changed published document, a truncated or edited result); it is not served
   blob_missing: 410, // stored data a record refers to is gone from the store
   payload_too_large: 413, // body above the limit (refused from its Content-Length at once), or a workbook that inflates beyond its caps
   unsupported_media_type: 415, // a body that is not application/json
   invalid_rule_set: 422, // the rule set does not pass schema or semantic checks
   invalid_dossier: 422, // the dossier does not pass the rule set's checks
+  invalid_effective_date: 422, // a new version would start before the version it is based on
   invalid_interpretation: 422, // interpretation switches that do not exist
   golden_failed: 422, // golden cases fail, so the draft cannot be published
   not_failing: 422, // re-baselining a case that passes or does not exist

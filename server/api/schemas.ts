@@ -82,7 +82,11 @@ export const VersionSummary = z
     status: z.literal('published'),
     title: I18nText,
     effectiveFrom: z.string(),
-    effectiveTo: z.string().nullable(),
+    effectiveTo: z.string().nullable().describe('Last day in force: the document\'s own, or the day before a later version took over'),
+    closedBy: z
+      .object({ version: z.number().int(), at: z.string() })
+      .nullable()
+      .describe('The later version that ended this period, and when it was published (null: the period is the document\'s own)'),
     basedOn: z.object({ id: z.string(), version: z.number().int() }).nullable(),
     author: z.string(),
     publishedAt: z.string(),
@@ -118,6 +122,35 @@ export const PutDraftBody = z.object({ document: RuleSet.describe('The whole rul
 export const PublishBody = z
   .object({
     changelog: I18nText.describe('What changed and why (required); the changelog names the token holder as its author'),
+    effectiveFrom: IsoDate.optional().describe(
+      'First day the new version is in force; default: the day after publishing. Not before the start of the version the draft is based on; the versions in force then end the day before.',
+    ),
+  })
+  .strict();
+export const ReviewRequestBody = z.object({ note: z.string().max(2000).optional().describe('What the reviewer should look at') }).strict();
+export const ReviewDecisionBody = z
+  .object({
+    decision: z.enum(['approve', 'request_changes']),
+    comment: z.string().max(4000).optional().describe('Required when asking for changes'),
+  })
+  .strict()
+  .refine((b) => b.decision === 'approve' || (b.comment ?? '').trim().length > 0, { path: ['comment'], message: 'Say what should change' });
+export const ReviewState = z
+  .object({
+    status: z.enum(['none', 'requested', 'approved', 'changes_requested']).describe('none: not sent; requested: waiting for a reviewer; approved: for `revision` only; changes_requested: sent back'),
+    revision: z.number().int().describe('The draft revision the state is about'),
+    requestedBy: z.string().nullable(),
+    requestedAt: z.string().nullable(),
+    note: z.string().nullable(),
+    reviewer: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    comment: z.string().nullable(),
+    withdrawn: z.object({ at: z.string(), by: z.string(), was: z.enum(['requested', 'approved']) }).strict().nullable().describe('The request or approval a later change withdrew'),
+  })
+  .strict();
+export const Settings = z
+  .object({
+    publishReview: z.enum(['required', 'optional']).describe("'required': a draft is published only after another editor approved it; 'optional': single-person publishing (a local install)"),
   })
   .strict();
 export const PutGoldenBody = z
@@ -147,6 +180,8 @@ export const DraftSummary = z
     updatedAt: z.string(),
     updatedBy: z.string(),
     goldenCases: z.number().int(),
+    review: ReviewState,
+    authors: z.array(z.string()).describe('Token ids of everyone who saved the draft; none of them may approve it'),
   })
   .strict();
 export const DraftDetail = DraftSummary.extend({ document: RuleSet });

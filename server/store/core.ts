@@ -28,8 +28,10 @@ import {
   type StoredEvaluation,
   type StoredToken,
   type StoredVersion,
+  type StoreSettings,
   type VersionRecord,
   type WriteTx,
+  DEFAULT_SETTINGS,
 } from './repository.js';
 import { SerialQueue } from './serialQueue.js';
 
@@ -65,6 +67,8 @@ export interface Rows {
   tokens: StoredToken[];
   audit: AuditEntry[];
   head: SealedHead | null;
+  /** Absent in stores written before settings existed: DEFAULT_SETTINGS. */
+  settings?: StoreSettings | null;
 }
 
 /** One change of a committed transaction: a row put (or a draft removed), in the order it was made. */
@@ -73,6 +77,8 @@ export type Op =
   | { c: 'keyId'; v: string }
   | { c: 'counter'; k: string; v: number }
   | { c: 'versions'; v: VersionRow }
+  | { c: 'versionPeriod'; k: string; effectiveTo: string; closedBy: { version: number; at: string } }
+  | { c: 'settings'; v: StoreSettings }
   | { c: 'drafts'; k: string; v: DraftRow | null }
   | { c: 'dossiers'; v: DossierRow }
   | { c: 'evaluations'; v: StoredEvaluation }
@@ -105,6 +111,7 @@ export function deepFreeze<T>(v: T): T {
 }
 
 const versionKey = (id: string, v: number) => `${id}@${v}`;
+const dayBeforeIso = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 /** A small least-recently-used cache of parsed blobs, bounded by their text size. */
 class BlobCache {
@@ -160,6 +167,7 @@ export class StoreCore {
   tokens = new Map<string, StoredToken>();
   tokenByHash = new Map<string, StoredToken>();
   audit: AuditEntry[] = [];
+  settings: StoreSettings | null = null;
   /** Versions whose document failed its check, by key, with why. */
   refused = new Map<string, string>();
   report: IntegrityReport = { writable: true, checkedAt: new Date(0).toISOString(), problems: [], head: null, entries: 0 };
@@ -189,6 +197,7 @@ export class StoreCore {
     for (const e of rows.evaluations) this.evaluations.set(e.id, deepFreeze(e));
     for (const t of rows.tokens) this.#putToken(deepFreeze(t));
     this.audit = rows.audit.map(deepFreeze);
+    this.settings = rows.settings ? deepFreeze(rows.settings) : null;
   }
 
   #putVersion(v: VersionRow): void {
@@ -220,6 +229,17 @@ export class StoreCore {
           break;
         case 'versions':
           this.#putVersion(deepFreeze(op.v));
+          break;
+        case 'versionPeriod': {
+          const old = this.versions.get(op.k);
+          if (!old) throw new Error(`version ${op.k} is not stored`);
+          const row = deepFreeze({ ...old, effectiveTo: op.effectiveTo, closedBy: op.closedBy });
+          this.versions.set(op.k, row);
+          if (this.versionByHash.get(old.contentHash) === old) this.versionByHash.set(old.contentHash, row);
+          break;
+        }
+        case 'settings':
+          this.settings = deepFreeze(op.v);
           break;
         case 'drafts':
           if (op.v) this.drafts.set(op.k, deepFreeze(op.v));
@@ -258,6 +278,7 @@ export class StoreCore {
       evaluations: [...this.evaluations.values()],
       tokens: [...this.tokens.values()],
       audit: this.audit.slice(),
+      settings: this.settings,
       head: last ? { seq: last.seq, hash: last.hash, mac: headMac(this.key, last) } : null,
     };
   }
@@ -380,6 +401,10 @@ export class StoreCore {
       if (!check(ref)) continue;
       const ok = (byTarget.get(ref) ?? []).some((e) => (e.action === 'version.publish' || e.action === 'version.seed') && e.after === v.contentHash);
       if (!ok) problems.push({ code: 'record_mismatch', message: `Published version ${ref} does not match the audit entry that published it`, target: ref });
+      // A closed period is the one the last version.close entry recorded.
+      const closes = (byTarget.get(ref) ?? []).filter((e) => e.action === 'version.close');
+      if (v.closedBy && closes.at(-1)?.after !== v.effectiveTo)
+        problems.push({ code: 'record_mismatch', message: `The period of ${ref} (to ${v.effectiveTo}) is not the one the audit log recorded`, target: ref });
     }
     for (const ev of this.evaluations.values()) {
       const target = `evaluation:${ev.id}`;
@@ -476,7 +501,10 @@ class Tx {
     return this.#versions.get(k) ?? this.core.versions.get(k);
   }
   #allVersions(): VersionRow[] {
-    return [...this.core.versions.values(), ...this.#versions.values()];
+    if (this.#versions.size === 0) return [...this.core.versions.values()];
+    const all = new Map(this.core.versions);
+    for (const [k, v] of this.#versions) all.set(k, v);
+    return [...all.values()];
   }
   async #withDocument(v: VersionRow | undefined): Promise<StoredVersion | null> {
     if (!v) return null;
@@ -516,6 +544,22 @@ class Tx {
       this.#w().ops.push({ c: 'versions', v: row });
       this.#versions.set(k, row);
       return (await this.#withDocument(row))!;
+    },
+    closePeriod: async (ruleSetId: string, version: number, effectiveTo: string, by: { version: number; at: string }): Promise<VersionRecord> => {
+      const k = versionKey(ruleSetId, version);
+      const cur = this.#version(ruleSetId, version);
+      if (!cur) throw conflict(`Version ${k} is not published`, k);
+      // The day before its start is the earliest end: a version replaced before it took effect is never in force.
+      if (effectiveTo < dayBeforeIso(cur.effectiveFrom)) throw new Error(`${k}: a period cannot end (${effectiveTo}) before it starts (${cur.effectiveFrom})`);
+      const row: VersionRow = { ...cur, effectiveTo, closedBy: by };
+      const plan = this.#w();
+      // A version published in this same transaction is closed in its own row; a stored one by a period change.
+      const inserted = plan.ops.findIndex((o) => o.c === 'versions' && versionKey(o.v.ruleSetId, o.v.version) === k);
+      if (inserted >= 0) plan.ops[inserted] = { c: 'versions', v: row };
+      else plan.ops.push({ c: 'versionPeriod', k, effectiveTo, closedBy: by });
+      this.#versions.set(k, row);
+      const { documentBlob: _b, ...record } = row;
+      return record;
     },
   };
 
@@ -707,6 +751,12 @@ class Tx {
   };
 
   seededAt = async () => (this.#seededAt !== undefined ? this.#seededAt : this.core.seededAt);
+  #settings: StoreSettings | undefined = undefined;
+  settings = async (): Promise<StoreSettings> => this.#settings ?? this.core.settings ?? DEFAULT_SETTINGS;
+  putSettings = async (s: StoreSettings) => {
+    this.#w().ops.push({ c: 'settings', v: s });
+    this.#settings = s;
+  };
   markSeeded = async (at: string) => {
     this.#w().ops.push({ c: 'seededAt', v: at });
     this.#seededAt = at;
@@ -727,6 +777,7 @@ class Tx {
     evaluations: await this.evaluations.list(),
     tokens: await this.tokens.list(),
     audit: await this.audit.list(),
+    settings: await this.settings(),
   });
 
   async #allDossierIds(): Promise<string[]> {

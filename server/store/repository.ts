@@ -1,5 +1,6 @@
 // The repository contract the routes use: records per collection, read views and all-or-nothing transactions, implemented alike by the memory, lowdb and PostgreSQL stores.
 import type { Dossier, RuleSet, GoldenCase, Evaluation, I18nText } from '../engine.js';
+import type { ReviewState } from '../review.js';
 
 export type Role = 'viewer' | 'analyst' | 'editor' | 'admin';
 
@@ -18,7 +19,13 @@ export interface VersionRecord {
   contentHash: string;
   title: I18nText;
   effectiveFrom: string;
+  /**
+   * The last day in force: the document's, until a later version takes over; then the day before, recorded here as
+   * version metadata (with a version.close audit entry) while the document, and so its content hash, stays as published.
+   */
   effectiveTo: string | null;
+  /** Which version closed the period, and when (absent while the period is the document's own). */
+  closedBy?: { version: number; at: string } | null;
   basedOn: { id: string; version: number } | null;
   /** The document's changelog entry for this version, if any. */
   changelog: { version: number; date: string; author?: string; note: I18nText } | null;
@@ -71,6 +78,10 @@ export interface DraftRecord {
   updatedBy: string;
   /** The latest edits, oldest first, so a losing writer can be told what changed since its revision. */
   history: DraftRevision[];
+  /** Four eyes: where the draft stands in review (absent: never sent). */
+  review?: ReviewState;
+  /** Token ids of everyone who has saved the draft: none of them may approve it. */
+  authors?: string[];
 }
 
 /** A draft with its document. */
@@ -252,6 +263,8 @@ export interface ReadTx {
     head(): Promise<ChainHead | null>;
   };
   seededAt(): Promise<string | null>;
+  /** The store's settings (DEFAULT_SETTINGS until an administrator changes them). */
+  settings(): Promise<StoreSettings>;
   /** Every record (no blobs) as plain JSON, in a stable order: for tests and exports. */
   dump(): Promise<unknown>;
 }
@@ -263,6 +276,8 @@ export interface WriteTx extends ReadTx {
     nextNumber(ruleSetId: string): Promise<number>;
     /** Stores a version; an existing number is a ConflictError. */
     insert(v: NewVersion): Promise<StoredVersion>;
+    /** Ends a version's period on `effectiveTo` because version `by.version` takes over: metadata only, the document does not change. */
+    closePeriod(ruleSetId: string, version: number, effectiveTo: string, by: { version: number; at: string }): Promise<VersionRecord>;
   };
   drafts: ReadTx['drafts'] & {
     insert(d: NewDraft): Promise<StoredDraft>;
@@ -289,7 +304,17 @@ export interface WriteTx extends ReadTx {
   /** Next value of a named counter, as a readable id such as draft-3. */
   nextId(kind: string): Promise<string>;
   markSeeded(at: string): Promise<void>;
+  putSettings(s: StoreSettings): Promise<void>;
 }
+
+/** Settings an administrator may change, kept with the data (each change is in the audit log). */
+export interface StoreSettings {
+  /** 'required': a draft is published only after another editor approved it; 'optional': one person may publish (a local install). */
+  publishReview: 'required' | 'optional';
+}
+
+/** A new store's settings: review before publishing is required. */
+export const DEFAULT_SETTINGS: StoreSettings = { publishReview: 'required' };
 
 /**
  * Storage behind the routes. `read` sees committed data; `transact` runs one change so that no other change

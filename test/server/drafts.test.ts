@@ -5,8 +5,12 @@ import { fakeEngine } from './fakeEngine.js';
 import { cityDossier, makeServer, type TestServer } from './helpers.js';
 
 let t: TestServer;
+/** A second editor: the reviewer, who never edits the draft (four eyes). */
+let reviewer: { Authorization: string };
 beforeAll(async () => {
   t = await makeServer(fakeEngine);
+  const made = await request(t.app).post('/api/tokens').set(t.auth('admin')).send({ name: 'reviewer', role: 'editor' });
+  reviewer = { Authorization: `Bearer ${made.body.token}` };
 });
 afterAll(async () => {
   expect(t.internalErrors).toEqual([]);
@@ -144,10 +148,19 @@ describe('drafts', () => {
     expect((await request(t.app).get(`/api/drafts/${draftId}`).set(t.auth('viewer'))).status).toBe(200);
   });
 
-  it('publishes as the next version, with changelog, basedOn and content hash; the draft is gone', async () => {
+  it('publishes as the next version, with changelog, basedOn and content hash, after another editor approved it; the draft is gone', async () => {
     etag = (await request(t.app).get(`/api/drafts/${draftId}`).set(t.auth('viewer'))).headers.etag;
     expect((await request(t.app).post(`/api/drafts/${draftId}/publish`).set(editor()).set('If-Match', etag).send({})).status).toBe(400);
-    const res = await request(t.app).post(`/api/drafts/${draftId}/publish`).set(editor()).set('If-Match', etag).send({ changelog: { zh: '门槛降至900亿元', en: 'Threshold lowered to 900' } });
+    const note = { changelog: { zh: '门槛降至900亿元', en: 'Threshold lowered to 900' } };
+    // Not without a review.
+    const unreviewed = await request(t.app).post(`/api/drafts/${draftId}/publish`).set(editor()).set('If-Match', etag).send(note);
+    expect([unreviewed.status, unreviewed.body.error.code]).toEqual([409, 'review_state']);
+    const sent = await request(t.app).post(`/api/drafts/${draftId}/review/request`).set(editor()).send({ note: '请审核门槛' });
+    expect(sent.status).toBe(200);
+    const ok = await request(t.app).post(`/api/drafts/${draftId}/review`).set(reviewer).set('If-Match', sent.headers.etag).send({ decision: 'approve', comment: '同意' });
+    expect(ok.status).toBe(200);
+    expect(ok.body.review).toMatchObject({ status: 'approved', reviewer: expect.stringContaining('reviewer'), comment: '同意' });
+    const res = await request(t.app).post(`/api/drafts/${draftId}/publish`).set(editor()).set('If-Match', ok.headers.etag).send(note);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       ref: 'sfc-2017@2',

@@ -74,10 +74,21 @@ describe('the sfc-2017 flow on the real engine', () => {
     const preview = await request(t.app).post('/api/batch').set(t.auth('analyst')).send({ filter: { period: 2018 }, versions: [{ ruleSet: 'sfc-2017@1' }, { ruleSet: draft.body.id }] });
     expect(preview.body.columns[1]).toMatchObject({ draft: draft.body.id, version: 2 });
     expect(preview.body.changedDossiers).toEqual(['bravo-2018']);
-    const current = await request(t.app).get(`/api/drafts/${draft.body.id}`).set(t.auth('editor'));
-    const pub = await request(t.app).post(`/api/drafts/${draft.body.id}/publish`).set(t.auth('editor')).set('If-Match', current.headers.etag).send({ changelog: { zh: '收入门槛提高到1100亿元', en: 'Revenue threshold raised to 1100' } });
+    // Four eyes: the editor sends it for review, another token with the editor role (here the admin) approves it.
+    const sent = await request(t.app).post(`/api/drafts/${draft.body.id}/review/request`).set(t.auth('editor')).send({});
+    expect(sent.status).toBe(200);
+    const approved = await request(t.app).post(`/api/drafts/${draft.body.id}/review`).set(t.auth('admin')).set('If-Match', sent.headers.etag).send({ decision: 'approve' });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    // In force from 2018 (a deliberate reading of that year's cities under the new threshold), so 2017 stays under v1.
+    const pub = await request(t.app)
+      .post(`/api/drafts/${draft.body.id}/publish`)
+      .set(t.auth('editor'))
+      .set('If-Match', approved.headers.etag)
+      .send({ changelog: { zh: '收入门槛提高到1100亿元', en: 'Revenue threshold raised to 1100' }, effectiveFrom: '2018-01-01' });
     expect(pub.status, JSON.stringify(pub.body)).toBe(201);
-    expect(pub.body).toMatchObject({ ref: 'sfc-2017@2', basedOn: { id: 'sfc-2017', version: 1 } });
+    expect(pub.body).toMatchObject({ ref: 'sfc-2017@2', basedOn: { id: 'sfc-2017', version: 1 }, effectiveFrom: '2018-01-01', effectiveTo: null });
+    const inForce = async (date: string) => (await request(t.app).get(`/api/rulesets/sfc-2017/in-force?date=${date}`).set(t.auth('viewer'))).body.version;
+    expect([await inForce('2017-12-31'), await inForce('2018-01-01'), await inForce('2030-01-01')]).toEqual([1, 2, 2]);
 
     const diff = await request(t.app).get('/api/rulesets/sfc-2017/diff?from=1&to=2').set(t.auth('viewer'));
     expect(diff.body.changes).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'parameter', id: 'revenueThreshold', before: 1000, after: 1100 })]));

@@ -4,7 +4,9 @@ import canonicalize from 'canonicalize';
 import { route, type RouteDef } from '../route.js';
 import { ApiError } from '../errors.js';
 import * as S from '../schemas.js';
-import type { DraftRecord, DraftRevision, ReadTx, StoredDraft } from '../../store/repository.js';
+import type { Actor, DraftRecord, DraftRevision, ReadTx, StoredDraft, WriteTx } from '../../store/repository.js';
+import { NO_REVIEW, afterChange, decideReview, isRefusal, mayPublish, requestReview, type ReviewState } from '../../review.js';
+import { effectiveDateIssues, periodsAfterPublishing, dayAfter } from '../../periods.js';
 import { appendAudit } from '../../audit.js';
 import type { Services } from '../../services.js';
 import type { GoldenCase, Issue, RuleSet } from '../../engine.js';
@@ -30,7 +32,28 @@ function draftSummary(d: DraftRecord): z.infer<typeof S.DraftSummary> {
     updatedAt: d.updatedAt,
     updatedBy: d.updatedBy,
     goldenCases: d.goldenCount,
+    review: d.review ?? NO_REVIEW,
+    authors: d.authors ?? [],
   };
+}
+
+/**
+ * The review fields of a draft's next revision after a change of its content: the saver joins its authors, and a
+ * pending request or an approval is withdrawn (with an audit entry), since it was about the draft before the change.
+ */
+async function reviewAfterChange(tx: WriteTx, services: Services, d: DraftRecord, actor: Actor, now: string, revision: number): Promise<{ review: ReviewState; authors: string[] }> {
+  const authors = [...new Set([...(d.authors ?? []), actor.tokenId])];
+  const r = afterChange(d.review ?? NO_REVIEW, services.actorName(actor), now, revision);
+  if (r.withdrawn)
+    await appendAudit(tx, now, {
+      actor: services.actorName(actor),
+      action: 'draft.review.withdraw',
+      target: d.id,
+      before: r.withdrawn,
+      after: 'none',
+      details: { revision, reason: r.withdrawn === 'approved' ? 'changed after approval' : 'changed during review' },
+    });
+  return { review: r.state, authors };
 }
 
 const detail = (d: StoredDraft) => ({ body: { ...draftSummary(d), document: d.document }, headers: { ETag: draftEtag(d) } });
@@ -83,6 +106,16 @@ function validation(services: Services, doc: unknown): Promise<z.infer<typeof S.
   return services.compute.validate(doc, services.clauseIdsOf(doc));
 }
 
+/** The versions of the draft's rule set, once the new version's first day has passed its check (422 invalid_effective_date otherwise). */
+async function checkEffectiveDate(tx: ReadTx, d: DraftRecord, day: string) {
+  const versions = await tx.versions.list(d.ruleSetId);
+  const base = versions.find((v) => v.version === d.basedOn.version);
+  if (!base) throw new ApiError('not_found', `The version ${d.basedOn.id}@${d.basedOn.version} this draft is based on is gone`);
+  const issues = effectiveDateIssues(day, base);
+  if (issues.length) throw new ApiError('invalid_effective_date', issues[0].message, issues);
+  return versions;
+}
+
 function runGolden(services: Services, d: StoredDraft, golden: GoldenCase[]) {
   return services.compute.golden(services.draftInput(d), golden);
 }
@@ -132,6 +165,8 @@ export const draftRoutes = (): RouteDef[] => [
           updatedAt: now,
           updatedBy: services.actorName(actor),
           history: [],
+          review: NO_REVIEW,
+          authors: [actor.tokenId],
         });
         await appendAudit(tx, now, {
           actor: services.actorName(actor),
@@ -165,7 +200,8 @@ export const draftRoutes = (): RouteDef[] => [
     summary: 'Replace the draft document',
     description:
       'Optimistic concurrency: If-Match must carry the current ETag; a stale one gets 409 with `current` and `changes` (what changed since that revision). ' +
-      'The document must match the rule-set schema; semantic problems are allowed and reported by validate. id, status, version, basedOn and changelog are set by the server.',
+      'The document must match the rule-set schema; semantic problems are allowed and reported by validate. id, status, version, basedOn and changelog are set by the server. ' +
+      'The same document as stored changes nothing (no revision, no audit entry). A change withdraws a pending review request or an approval.',
     role: 'editor',
     params: S.IdParam,
     body: S.PutDraftBody,
@@ -180,8 +216,11 @@ export const draftRoutes = (): RouteDef[] => [
         if (issues.length) throw new ApiError('identity_changed', 'The edit changes fields the server manages', issues);
         const now = services.now();
         const before = services.engine.ruleSetHash(old.document);
+        // The same document again (an autosave that changes nothing): no revision, no audit entry, the ETag stays.
+        if (services.engine.ruleSetHash(body.document) === before) return old;
         const changes = services.engine.diffRuleSets(old.document, body.document);
-        const d = await tx.drafts.update(old.id, old.revision, { ...nextRevision(old, services.actorName(actor), now, 'draft.update', changes), document: body.document });
+        const next = nextRevision(old, services.actorName(actor), now, 'draft.update', changes);
+        const d = await tx.drafts.update(old.id, old.revision, { ...next, ...(await reviewAfterChange(tx, services, old, actor, now, next.revision)), document: body.document });
         await appendAudit(tx, now, {
           actor: d.updatedBy,
           action: 'draft.update',
@@ -293,10 +332,8 @@ export const draftRoutes = (): RouteDef[] => [
         const old = await findDraft(tx, params.id);
         checkIfMatch(services, old, ifMatch, true);
         const now = services.now();
-        const d = await tx.drafts.update(old.id, old.revision, {
-          ...nextRevision(old, services.actorName(actor), now, 'draft.golden.replace', [{ kind: 'golden', change: 'replaced', id: 'golden', path: ['golden'], text: { zh: '黄金案例已替换', en: 'golden cases replaced' } }]),
-          golden: body.cases,
-        });
+        const next = nextRevision(old, services.actorName(actor), now, 'draft.golden.replace', [{ kind: 'golden', change: 'replaced', id: 'golden', path: ['golden'], text: { zh: '黄金案例已替换', en: 'golden cases replaced' } }]);
+        const d = await tx.drafts.update(old.id, old.revision, { ...next, ...(await reviewAfterChange(tx, services, old, actor, now, next.revision)), golden: body.cases });
         await appendAudit(tx, now, { actor: d.updatedBy, action: 'draft.golden.replace', target: d.id, before: old.goldenHash, after: d.goldenHash });
         return d;
       });
@@ -348,16 +385,14 @@ export const draftRoutes = (): RouteDef[] => [
         // The run above used this revision; a concurrent edit means the results may be stale.
         if (old.revision !== snapshot.revision) checkIfMatch(services, old, draftEtag(snapshot), true);
         const now = services.now();
-        const d = await tx.drafts.update(old.id, old.revision, {
-          ...nextRevision(
-            old,
-            services.actorName(actor),
-            now,
-            'draft.golden.rebaseline',
-            body.caseIds.map((id) => ({ kind: 'golden', change: 'rebaselined', id, path: ['golden', id], text: { zh: `黄金案例 ${id} 已重新基线`, en: `golden case ${id} re-baselined` } })),
-          ),
-          golden: golden.map((c) => replaced.get(c.id) ?? c),
-        });
+        const next = nextRevision(
+          old,
+          services.actorName(actor),
+          now,
+          'draft.golden.rebaseline',
+          body.caseIds.map((id) => ({ kind: 'golden', change: 'rebaselined', id, path: ['golden', id], text: { zh: `黄金案例 ${id} 已重新基线`, en: `golden case ${id} re-baselined` } })),
+        );
+        const d = await tx.drafts.update(old.id, old.revision, { ...next, ...(await reviewAfterChange(tx, services, old, actor, now, next.revision)), golden: golden.map((c) => replaced.get(c.id) ?? c) });
         await appendAudit(tx, now, {
           actor: d.updatedBy,
           action: 'draft.golden.rebaseline',
@@ -373,27 +408,96 @@ export const draftRoutes = (): RouteDef[] => [
   }),
   route({
     method: 'post',
+    path: '/api/drafts/:id/review/request',
+    tag: 'Drafts',
+    summary: 'Send a draft for review (four eyes)',
+    description:
+      'Another editor, one who has not saved the draft, then approves it or asks for changes (POST /api/drafts/{id}/review). ' +
+      'The request is for the draft as it is: a later change withdraws it. Recorded in the audit log.',
+    role: 'editor',
+    params: S.IdParam,
+    body: S.ReviewRequestBody,
+    requestHeaders: [IF_MATCH_OPTIONAL],
+    response: { status: 200, schema: S.DraftSummary, description: 'The draft, waiting for its review', etag: true },
+    errors: ['invalid_request', 'not_found', 'etag_mismatch', 'review_state', 'store_read_only'],
+    handler: async ({ params, body, ifMatch, actor, services }) => {
+      const d = await services.repo.transact(async (tx) => {
+        const old = await findDraft(tx, params.id);
+        checkIfMatch(services, old, ifMatch, false);
+        const now = services.now();
+        const by = services.actorName(actor);
+        const next = nextRevision(old, by, now, 'draft.review.request', [{ kind: 'review', id: 'review', path: ['review'], text: { zh: `${by} 提交审核`, en: `${by} asked for review` } }]);
+        const review = requestReview(old.review ?? NO_REVIEW, by, now, next.revision, body.note ?? null);
+        if (isRefusal(review)) throw new ApiError('review_state', review.message);
+        const d = await tx.drafts.update(old.id, old.revision, { ...next, review });
+        await appendAudit(tx, now, { actor: by, action: 'draft.review.request', target: d.id, before: old.review?.status ?? 'none', after: 'requested', details: { revision: d.revision, ...(review.note ? { note: review.note } : {}) } });
+        return d;
+      });
+      return { body: draftSummary(d), headers: { ETag: draftEtag(d) } };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/drafts/:id/review',
+    tag: 'Drafts',
+    summary: "A reviewer's decision: approve the draft, or ask for changes with a comment",
+    description:
+      'By another token with the editor role that has never saved the draft (403 reviewer_is_author otherwise). If-Match names the revision reviewed; ' +
+      'an approval holds until the draft changes. Recorded in the audit log.',
+    role: 'editor',
+    params: S.IdParam,
+    body: S.ReviewDecisionBody,
+    requestHeaders: [IF_MATCH],
+    response: { status: 200, schema: S.DraftSummary, description: 'The draft with the decision', etag: true },
+    errors: ['invalid_request', 'not_found', 'precondition_required', 'etag_mismatch', 'review_state', 'reviewer_is_author', 'store_read_only'],
+    handler: async ({ params, body, ifMatch, actor, services }) => {
+      const d = await services.repo.transact(async (tx) => {
+        const old = await findDraft(tx, params.id);
+        checkIfMatch(services, old, ifMatch, true);
+        const now = services.now();
+        const by = services.actorName(actor);
+        const approve = body.decision === 'approve';
+        const action = approve ? 'draft.review.approve' : 'draft.review.request_changes';
+        const next = nextRevision(old, by, now, action, [{ kind: 'review', id: 'review', path: ['review'], text: approve ? { zh: `${by} 批准了草稿`, en: `${by} approved the draft` } : { zh: `${by} 要求修改`, en: `${by} asked for changes` } }]);
+        const review = decideReview(old.review ?? NO_REVIEW, { tokenId: actor.tokenId, name: by }, old.authors ?? [], body.decision, body.comment ?? null, now, next.revision);
+        if (isRefusal(review)) {
+          if (review.code === 'comment_required') throw new ApiError('invalid_request', review.message, [{ code: 'comment_required', path: ['body', 'comment'], message: review.message }]);
+          throw new ApiError(review.code, review.message);
+        }
+        const d = await tx.drafts.update(old.id, old.revision, { ...next, review });
+        await appendAudit(tx, now, { actor: by, action, target: d.id, before: 'requested', after: review.status, details: { revision: d.revision, ...(review.comment ? { comment: review.comment } : {}) } });
+        return d;
+      });
+      return { body: draftSummary(d), headers: { ETag: draftEtag(d) } };
+    },
+  }),
+  route({
+    method: 'post',
     path: '/api/drafts/:id/publish',
     tag: 'Drafts',
-    summary: 'Publish a draft as the next version',
+    summary: 'Publish a draft as the next version, in force from a given day',
     description:
       'Needs If-Match with the ETag of the draft revision being published (428 without it, 409 when the draft changed since). ' +
-      'Only when the draft validates and all its golden cases pass (else 422 with the issues or failing cases). The changelog entry names the token holder as author. ' +
-      'The version number is the highest published one plus one; the changelog entry is appended; the content hash identifies the result. The draft is removed.',
+      'Only when the draft validates, all its golden cases pass (else 422 with the issues or failing cases) and, unless the settings allow single-person publishing, ' +
+      'another editor approved the draft as it is (409 review_state). The changelog entry names the token holder as author. The new version is in force from `effectiveFrom` (default: the next day), never before the version ' +
+      'it is based on; the version in force until then ends the day before, in the same step (one that would start that same day is replaced before it takes effect): its period is version metadata (a version.close audit entry), ' +
+      'its document and content hash do not change. The version number is the highest published one plus one; the changelog entry is appended; the content hash ' +
+      'identifies the result. The draft is removed.',
     role: 'editor',
     cost: 'heavy',
     params: S.IdParam,
     body: S.PublishBody,
     requestHeaders: [{ ...IF_MATCH, description: 'The ETag of the draft revision the editor saw: only that revision is published' }],
     response: { status: 201, schema: S.VersionSummary, description: 'The published version', etag: true },
-    errors: ['invalid_request', 'not_found', 'invalid_rule_set', 'golden_failed', 'precondition_required', 'etag_mismatch', 'store_read_only'],
+    errors: ['invalid_request', 'not_found', 'invalid_rule_set', 'golden_failed', 'precondition_required', 'etag_mismatch', 'review_state', 'invalid_effective_date', 'store_read_only'],
     handler: async ({ params, body, ifMatch, actor, services }) => {
-      const { snapshot, golden } = await services.repo.read(async (tx) => {
+      const { snapshot, golden, settings } = await services.repo.read(async (tx) => {
         const snapshot = await findDraft(tx, params.id);
-        return { snapshot, golden: await tx.drafts.golden(snapshot) };
+        return { snapshot, golden: await tx.drafts.golden(snapshot), settings: await tx.settings() };
       });
       // Required: an editor publishes the revision they saw, never one saved since by someone else.
       checkIfMatch(services, snapshot, ifMatch, true);
+      const day = body.effectiveFrom ?? dayAfter(services.now().slice(0, 10));
       const check = await validation(services, snapshot.document);
       if (!check.valid) throw new ApiError('invalid_rule_set', 'The draft does not validate', check.issues);
       const run = await runGolden(services, snapshot, golden);
@@ -407,18 +511,26 @@ export const draftRoutes = (): RouteDef[] => [
             .map(({ r, i }) => ({ code: 'golden_case_failed', path: ['golden', i], message: `${r.id}: ${r.problems.join('; ')}` })),
         );
       }
+      await services.repo.read((tx) => checkEffectiveDate(tx, snapshot, day));
+      const refused = mayPublish(snapshot.review ?? NO_REVIEW, snapshot.revision, settings.publishReview === 'required');
+      if (refused) throw new ApiError('review_state', refused.message);
       const v = await services.repo.transact(async (tx) => {
         const d = await findDraft(tx, params.id);
         if (d.revision !== snapshot.revision) checkIfMatch(services, d, draftEtag(snapshot), true);
+        const versions = await checkEffectiveDate(tx, d, day);
         const now = services.now();
         const version = await tx.versions.nextNumber(d.ruleSetId);
+        const ref = `${d.ruleSetId}@${version}`;
         // The author is who holds the token, not a name the request may choose.
         const author = actor.name;
+        const periods = periodsAfterPublishing(day, versions);
         const document: RuleSet = {
           ...d.document,
           status: 'published',
           version,
           basedOn: d.basedOn,
+          effectiveFrom: day,
+          effectiveTo: periods.newEffectiveTo,
           changelog: [...d.document.changelog, { version, date: now.slice(0, 10), author, note: body.changelog }],
         };
         const contentHash = services.engine.ruleSetHash(document);
@@ -433,15 +545,35 @@ export const draftRoutes = (): RouteDef[] => [
           source: 'api',
         });
         await tx.drafts.delete(d.id, d.revision);
-        const base = (await tx.versions.list(d.basedOn.id)).find((x) => x.version === d.basedOn.version);
+        const base = versions.find((x) => x.version === d.basedOn.version);
+        const review = d.review ?? NO_REVIEW;
         await appendAudit(tx, now, {
           actor: services.actorName(actor),
           action: 'version.publish',
-          target: `${d.ruleSetId}@${version}`,
+          target: ref,
           before: base?.contentHash ?? null,
           after: contentHash,
-          details: { draft: d.id, basedOn: `${d.basedOn.id}@${d.basedOn.version}`, changelog: body.changelog },
+          details: {
+            draft: d.id,
+            basedOn: `${d.basedOn.id}@${d.basedOn.version}`,
+            changelog: body.changelog,
+            effectiveFrom: day,
+            review: review.status === 'approved' && review.revision === d.revision ? { approvedBy: review.reviewer, at: review.decidedAt } : 'not required by the settings (single-person publishing)',
+          },
         });
+        // The versions in force until then end the day before: recorded on their records, audited, their documents untouched.
+        for (const c of periods.close) {
+          const old = versions.find((x) => x.version === c.version)!;
+          await tx.versions.closePeriod(d.ruleSetId, c.version, c.effectiveTo, { version, at: now });
+          await appendAudit(tx, now, {
+            actor: services.actorName(actor),
+            action: 'version.close',
+            target: `${d.ruleSetId}@${c.version}`,
+            before: old.effectiveTo,
+            after: c.effectiveTo,
+            details: { by: ref, effectiveFrom: day },
+          });
+        }
         return stored;
       });
       return {
