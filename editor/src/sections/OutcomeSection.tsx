@@ -28,10 +28,11 @@ export function OutcomeSection() {
           <input type="text" className="wide" readOnly={readOnly} value={rs.title.zh} onChange={(e) => doc.edit((r) => setAt(r, ['title', 'zh'], e.target.value))} />
           <label>{t('outcome.titleEn')}</label>
           <input type="text" className="wide" readOnly={readOnly} value={rs.title.en} onChange={(e) => doc.edit((r) => setAt(r, ['title', 'en'], e.target.value))} />
+          {/* A draft's period is set when it is published (the publish dialog asks for the first day); a version shows its own. */}
           <label>{t('outcome.effectiveFrom')}</label>
-          <input type="date" readOnly={readOnly} value={rs.effectiveFrom} onChange={(e) => e.target.value && doc.edit((r) => setAt(r, ['effectiveFrom'], e.target.value))} />
+          <span data-testid="effective-from-shown">{doc.kind === 'draft' ? t('outcome.setAtPublish') : rs.effectiveFrom}</span>
           <label>{t('outcome.effectiveTo')}</label>
-          <input type="date" readOnly={readOnly} value={rs.effectiveTo ?? ''} onChange={(e) => doc.edit((r) => setAt(r, ['effectiveTo'], e.target.value || null))} />
+          <span>{doc.kind === 'draft' ? t('outcome.endsWhenReplaced') : (doc.version?.effectiveTo ?? t('library.open'))}</span>
         </div>
       </div>
       <div className="card" data-path="outcomes">

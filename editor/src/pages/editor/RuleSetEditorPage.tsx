@@ -25,6 +25,8 @@ import { ClausePanel } from '../../panels/ClausePanel.js';
 import { ProblemsPanel } from '../../panels/ProblemsPanel.js';
 import { PreviewPanel } from '../../panels/PreviewPanel.js';
 import { PublishDialog } from '../../panels/PublishDialog.js';
+import { ReviewPanel } from '../../panels/ReviewPanel.js';
+import { useSettings } from '../../hooks/useSettings.js';
 import { pick } from '../../i18n/i18n.js';
 import { ErrorBoundary } from '../../components/ErrorBoundary.js';
 
@@ -68,6 +70,7 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
   const notes = usePolicyNotes(api, typeof policy === 'string' ? policy : undefined);
   const words = useMemo(() => (rs ? parameterWords(rs, notes, i18n.language, { yes: t('common.yes'), no: t('common.no') }) : null), [rs, notes, i18n.language, t]);
   const readOnly = doc.readOnly || !can('editor');
+  const reviewRequired = useSettings(api).publishReview === 'required';
   const preview = usePreview(api, checks.compiled, doc.basedOn);
   // The open section is part of the address (?tab=bonus), so a reload or a shared link opens the same place.
   const tabParam = new URLSearchParams(search).get('tab');
@@ -228,6 +231,7 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
             {t('save.failed')}: {doc.saveError}
           </div>
         )}
+        {doc.kind === 'draft' && <ReviewPanel doc={doc} reviewRequired={reviewRequired} />}
         <ConflictBanner doc={doc} />
         <MergeNotice doc={doc} />
         <div className="editor-body">
@@ -289,6 +293,7 @@ export function RuleSetEditorPage(props: { draftId: string } | { ruleSetId: stri
           <PublishDialog
             doc={doc}
             errors={errors}
+            reviewRequired={reviewRequired}
             onClose={() => setPublishing(false)}
             onPublished={(v) => {
               localStorage.removeItem(`mingcheng.backup.${doc.ref}`);
