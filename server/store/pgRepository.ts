@@ -37,8 +37,10 @@ import {
   type StoredEvaluation,
   type StoredToken,
   type StoredVersion,
+  type StoreSettings,
   type VersionRecord,
   type WriteTx,
+  DEFAULT_SETTINGS,
 } from './repository.js';
 
 const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pg', 'migrations');
@@ -206,21 +208,22 @@ class PgTx {
   }
 
   async #versionRow(where: string, params: unknown[]): Promise<StoredVersion | null> {
-    const r = (await this.#q<{ record: VersionRecord; document_blob: string; content_hash: string }>(`SELECT record, document_blob, content_hash FROM versions WHERE ${where}`, params))[0];
+    const r = (await this.#q<VersionJoin & { document_blob: string }>(`SELECT v.record, v.document_blob, v.content_hash, ${PERIOD_COLUMNS} FROM versions v ${PERIOD_JOIN} WHERE ${where}`, params))[0];
     if (!r) return null;
-    // The columns the database keys on are what the record says.
-    const record = { ...r.record, contentHash: r.content_hash };
+    const record = versionRecord(r);
     return { ...record, document: await this.#document(record, r.document_blob) };
   }
 
   versions = {
-    get: (id: string, version: number) => this.#versionRow('rule_set_id = $1 AND version = $2', [id, version]),
-    byHash: (hash: string) => this.#versionRow('content_hash = $1 ORDER BY rule_set_id COLLATE "C", version LIMIT 1', [hash]),
+    get: (id: string, version: number) => this.#versionRow('v.rule_set_id = $1 AND v.version = $2', [id, version]),
+    byHash: (hash: string) => this.#versionRow('v.content_hash = $1 ORDER BY v.rule_set_id COLLATE "C", v.version LIMIT 1', [hash]),
     list: async (ruleSetId?: string): Promise<VersionRecord[]> =>
-      (await this.#q<{ record: VersionRecord; content_hash: string }>('SELECT record, content_hash FROM versions WHERE ($1::text IS NULL OR rule_set_id = $1) ORDER BY rule_set_id COLLATE "C", version', [ruleSetId ?? null])).map((r) => ({
-        ...r.record,
-        contentHash: r.content_hash,
-      })),
+      (
+        await this.#q<VersionJoin>(
+          `SELECT v.record, v.content_hash, ${PERIOD_COLUMNS} FROM versions v ${PERIOD_JOIN} WHERE ($1::text IS NULL OR v.rule_set_id = $1) ORDER BY v.rule_set_id COLLATE "C", v.version`,
+          [ruleSetId ?? null],
+        )
+      ).map(versionRecord),
     golden: (v: VersionRecord) => this.#blob<GoldenCase[]>(v.goldenHash, `${v.ruleSetId}@${v.version}`),
     nextNumber: async (ruleSetId: string) => Number((await this.#q<{ n: number }>('SELECT coalesce(max(version), 0) + 1 AS n FROM versions WHERE rule_set_id = $1', [ruleSetId]))[0].n),
     insert: async (v: NewVersion): Promise<StoredVersion> => {
@@ -253,6 +256,13 @@ class PgTx {
         record,
       ]);
       return { ...record, document: await this.#document(record, documentBlob) };
+    },
+    closePeriod: async (ruleSetId: string, version: number, effectiveTo: string, by: { version: number; at: string }): Promise<VersionRecord> => {
+      await this.#beforeWrite();
+      const cur = (await this.versions.list(ruleSetId)).find((v) => v.version === version);
+      if (!cur) throw conflict(`Version ${ruleSetId}@${version} is not published`, `${ruleSetId}@${version}`);
+      await this.c.query('INSERT INTO version_periods (rule_set_id, version, effective_to, closed_by, closed_at) VALUES ($1, $2, $3, $4, $5)', [ruleSetId, version, effectiveTo, by.version, by.at]);
+      return { ...cur, effectiveTo, closedBy: by };
     },
   };
 
@@ -442,6 +452,14 @@ class PgTx {
     await this.#beforeWrite();
     await this.c.query("INSERT INTO store_meta (key, value) VALUES ('seededAt', $1) ON CONFLICT (key) DO UPDATE SET value = $1", [at]);
   };
+  settings = async (): Promise<StoreSettings> => {
+    const v = (await this.#q<{ value: string }>("SELECT value FROM store_meta WHERE key = 'settings'"))[0]?.value;
+    return v ? (JSON.parse(v) as StoreSettings) : DEFAULT_SETTINGS;
+  };
+  putSettings = async (settings: StoreSettings): Promise<void> => {
+    await this.#beforeWrite();
+    await this.c.query("INSERT INTO store_meta (key, value) VALUES ('settings', $1) ON CONFLICT (key) DO UPDATE SET value = $1", [JSON.stringify(settings)]);
+  };
   nextId = async (kind: string): Promise<string> => {
     await this.#beforeWrite();
     const n = (await this.#q<{ n: string }>('INSERT INTO counters (kind, n) VALUES ($1, 1) ON CONFLICT (kind) DO UPDATE SET n = counters.n + 1 RETURNING n', [kind]))[0].n;
@@ -459,8 +477,20 @@ class PgTx {
       evaluations: await this.evaluations.list(),
       tokens: await this.tokens.list(),
       audit: await this.audit.list(),
+      settings: await this.settings(),
     };
   };
+}
+
+/** A version's latest period row, beside the version row (none: the period is the document's own). */
+const PERIOD_COLUMNS = 'p.effective_to, p.closed_by, p.closed_at';
+const PERIOD_JOIN = 'LEFT JOIN LATERAL (SELECT effective_to, closed_by, closed_at FROM version_periods p WHERE p.rule_set_id = v.rule_set_id AND p.version = v.version ORDER BY seq DESC LIMIT 1) p ON true';
+type VersionJoin = { record: VersionRecord; content_hash: string; effective_to: string | null; closed_by: number | null; closed_at: string | null };
+
+/** The record as stored, keyed by the columns the database keys on, with its period closed when a later version took over. */
+function versionRecord(r: VersionJoin): VersionRecord {
+  const base = { ...r.record, contentHash: r.content_hash };
+  return r.effective_to === null ? base : { ...base, effectiveTo: r.effective_to, closedBy: { version: Number(r.closed_by), at: r.closed_at! } };
 }
 
 /** What the sealed head says about the chain's end (`last`). */
@@ -527,6 +557,12 @@ async function verifyPg(pool: pg.Pool, st: PgState): Promise<IntegrityReport> {
           const ref = `${v.rule_set_id}@${v.version}`;
           if (!(byTarget.get(ref) ?? []).some((e) => (e.action === 'version.publish' || e.action === 'version.seed') && e.after === v.content_hash))
             problems.push({ code: 'record_mismatch', message: `Published version ${ref} does not match the audit entry that published it`, target: ref });
+        }
+        // A closed period is the one the last version.close entry recorded.
+        for (const p of (await c.query<{ rule_set_id: string; version: number; effective_to: string }>('SELECT DISTINCT ON (rule_set_id, version) rule_set_id, version, effective_to FROM version_periods ORDER BY rule_set_id, version, seq DESC')).rows) {
+          const ref = `${p.rule_set_id}@${p.version}`;
+          if ((byTarget.get(ref) ?? []).filter((e) => e.action === 'version.close').at(-1)?.after !== p.effective_to)
+            problems.push({ code: 'record_mismatch', message: `The period of ${ref} (to ${p.effective_to}) is not the one the audit log recorded`, target: ref });
         }
         for (const { record } of (await c.query<{ record: StoredEvaluation }>('SELECT record FROM evaluations')).rows) {
           const target = `evaluation:${record.id}`;

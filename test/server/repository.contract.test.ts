@@ -142,6 +142,63 @@ for (const kind of kinds) {
       expect(await repo.transact((tx) => tx.versions.nextNumber('other'))).toBe(1);
     });
 
+    it('versions: a period closed as metadata (the document and its hash unchanged), read the same after reopening; settings and a draft\'s review fields kept', async () => {
+      const made = await fresh();
+      let repo = made.repo;
+      await repo.transact(async (tx) => {
+        // Each version with the audit entry that publishes it, as the routes write them (reopening checks the pairs).
+        for (const v of [newVersion(1), newVersion(2, { ...v1, effectiveFrom: '2027-01-01' })]) {
+          await tx.versions.insert(v);
+          await tx.audit.append({ at: NOW, actor: 'test', action: 'version.publish', target: `sfc-2017@${v.version}`, before: null, after: v.contentHash });
+        }
+      });
+      const before = (await repo.read((tx) => tx.versions.get('sfc-2017', 1)))!;
+      const closed = await repo.transact(async (tx) => {
+        const r = await tx.versions.closePeriod('sfc-2017', 1, '2026-12-31', { version: 2, at: NOW });
+        await tx.audit.append({ at: NOW, actor: 'test', action: 'version.close', target: 'sfc-2017@1', before: null, after: '2026-12-31' });
+        // The transaction reads its own change.
+        expect((await tx.versions.list('sfc-2017'))[0]).toMatchObject({ effectiveTo: '2026-12-31' });
+        return r;
+      });
+      expect(closed).toMatchObject({ version: 1, effectiveTo: '2026-12-31', closedBy: { version: 2, at: NOW } });
+      await expect(repo.transact((tx) => tx.versions.closePeriod('sfc-2017', 9, '2026-12-31', { version: 2, at: NOW }))).rejects.toSatisfy(isConflict);
+      await repo.transact(async (tx) => {
+        await tx.putSettings({ publishReview: 'optional' });
+        await tx.drafts.insert({
+          id: 'draft-1', ruleSetId: 'sfc-2017', basedOn: { id: 'sfc-2017', version: 1 }, revision: 1, document: { ...v1, status: 'draft' as const, version: 3 }, golden, createdAt: NOW, createdBy: 'a', updatedAt: NOW, updatedBy: 'a', history: [],
+          review: { status: 'requested', revision: 1, requestedBy: 'a', requestedAt: NOW, note: null, reviewer: null, decidedAt: null, comment: null, withdrawn: null },
+          authors: ['tok-1'],
+        });
+      });
+      const check = async (r: Repository) => {
+        const listed = await r.read((tx) => tx.versions.list('sfc-2017'));
+        expect(listed.map((v) => [v.version, v.effectiveTo, v.closedBy ?? null])).toEqual([
+          [1, '2026-12-31', { version: 2, at: NOW }],
+          [2, null, null],
+        ]);
+        const got = (await r.read((tx) => tx.versions.get('sfc-2017', 1)))!;
+        expect(got.contentHash).toBe(before.contentHash);
+        expect(got.document).toEqual(before.document);
+        expect(got.document.effectiveTo).toBeNull();
+        expect((await r.read((tx) => tx.versions.byHash(before.contentHash)))!.effectiveTo).toBe('2026-12-31');
+        expect(await r.read((tx) => tx.settings())).toEqual({ publishReview: 'optional' });
+        expect(await r.read((tx) => tx.drafts.get('draft-1'))).toMatchObject({ review: { status: 'requested' }, authors: ['tok-1'] });
+        expect((await r.integrity()).problems).toEqual([]);
+      };
+      await check(repo);
+      if (made.reopen) {
+        await repo.close();
+        repo = await made.reopen();
+        open.push(repo);
+        await check(repo);
+      }
+    });
+
+    it('settings: the default until changed', async () => {
+      const { repo } = await fresh();
+      expect(await repo.read((tx) => tx.settings())).toEqual({ publishReview: 'required' });
+    });
+
     it('drafts: updated only from the revision the writer saw; exactly one of two racing writers wins', async () => {
       const { repo } = await fresh();
       const doc = { ...v1, status: 'draft' as const, version: 2 };
