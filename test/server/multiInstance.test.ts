@@ -142,9 +142,14 @@ describe.skipIf(!postgresAvailable())('two server instances on one PostgreSQL', 
 
   it('the same draft published through both at once: one version', async () => {
     const draft = await call(b.url, 'POST', '/api/drafts', { from: 'sfc-2017@1' });
+    // Publishing needs an approval by another editor: sent through one instance, approved through the other.
+    const reviewer = (await call(a.url, 'POST', '/api/tokens', { name: 'reviewer', role: 'editor' })).body.token;
+    const sent = await call(a.url, 'POST', `/api/drafts/${draft.body.id}/review/request`, {}, { 'If-Match': draft.headers.get('etag')! });
+    const approved = await call(b.url, 'POST', `/api/drafts/${draft.body.id}/review`, { decision: 'approve' }, { 'If-Match': sent.headers.get('etag')!, Authorization: `Bearer ${reviewer}` });
+    expect(approved.status).toBe(200);
     const before = (await call(a.url, 'GET', '/api/rulesets/sfc-2017/versions')).body.length;
     const body = { changelog: { zh: '同时发布', en: 'Published twice at once' } };
-    const results = await Promise.all([a, b].map((inst) => call(inst.url, 'POST', `/api/drafts/${draft.body.id}/publish`, body, { 'If-Match': draft.headers.get('etag')! })));
+    const results = await Promise.all([a, b].map((inst) => call(inst.url, 'POST', `/api/drafts/${draft.body.id}/publish`, body, { 'If-Match': approved.headers.get('etag')! })));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses[0]).toBe(201);
     expect([404, 409]).toContain(statuses[1]);
