@@ -1,7 +1,8 @@
 // Publishing a draft: save, run the golden cases, show each failing case (expected vs actual), re-baseline chosen cases deliberately, then publish with a changelog note and the day it takes effect, once another editor approved it.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, type GoldenCase, type GoldenRun, type VersionSummary } from '../api/client.js';
+import { errorText } from '../api/errorText.js';
+import { type GoldenCase, type GoldenRun, type VersionSummary } from '../api/client.js';
 import { approvedNow } from './ReviewPanel.js';
 import { useApi } from '../auth/useAuth.js';
 import type { RuleSetDocument } from '../hooks/useRuleSetDocument.js';
@@ -90,7 +91,7 @@ export function PublishDialog({ doc, errors, reviewRequired, onClose, onPublishe
       setReason('');
       await runGolden();
     } catch (e) {
-      setMessage(e instanceof ApiError ? `${e.message}${e.issues.length ? ': ' + e.issues.map((i) => i.message).join('; ') : ''}` : String(e));
+      setMessage(errorText(e, t));
       setStep('ready');
     }
   };
@@ -101,7 +102,7 @@ export function PublishDialog({ doc, errors, reviewRequired, onClose, onPublishe
       const v = await api.publish(draftId, { zh: noteZh.trim(), en: noteEn.trim() || noteZh.trim() }, doc.etag!, day);
       onPublished(v);
     } catch (e) {
-      setMessage(e instanceof ApiError ? `${e.message}${e.issues.length ? ': ' + e.issues.slice(0, 5).map((i) => i.message).join('; ') : ''}` : String(e));
+      setMessage(errorText(e, t));
       setStep('ready');
     }
   };

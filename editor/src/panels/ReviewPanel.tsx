@@ -1,7 +1,8 @@
 // Four eyes before publishing: where the draft stands in review, and what this person may do about it (send it, approve it or ask for changes; never approve one's own).
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, type ReviewState } from '../api/client.js';
+import type { ReviewState } from '../api/client.js';
+import { errorText } from '../api/errorText.js';
 import { useApi, useAuth } from '../auth/useAuth.js';
 import type { RuleSetDocument } from '../hooks/useRuleSetDocument.js';
 import './review.css';
@@ -32,12 +33,15 @@ export function ReviewPanel({ doc, reviewRequired }: { doc: RuleSetDocument; rev
     setError(null);
     try {
       // The review is about the draft as the server has it: unsaved edits go first.
-      if (!(await doc.flush())) throw new Error(t('review.saveFirst'));
+      if (!(await doc.flush())) {
+        setError(t('review.saveFirst'));
+        return;
+      }
       doc.setDraft(await fn());
       setNote('');
       setComment('');
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : (e as Error).message);
+      setError(errorText(e, t));
     } finally {
       setBusy(false);
     }
