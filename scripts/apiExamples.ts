@@ -8,6 +8,7 @@ import * as engine from '../engine/index.js';
 import { createApp } from '../server/app.js';
 import { openLowdbRepository } from '../server/store/lowdbRepository.js';
 import { loadClauseIds, seedStore } from '../server/seed.js';
+import { addToken } from '../server/auth.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, 'server', 'api', 'examples.json');
@@ -62,7 +63,19 @@ async function main() {
       if (rb.status !== 200) throw new Error(`rebaseline: ${rb.status} ${JSON.stringify(rb.body)}`);
       etag = rb.headers.etag ?? (await request(app).get(`/api/drafts/${id}`).set(H)).headers.etag;
     }
-    await call('post', `/api/drafts/${id}/publish`, 'post /api/drafts/{id}/publish', { changelog: { zh: '特色型达标分数线由90分提高到92分', en: 'Featured pass mark raised from 90 to 92' } }, { 'If-Match': etag });
+    // Four eyes: sent for review, approved by another editor, then published from a given day.
+    const reviewer = (await repo.transact((tx) => addToken(tx, 'reviewer', 'editor', 'examples', now()))).secret;
+    const sent = await request(app).post(`/api/drafts/${id}/review/request`).set(H).set('If-Match', etag).send({ note: 'featured pass mark 92' });
+    if (sent.status !== 200) throw new Error(`review request: ${sent.status} ${JSON.stringify(sent.body)}`);
+    const ok = await request(app).post(`/api/drafts/${id}/review`).set({ Authorization: `Bearer ${reviewer}` }).set('If-Match', sent.headers.etag).send({ decision: 'approve', comment: 'checked against I2.10' });
+    if (ok.status !== 200) throw new Error(`approve: ${ok.status} ${JSON.stringify(ok.body)}`);
+    await call(
+      'post',
+      `/api/drafts/${id}/publish`,
+      'post /api/drafts/{id}/publish',
+      { changelog: { zh: '特色型达标分数线由90分提高到92分', en: 'Featured pass mark raised from 90 to 92' }, effectiveFrom: '2026-03-01' },
+      { 'If-Match': ok.headers.etag },
+    );
     await writeFile(OUT, JSON.stringify(examples, null, 2) + '\n');
     console.log(`wrote ${path.relative(ROOT, OUT)}: ${Object.keys(examples).join(', ')}`);
   } finally {
