@@ -43,6 +43,11 @@ async function approve(id: string) {
   expect(ok.status, JSON.stringify(ok.body)).toBe(200);
   return ok.headers.etag as string;
 }
+/** Publishes the draft as it is now: If-Match names the current revision (the API requires it). */
+async function publish(id: string, body: object) {
+  const cur = await request(t.app).get(`/api/drafts/${id}`).set(editor());
+  return request(t.app).post(`/api/drafts/${id}/publish`).set(editor()).set('If-Match', cur.headers.etag).send(body);
+}
 const audit = async (action: string) => (await request(t.app).get(`/api/audit?action=${action}`).set(t.auth('admin'))).body.entries as any[];
 const versionRecord = async (v: number) => (await request(t.app).get('/api/rulesets/sfc-2017/versions').set(t.auth('viewer'))).body.find((x: { version: number }) => x.version === v);
 const inForce = async (date: string) => (await request(t.app).get(`/api/rulesets/sfc-2017/in-force?date=${date}`).set(t.auth('viewer'))).body.version;
@@ -51,7 +56,7 @@ describe('review before publishing (four eyes)', () => {
   it('is required by default, and the author can neither approve nor skip it', async () => {
     expect((await request(t.app).get('/api/settings').set(t.auth('viewer'))).body).toEqual({ publishReview: 'required' });
     const d = await newDraft(1100);
-    expect((await request(t.app).post(`/api/drafts/${d.id}/publish`).set(editor()).send(note)).body.error.code).toBe('review_state');
+    expect((await publish(d.id, note)).body.error.code).toBe('review_state');
     // A decision needs a request first.
     const early = await request(t.app).post(`/api/drafts/${d.id}/review`).set(reviewer).set('If-Match', d.etag).send({ decision: 'approve' });
     expect([early.status, early.body.error.code]).toEqual([409, 'review_state']);
@@ -67,7 +72,7 @@ describe('review before publishing (four eyes)', () => {
     expect(bare.body.error.issues[0].path).toEqual(['body', 'comment']);
     const back = await request(t.app).post(`/api/drafts/${d.id}/review`).set(reviewer).set('If-Match', sent.headers.etag).send({ decision: 'request_changes', comment: '请说明依据' });
     expect(back.body.review).toMatchObject({ status: 'changes_requested', comment: '请说明依据', reviewer: expect.stringContaining('reviewer') });
-    expect((await request(t.app).post(`/api/drafts/${d.id}/publish`).set(editor()).send(note)).body.error.code).toBe('review_state');
+    expect((await publish(d.id, note)).body.error.code).toBe('review_state');
     // A reviewer who has saved the draft has become an author.
     const again = await request(t.app).post(`/api/drafts/${d.id}/review/request`).set(editor()).send({});
     const cur = await request(t.app).get(`/api/drafts/${d.id}`).set(reviewer);
@@ -87,10 +92,10 @@ describe('review before publishing (four eyes)', () => {
     const changed = await request(t.app).put(`/api/drafts/${d.id}`).set(editor()).set('If-Match', etag).send({ document: withThreshold(cur.body.document, 1250) });
     expect(changed.body.review).toMatchObject({ status: 'none', withdrawn: { was: 'approved', by: expect.stringContaining('editor-user') } });
     expect((await audit('draft.review.withdraw')).at(-1)).toMatchObject({ target: d.id, before: 'approved', after: 'none', details: { reason: 'changed after approval' } });
-    expect((await request(t.app).post(`/api/drafts/${d.id}/publish`).set(editor()).send(note)).body.error.code).toBe('review_state');
+    expect((await publish(d.id, note)).body.error.code).toBe('review_state');
     // Re-baselining golden cases is a change too; approved again, it publishes, and the audit log tells the whole story.
     await approve(d.id);
-    const pub = await request(t.app).post(`/api/drafts/${d.id}/publish`).set(editor()).send(note);
+    const pub = await publish(d.id, note);
     expect(pub.status, JSON.stringify(pub.body)).toBe(201);
     const actions = (await request(t.app).get(`/api/audit?target=${d.id}`).set(t.auth('admin'))).body.entries.map((e: { action: string }) => e.action);
     expect(actions).toEqual(['draft.create', 'draft.golden.replace', 'draft.update', 'draft.review.request', 'draft.review.approve', 'draft.review.withdraw', 'draft.update', 'draft.review.request', 'draft.review.approve']);
@@ -117,7 +122,7 @@ describe('review before publishing (four eyes)', () => {
     expect(set.body).toEqual({ publishReview: 'optional' });
     expect((await audit('settings.update')).at(-1)).toMatchObject({ before: 'required', after: 'optional' });
     const d = await newDraft(1400);
-    const pub = await request(t.app).post(`/api/drafts/${d.id}/publish`).set(editor()).send(note);
+    const pub = await publish(d.id, note);
     expect(pub.status, JSON.stringify(pub.body)).toBe(201);
     // Published the same day as the one before, with the same first day: that one is replaced before it takes effect.
     const prev = await versionRecord(pub.body.version - 1);
@@ -149,12 +154,12 @@ describe('effective dates', () => {
   it('refuses a start before the base version; a start between two versions closes the earlier and ends before the later', async () => {
     const d = await newDraft(950);
     await approve(d.id);
-    const before = await request(t.app).post(`/api/drafts/${d.id}/publish`).set(editor()).send({ ...note, effectiveFrom: '2017-05-14' });
+    const before = await publish(d.id, { ...note, effectiveFrom: '2017-05-14' });
     expect([before.status, before.body.error.code, before.body.error.issues[0]]).toEqual([422, 'invalid_effective_date', expect.objectContaining({ code: 'effective_before_base', path: ['body', 'effectiveFrom'] })]);
     // Between v1 (2017-05-15) and v2: v1 now ends the day before, the new version ends the day before v2.
     const v2 = await versionRecord(2);
     const laterInForce = await inForce(v2.effectiveFrom);
-    const pub = await request(t.app).post(`/api/drafts/${d.id}/publish`).set(editor()).send({ ...note, effectiveFrom: '2020-01-01' });
+    const pub = await publish(d.id, { ...note, effectiveFrom: '2020-01-01' });
     expect(pub.status, JSON.stringify(pub.body)).toBe(201);
     expect(pub.body).toMatchObject({ effectiveFrom: '2020-01-01', effectiveTo: dayBefore(v2.effectiveFrom), closedBy: null });
     expect(await versionRecord(1)).toMatchObject({ effectiveTo: '2019-12-31', closedBy: { version: pub.body.version } });
