@@ -22,6 +22,12 @@ export function dayAfter(day: string): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** The first day of a new version when the request names none: the next day, or the base version's start if that is later. */
+export function defaultEffectiveFrom(today: string, base: Period): string {
+  const next = dayAfter(today);
+  return base.effectiveFrom > next ? base.effectiveFrom : next;
+}
+
 /** Why a new version of a rule set may not start on `day`: only before the start of the version it is based on. Paths point at the request's field. */
 export function effectiveDateIssues(day: string, base: Period): Issue[] {
   if (day >= base.effectiveFrom) return [];

@@ -123,7 +123,7 @@ export const PublishBody = z
   .object({
     changelog: I18nText.describe('What changed and why (required); the changelog names the token holder as its author'),
     effectiveFrom: IsoDate.optional().describe(
-      'First day the new version is in force; default: the day after publishing. Not before the start of the version the draft is based on; the versions in force then end the day before.',
+      'First day the new version is in force; default: the day after publishing, or the start of the base version when that is later. Not before the start of the version the draft is based on; the versions in force then end the day before.',
     ),
   })
   .strict();

@@ -179,4 +179,42 @@ describe('review and publishing', () => {
     expect(published).toMatchObject({ target: `sfc-2017@${version}`, details: { effectiveFrom: tomorrow, review: { approvedBy: expect.stringContaining('李四') } } });
     expect((await api('GET', `/api/audit?action=version.close`)).body.entries.at(-1)).toMatchObject({ target: `sfc-2017@${oldTomorrow}`, after: localDay(0), details: { by: `sfc-2017@${version}` } });
   }, 300_000);
+
+  it("defaults the day to the base version's start when that version takes effect later than tomorrow, and refuses a day before it", async () => {
+    // Via the API: a version that starts in 40 days, reviewed by a second editor.
+    const reviewerToken = (await api('POST', '/api/tokens', { name: '王五', role: 'editor' })).body.token;
+    const made = await api('POST', '/api/drafts', { from: 'sfc-2017@2' });
+    expect(made.status).toBe(201);
+    const asked = await fetch(`${server.url}/api/drafts/${made.body.id}/review/request`, { method: 'POST', headers: { Authorization: `Bearer ${server.adminToken}`, 'Content-Type': 'application/json' }, body: '{}' });
+    const approved = await fetch(`${server.url}/api/drafts/${made.body.id}/review`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${reviewerToken}`, 'Content-Type': 'application/json', 'If-Match': asked.headers.get('ETag')! },
+      body: JSON.stringify({ decision: 'approve' }),
+    });
+    expect(approved.status).toBe(200);
+    const later = localDay(40);
+    const published = await fetch(`${server.url}/api/drafts/${made.body.id}/publish`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${server.adminToken}`, 'Content-Type': 'application/json', 'If-Match': approved.headers.get('ETag')! },
+      body: JSON.stringify({ changelog: { zh: '下月起施行', en: 'In force from next month' }, effectiveFrom: later }),
+    });
+    expect(published.status).toBe(201);
+    const v = ((await published.json()) as { version: number }).version;
+
+    // In the browser: a draft of that version; the publish dialog proposes its first day, not tomorrow.
+    const author = await person(server.adminToken);
+    await author.getByTestId(`new-draft-sfc-2017-${v}`).click();
+    await author.waitForURL(/\/drafts\/draft-\d+$/);
+    await author.getByTestId('publish-open').click();
+    const dialog = author.getByTestId('publish-dialog');
+    await dialog.getByTestId('golden-summary').waitFor({ timeout: 60_000 });
+    const day = dialog.getByTestId('effective-from');
+    await poll(() => day.inputValue()).toBe(later);
+    await poll(() => dialog.getByTestId('periods-preview').innerText()).toContain(`sfc-2017@${v}`);
+    await screenshots(author, 'publish-base-starts-later');
+    await day.fill(localDay(39));
+    await dialog.getByRole('alert').filter({ hasText: '不能早于' }).waitFor();
+    expect(await dialog.getByTestId('publish-confirm').isDisabled()).toBe(true);
+    await dialog.getByRole('button', { name: '取消' }).click();
+  }, 300_000);
 });

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { fakeEngine } from './fakeEngine.js';
 import { makeServer, type TestServer } from './helpers.js';
 import { openLowdbRepository } from '../../server/store/lowdbRepository.js';
-import { dayAfter, dayBefore, effectiveDateIssues, periodsAfterPublishing } from '../../server/periods.js';
+import { dayAfter, dayBefore, defaultEffectiveFrom, effectiveDateIssues, periodsAfterPublishing } from '../../server/periods.js';
 import { NO_REVIEW, afterChange, decideReview, mayPublish, requestReview } from '../../server/review.js';
 
 let t: TestServer;
@@ -151,6 +151,20 @@ describe('effective dates', () => {
     expect((await audit('version.close'))[0]).toMatchObject({ target: 'sfc-2017@1', before: null, after: dayBefore(list[1].effectiveFrom), details: { by: 'sfc-2017@2' } });
   });
 
+  it("without a chosen day, a draft of a version that starts later than tomorrow is in force from that version's start", async () => {
+    const d0 = await newDraft(1010);
+    await approve(d0.id);
+    const future = await publish(d0.id, { ...note, effectiveFrom: '2026-03-01' });
+    expect(future.status, JSON.stringify(future.body)).toBe(201);
+    const d = await newDraft(1020, future.body.ref);
+    await approve(d.id);
+    const pub = await publish(d.id, note);
+    expect(pub.status, JSON.stringify(pub.body)).toBe(201);
+    expect(pub.body.effectiveFrom).toBe('2026-03-01');
+    // The one it is based on is replaced before it takes effect.
+    expect(await versionRecord(future.body.version)).toMatchObject({ effectiveTo: '2026-02-28', closedBy: { version: pub.body.version } });
+  });
+
   it('refuses a start before the base version; a start between two versions closes the earlier and ends before the later', async () => {
     const d = await newDraft(950);
     await approve(d.id);
@@ -188,6 +202,8 @@ describe('the pure rules', () => {
     // The same first day as v2: v2 is replaced before it takes effect (its period ends the day before it starts).
     expect(periodsAfterPublishing('2026-06-01', vs)).toEqual({ close: [{ version: 1, effectiveTo: '2026-05-31' }, { version: 2, effectiveTo: '2026-05-31' }], newEffectiveTo: null });
     expect(effectiveDateIssues('2017-05-15', vs[0])).toEqual([]);
+    // Without a chosen day: the next day, unless the base version itself starts later.
+    expect([defaultEffectiveFrom('2026-05-20', vs[1]), defaultEffectiveFrom('2026-06-01', vs[1]), defaultEffectiveFrom('2026-06-01', vs[0])]).toEqual(['2026-06-01', '2026-06-02', '2026-06-02']);
     expect(effectiveDateIssues('2017-01-01', vs[0]).map((i) => i.code)).toEqual(['effective_before_base']);
   });
   it('review transitions', () => {

@@ -36,12 +36,17 @@ export function PublishDialog({ doc, errors, reviewRequired, onClose, onPublishe
   const [noteEn, setNoteEn] = useState('');
   // The day the new version takes effect: the next day unless chosen otherwise, never before the base version's start.
   const [day, setDay] = useState(localDay(1));
+  const [dayChosen, setDayChosen] = useState(false);
   const [versions, setVersions] = useState<VersionSummary[] | null>(null);
   const draftId = doc.ref;
   useEffect(() => {
     api.versions(doc.ruleSetId).then(setVersions, () => setVersions([]));
   }, [api, doc.ruleSetId]);
   const base = versions?.find((v) => v.version === doc.basedOn?.version) ?? null;
+  // A base version that itself starts later than tomorrow: the default is its first day (until a day is chosen).
+  useEffect(() => {
+    if (base && !dayChosen && day < base.effectiveFrom) setDay(base.effectiveFrom);
+  }, [base, dayChosen, day]);
   const tooEarly = !!base && day < base.effectiveFrom;
   const badDay = !/^\d{4}-\d{2}-\d{2}$/.test(day) || tooEarly;
   // What publishing does to the periods (the server applies the same rule): the versions in force then end the day before.
@@ -199,7 +204,10 @@ export function PublishDialog({ doc, errors, reviewRequired, onClose, onPublishe
           <div className="effective" data-testid="publish-effective">
             <label className="block">
               {t('publish.effectiveFrom')}{' '}
-              <input type="date" value={day} min={base?.effectiveFrom} onChange={(e) => setDay(e.target.value)} data-testid="effective-from" aria-invalid={tooEarly || undefined} />
+              <input type="date" value={day} min={base?.effectiveFrom} onChange={(e) => {
+                  setDayChosen(true);
+                  setDay(e.target.value);
+                }} data-testid="effective-from" aria-invalid={tooEarly || undefined} />
             </label>
             {tooEarly && base && (
               <p className="field-error" role="alert">

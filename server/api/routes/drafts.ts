@@ -6,7 +6,7 @@ import { ApiError } from '../errors.js';
 import * as S from '../schemas.js';
 import type { Actor, DraftRecord, DraftRevision, ReadTx, StoredDraft, WriteTx } from '../../store/repository.js';
 import { NO_REVIEW, afterChange, decideReview, isRefusal, mayPublish, requestReview, type ReviewState } from '../../review.js';
-import { effectiveDateIssues, periodsAfterPublishing, dayAfter } from '../../periods.js';
+import { defaultEffectiveFrom, effectiveDateIssues, periodsAfterPublishing } from '../../periods.js';
 import { appendAudit } from '../../audit.js';
 import type { Services } from '../../services.js';
 import type { GoldenCase, Issue, RuleSet } from '../../engine.js';
@@ -106,11 +106,17 @@ function validation(services: Services, doc: unknown): Promise<z.infer<typeof S.
   return services.compute.validate(doc, services.clauseIdsOf(doc));
 }
 
+function findBase<V extends { version: number }>(versions: V[], d: DraftRecord): V {
+  const base = versions.find((v) => v.version === d.basedOn.version);
+  if (!base) throw new ApiError('not_found', `The version ${d.basedOn.id}@${d.basedOn.version} this draft is based on is gone`);
+  return base;
+}
+const baseVersion = async (tx: ReadTx, d: DraftRecord) => findBase(await tx.versions.list(d.ruleSetId), d);
+
 /** The versions of the draft's rule set, once the new version's first day has passed its check (422 invalid_effective_date otherwise). */
 async function checkEffectiveDate(tx: ReadTx, d: DraftRecord, day: string) {
   const versions = await tx.versions.list(d.ruleSetId);
-  const base = versions.find((v) => v.version === d.basedOn.version);
-  if (!base) throw new ApiError('not_found', `The version ${d.basedOn.id}@${d.basedOn.version} this draft is based on is gone`);
+  const base = findBase(versions, d);
   const issues = effectiveDateIssues(day, base);
   if (issues.length) throw new ApiError('invalid_effective_date', issues[0].message, issues);
   return versions;
@@ -479,7 +485,7 @@ export const draftRoutes = (): RouteDef[] => [
     description:
       'Needs If-Match with the ETag of the draft revision being published (428 without it, 409 when the draft changed since). ' +
       'Only when the draft validates, all its golden cases pass (else 422 with the issues or failing cases) and, unless the settings allow single-person publishing, ' +
-      'another editor approved the draft as it is (409 review_state). The changelog entry names the token holder as author. The new version is in force from `effectiveFrom` (default: the next day), never before the version ' +
+      'another editor approved the draft as it is (409 review_state). The changelog entry names the token holder as author. The new version is in force from `effectiveFrom` (default: the next day, or the start of the base version when that is later), never before the version ' +
       'it is based on; the version in force until then ends the day before, in the same step (one that would start that same day is replaced before it takes effect): its period is version metadata (a version.close audit entry), ' +
       'its document and content hash do not change. The version number is the highest published one plus one; the changelog entry is appended; the content hash ' +
       'identifies the result. The draft is removed.',
@@ -497,7 +503,7 @@ export const draftRoutes = (): RouteDef[] => [
       });
       // Required: an editor publishes the revision they saw, never one saved since by someone else.
       checkIfMatch(services, snapshot, ifMatch, true);
-      const day = body.effectiveFrom ?? dayAfter(services.now().slice(0, 10));
+      const day = body.effectiveFrom ?? (await services.repo.read(async (tx) => defaultEffectiveFrom(services.now().slice(0, 10), await baseVersion(tx, snapshot))));
       const check = await validation(services, snapshot.document);
       if (!check.valid) throw new ApiError('invalid_rule_set', 'The draft does not validate', check.issues);
       const run = await runGolden(services, snapshot, golden);
