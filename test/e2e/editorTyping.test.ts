@@ -197,3 +197,95 @@ describe('the JSON view in chromium', () => {
     await page.close();
   }, 240_000);
 });
+
+describe('the JSON view while saves go through', () => {
+  it("keeps the cursor where it is, and lines as I formatted them, when a colleague's save is merged in while I type", async () => {
+    const created = await api('POST', '/api/drafts', { from: 'sfc-2017@1' });
+    expect(created.status).toBe(201);
+    const id: string = created.body.id;
+    const original = JSON.stringify(created.body.document, null, 2);
+    const lineCount = original.split('\n').length;
+
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.setDefaultTimeout(45_000);
+    await signIn(page, server.url, server.adminToken);
+    await page.goto(`${server.url}/drafts/${id}?tab=json`);
+    await page.locator('[data-testid="json-editor"] .monaco-editor').waitFor();
+    await poll(async () => (await visibleText(page)).replace(/\u00a0/g, ' ')).toContain('"formatVersion": 1');
+    await page.locator('[data-testid="json-editor"] .view-lines').click();
+    const gotoLine = async (line: number) => {
+      await page.keyboard.press('Control+G');
+      await page.keyboard.type(String(line));
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('End');
+    };
+    const findLabel = async (needle: string) => {
+      await page.keyboard.press('Control+F');
+      const find = page.locator('[data-testid="json-editor"] .find-widget textarea').first();
+      await find.waitFor();
+      await find.fill(needle);
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('ArrowRight');
+    };
+
+    // Two clauses typed into cites arrays on one line (as people type JSON), far apart: the merged document written out in
+    // full would put them on lines of their own, moving the text around the cursor between them.
+    const early = lastCiteLine(original, Math.floor(lineCount * 0.1));
+    const late = lastCiteLine(original, Math.floor(lineCount * 0.8));
+    await gotoLine(early.line);
+    await page.keyboard.type(', "I2.1"');
+    await gotoLine(late.line);
+    await page.keyboard.type(', "I2.2"');
+    await poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('saved');
+
+    // Between them, I type into a label at full speed; my next save is held until I am halfway through.
+    const [label] = labelPlaces(original, [0.5]);
+    expect(label.line).toBeGreaterThan(early.line);
+    expect(label.line).toBeLessThan(late.line);
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    await page.route(`**/api/drafts/${id}`, async (r) => {
+      if (r.request().method() === 'PUT') await gate;
+      await r.fallback();
+    });
+    await findLabel(label.needle);
+    const first = ' first half typed before the merge,';
+    const second = ' second half typed after it — 第二段 at full speed';
+    await page.keyboard.type(first);
+    // Meanwhile a colleague changes the featured pass mark (a line between the two cites arrays) and saves.
+    const cur = await api('GET', `/api/drafts/${id}`);
+    cur.body.document.parameters.find((p: { id: string }) => p.id === 'passMarkFeatured').value = 93;
+    expect((await api('PUT', `/api/drafts/${id}`, { document: cur.body.document }, { 'If-Match': cur.etag! })).status).toBe(200);
+    // My save goes out after theirs: refused, merged, and the merged text applied to the model under the cursor.
+    await page.waitForTimeout(1000);
+    open();
+    await page.getByTestId('merge-notice').waitFor();
+    await page.keyboard.type(second);
+    await poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('saved');
+    await screenshots(page, 'json-typing-merged');
+    // The lines I formatted by hand are as I typed them.
+    for (const [c, clause] of [[early, 'I2.1'], [late, 'I2.2']] as const) {
+      await gotoLine(c.line);
+      await poll(async () => (await visibleText(page)).replace(/\u00a0/g, ' ')).toMatch(new RegExp(`"[NMI][0-9.]+", "${clause.replace('.', '\\.')}"`));
+    }
+
+    const doc = JSON.parse(original);
+    const expected = JSON.parse(JSON.stringify(doc).replace(JSON.stringify(label.needle), JSON.stringify(label.needle + first + second)));
+    const saved = (await api('GET', `/api/drafts/${id}`)).body.document;
+    expect(saved.parameters.find((p: { id: string }) => p.id === 'passMarkFeatured').value).toBe(93);
+    // Every typed character is where it was typed: the label holds both halves in order, the cites arrays their clause.
+    const flat = JSON.stringify(saved);
+    const at = flat.indexOf(second.trim().slice(0, 12));
+    expect(flat.includes(JSON.stringify(label.needle + first + second)), `the second half is at ${JSON.stringify(flat.slice(at - 120, at + 60))}`).toBe(true);
+    expect(flat.split('"I2.1"').length - JSON.stringify(doc).split('"I2.1"').length).toBe(1);
+    expect(flat.split('"I2.2"').length - JSON.stringify(doc).split('"I2.2"').length).toBe(1);
+    // And nothing else changed.
+    const strip = (d: any) => JSON.stringify(d).replace(/,"I2\.[12]"/g, '');
+    expected.parameters.find((p: { id: string }) => p.id === 'passMarkFeatured').value = 93;
+    expect(strip(saved)).toBe(strip(expected));
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 240_000);
+});

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { conflictItems, mergeDocuments } from '../../editor/src/model/merge.js';
-import { applyEdit, minimalEdit } from '../../editor/src/model/textEdit.js';
+import { applyEdit, applyEdits, lineEdits, minimalEdit, rebaseText } from '../../editor/src/model/textEdit.js';
 import type { RuleSet } from '../../engine/index.js';
 
 const v1 = (): RuleSet => JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../rules/sfc-2017/v1.json'), 'utf8'));
@@ -146,5 +146,79 @@ describe('minimalEdit', () => {
       }),
       { seed: 3, numRuns: 300 },
     );
+  });
+});
+
+describe('lineEdits', () => {
+  it('keeps changes far apart as separate edits, each narrowed to what differs', () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => `  "line ${i}",`);
+    const to = lines.slice();
+    to[100] = '  "line 100 changed",';
+    to.splice(4000, 1, '  "a",', '  "b",');
+    const from = lines.join('\n');
+    const e = lineEdits(from, to.join('\n'));
+    expect(e).toHaveLength(2);
+    expect(e[0].text).toBe(' changed');
+    expect(from.slice(0, e[0].start).split('\n')).toHaveLength(101);
+    expect(from.slice(0, e[1].start).split('\n').length).toBeGreaterThan(4000);
+    expect(applyEdits(from, e)).toBe(to.join('\n'));
+    expect(lineEdits(from, from)).toEqual([]);
+  });
+  it('a JSON document written out again: a line I joined by hand and a value changed elsewhere are two edits', () => {
+    const doc = { a: ['x', 'y'], pad: Array.from({ length: 50 }, (_, i) => i), b: 1 };
+    const pretty = JSON.stringify(doc, null, 2);
+    const mine = pretty.replace('"y"\n  ]', '"y", "z"\n  ]');
+    const merged = JSON.stringify({ ...doc, a: ['x', 'y', 'z'], b: 2 }, null, 2);
+    const e = lineEdits(mine, merged);
+    expect(e).toHaveLength(2);
+    expect(applyEdits(mine, e)).toBe(merged);
+  });
+  it('always turns the old text into the new one, with sorted edits that do not overlap (property)', () => {
+    const text = fc.array(fc.constantFrom('a', 'b', '{', '}', '', '  "k": 1,', '😀'), { maxLength: 40 }).map((l) => l.join('\n'));
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        const e = lineEdits(a, b);
+        expect(applyEdits(a, e)).toBe(b);
+        for (let i = 1; i < e.length; i++) expect(e[i].start).toBeGreaterThanOrEqual(e[i - 1].end);
+      }),
+      { seed: 5, numRuns: 1000 },
+    );
+  });
+});
+
+describe('rebaseText', () => {
+  const pretty = (v: unknown) => JSON.stringify(v, null, 2);
+  it("applies the merged document's changes to the text as typed, keeping lines formatted by hand", () => {
+    const doc = { cites: ['I1.1', 'I2.1'], pad: Array.from({ length: 30 }, (_, i) => i), value: 90, label: 'x' };
+    const mine = pretty(doc).replace('"I1.1",\n    "I2.1"', '"I1.1", "I2.1"');
+    const merged = { ...doc, value: 93 };
+    const out = rebaseText(mine, pretty(doc), pretty(merged))!;
+    expect(out).toContain('"I1.1", "I2.1"');
+    expect(JSON.parse(out)).toEqual(merged);
+    expect(out).toBe(mine.replace('"value": 90', '"value": 93'));
+    // A change next to the line formatted by hand: that line stays as typed too.
+    const more = { ...doc, cites: ['I1.1', 'I2.1', 'I3'] };
+    const out2 = rebaseText(mine, pretty(doc), pretty(more))!;
+    expect(out2).toContain('"I1.1", "I2.1",');
+    expect(JSON.parse(out2)).toEqual(more);
+    expect(rebaseText(pretty(doc), pretty(doc), pretty(merged))).toBe(pretty(merged));
+  });
+  it('gives the merged document or nothing (property)', () => {
+    let rebased = 0;
+    const val = fc.record({ a: fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 5 }), b: fc.integer({ min: 0, max: 3 }), c: fc.array(fc.constantFrom('x', 'y'), { maxLength: 4 }) });
+    fc.assert(
+      fc.property(val, val, fc.integer({ min: 0, max: 3 }), (m, target, style) => {
+        // Mine formatted by hand: one of its arrays on one line.
+        const mp = pretty(m);
+        const mine = style === 0 ? mp : style === 1 ? mp.replace(/\[\n\s*([^\]]*?)\n\s*\]/, (_x, inner) => `[${inner.replace(/\n\s*/g, ' ')}]`) : JSON.stringify(m, null, style);
+        const out = rebaseText(mine, mp, pretty(target));
+        if (out !== null) {
+          rebased++;
+          expect(JSON.parse(out)).toEqual(target);
+        }
+      }),
+      { seed: 11, numRuns: 1000 },
+    );
+    expect(rebased).toBeGreaterThan(500);
   });
 });

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { RuleSet } from '../../../engine/index.js';
 import { ApiError, ConflictDetails, type ApiClient, type DraftDetail, type DraftSummary, type VersionDetail } from '../api/client.js';
 import { mergeDocuments, type MergeConflict } from '../model/merge.js';
+import { rebaseText } from '../model/textEdit.js';
 
 export type SaveState = 'saved' | 'dirty' | 'saving' | 'invalid' | 'conflict' | 'error';
 
@@ -75,6 +76,22 @@ export interface RuleSetDocument {
 
 const backupKey = (id: string) => `mingcheng.backup.${id}`;
 const pretty = (v: unknown) => JSON.stringify(v, null, 2);
+
+/**
+ * The text of a merged document for the page that holds `mine`: its own text with the merge's changes applied, so lines
+ * the person formatted their own way (and the cursor on them) stay as they are; the merged document written out in full
+ * when that cannot be done exactly.
+ */
+function mergedText(mine: string, merged: unknown): string {
+  const full = pretty(merged);
+  try {
+    const rebased = rebaseText(mine, pretty(JSON.parse(mine)), full);
+    if (rebased !== null && JSON.stringify(JSON.parse(rebased)) === JSON.stringify(merged)) return rebased;
+  } catch {
+    // Not JSON (cannot be, once merged): the full text.
+  }
+  return full;
+}
 
 function parse(text: string): { value: unknown; syntaxError: RuleSetDocument['syntaxError'] } {
   try {
@@ -243,7 +260,7 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
     }
     saved.current = d.document;
     theirs.current = null;
-    const text = pretty(r.merged);
+    const text = mergedText(live.current.text, r.merged);
     const theirsChangedDocument = JSON.stringify(d.document) !== JSON.stringify(base);
     setTextState(text, 'merge', (x) => ({ etag: d.etag, draft: d, saveState: 'dirty', conflict: null, merged: theirsChangedDocument ? info : x.merged }));
     return true;
@@ -416,7 +433,7 @@ export function useRuleSetDocument(api: ApiClient, source: { draftId: string } |
       }
       saved.current = t.document;
       theirs.current = null;
-      setTextState(pretty(r.merged), 'merge', () => ({ etag: t.etag, conflict: null, merged: null, saveState: 'dirty' }));
+      setTextState(mergedText(live.current.text, r.merged), 'merge', () => ({ etag: t.etag, conflict: null, merged: null, saveState: 'dirty' }));
       await save();
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -3,15 +3,15 @@
 // Synchronisation: while the view is open, Monaco's model holds the text. Keystrokes change the model first and reach the
 // document from the model's change event (source 'json'); a change made anywhere else (a form on another tab, undo from the
 // toolbar or Ctrl+Z outside Monaco, someone else's save, a merge) arrives through doc.subscribe and is applied to the model
-// as the smallest edit that turns its text into the document's (pushEditOperations, one undo step of its own). The model is
-// never replaced, so the cursor, the selection and Monaco's own undo stack stay where they are; the model lives as long as
-// the page, so they also survive switching tabs.
+// as the edits that turn its text into the document's, one per changed region of lines (pushEditOperations, one undo step
+// of its own). The model is never replaced, so the cursor, the selection and Monaco's own undo stack stay where they are;
+// the model lives as long as the page, so they also survive switching tabs.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { monaco, ENGINE_MARKER_OWNER, RULESET_URI_PREFIX } from '../monaco/setupMonaco.js';
 import { useEditor } from '../pages/editor/useEditor.js';
 import { rangeFinder, rangeOf } from '../model/locate.js';
-import { minimalEdit } from '../model/textEdit.js';
+import { lineEdits } from '../model/textEdit.js';
 
 type Ed = monaco.editor.IStandaloneCodeEditor;
 type Model = monaco.editor.ITextModel;
@@ -30,14 +30,22 @@ const OPTIONS: monaco.editor.IStandaloneEditorConstructionOptions = {
 /** Where the view was (cursor, scroll) per document, so coming back to the tab returns there. */
 const viewStates = new Map<string, monaco.editor.ICodeEditorViewState | null>();
 
-/** Turns the model's text into `text` with one minimal edit, kept as its own step on Monaco's undo stack. */
+/**
+ * Turns the model's text into `text` with one edit per changed region (a line diff, each region narrowed to the characters
+ * that differ), together one step of its own on Monaco's undo stack. Changes far apart (a value someone else changed, and
+ * lines the merged document writes out anew elsewhere) stay separate edits, so a cursor between them is not inside any
+ * replaced range and stays on its character.
+ */
 function applyAsEdit(model: Model, text: string): void {
-  const e = minimalEdit(model.getValue(), text);
-  if (!e) return;
-  const start = model.getPositionAt(e.start);
-  const end = model.getPositionAt(e.end);
+  const edits = lineEdits(model.getValue(), text);
+  if (edits.length === 0) return;
+  const ops = edits.map((e) => {
+    const start = model.getPositionAt(e.start);
+    const end = model.getPositionAt(e.end);
+    return { range: new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column), text: e.text };
+  });
   model.pushStackElement();
-  model.pushEditOperations([], [{ range: new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column), text: e.text }], () => null);
+  model.pushEditOperations([], ops, () => null);
   model.pushStackElement();
 }
 
