@@ -3,6 +3,7 @@ import type { Issue } from './schema/common.js';
 import type { Condition } from './schema/condition.js';
 import { isLeaf } from './schema/condition.js';
 import type { Parameter, ParameterValue, RuleSet } from './schema/ruleSet.js';
+import jsep from 'jsep';
 import { compileExpr } from './core/expr.js';
 import { Dec, dec } from './core/decimal.js';
 import { LABEL_PLACEHOLDER, orderDerived } from './core/compile.js';
@@ -92,8 +93,56 @@ export function semanticIssues(rs: RuleSet, clauseIds: Set<string> | null): Issu
 
   // What a comparison puts side by side: a quantity's kind (number, yes/no, text) and its unit, as the rule set declares them.
   // An integer fact without a unit counts things; a unit that some measured (non-integer) fact or derived value declares is not a count.
-  const measuredUnits = new Set([...rs.facts.filter((f) => f.type === 'number' && f.unit).map((f) => f.unit!), ...rs.derived.filter((d) => d.unit).map((d) => d.unit!)]);
+  // A derived value that counts list entries (count(...)) is a count too, whatever unit it names (家).
+  const countsEntries = (expr: string) => /^\s*count\s*\(/.test(expr);
+  const measuredUnits = new Set([...rs.facts.filter((f) => f.type === 'number' && f.unit).map((f) => f.unit!), ...rs.derived.filter((d) => d.unit && !countsEntries(d.expr)).map((d) => d.unit!)]);
   type Side = { kind: 'number' | 'boolean' | 'text'; unit: string | null; count: boolean; what: string; values?: string[] };
+  // What a derived value's expression gives: yes/no for a comparison, a negation, has(…), inTable(…) or a logical
+  // combination of yes/no values; a number otherwise; null when it cannot be told (then no kind is checked).
+  const derivedKind = (expr: string): 'number' | 'boolean' | null => {
+    const kindOf = (n: jsep.Expression, depth: number): 'number' | 'boolean' | null => {
+      if (depth > 50) return null;
+      switch (n.type) {
+        case 'Literal':
+          return typeof n.value === 'boolean' ? 'boolean' : typeof n.value === 'number' ? 'number' : null;
+        case 'UnaryExpression':
+          return n.operator === '!' ? 'boolean' : kindOf(n.argument as jsep.Expression, depth + 1);
+        case 'BinaryExpression': {
+          const op = n.operator as string;
+          if (['==', '!=', '<', '<=', '>', '>='].includes(op)) return 'boolean';
+          if (op === '||' || op === '&&') {
+            const a = kindOf(n.left as jsep.Expression, depth + 1);
+            const b = kindOf(n.right as jsep.Expression, depth + 1);
+            return a === b ? a : null;
+          }
+          return 'number';
+        }
+        case 'CallExpression': {
+          const callee = (n.callee as jsep.Expression).type === 'Identifier' ? ((n.callee as jsep.Expression).name as string) : '';
+          return callee === 'has' || callee === 'inTable' ? 'boolean' : callee === 'coalesce' || callee === 'ref' ? null : 'number';
+        }
+        case 'ConditionalExpression': {
+          const a = kindOf(n.consequent as jsep.Expression, depth + 1);
+          const b = kindOf(n.alternate as jsep.Expression, depth + 1);
+          return a === b ? a : null;
+        }
+        case 'Identifier':
+        case 'MemberExpression': {
+          const name = n.type === 'Identifier' ? (n.name as string) : null;
+          const f = name ? rs.facts.find((x) => x.id === name) : undefined;
+          if (f) return f.type === 'boolean' ? 'boolean' : f.type === 'number' || f.type === 'integer' ? 'number' : null;
+          return null;
+        }
+        default:
+          return null;
+      }
+    };
+    try {
+      return kindOf(jsep(expr), 0);
+    } catch {
+      return null;
+    }
+  };
   const factSide = (id: string): Side | null => {
     const f = rs.facts.find((x) => x.id === id);
     if (f) {
@@ -102,7 +151,9 @@ export function semanticIssues(rs: RuleSet, clauseIds: Set<string> | null): Issu
       return { kind, unit: f.unit ?? null, count: f.type === 'integer' && !f.unit, what: `fact "${id}"`, values: f.type === 'enum' ? f.values?.map((v) => v.id) : undefined };
     }
     const d = rs.derived.find((x) => x.id === id);
-    return d ? { kind: 'number', unit: d.unit ?? null, count: false, what: `derived value "${id}"` } : null;
+    if (!d) return null;
+    const kind = derivedKind(d.expr);
+    return kind === null ? null : { kind, unit: kind === 'number' ? (d.unit ?? null) : null, count: countsEntries(d.expr), what: `derived value "${id}"` };
   };
   const describeSide = (x: Side) => `${x.what} (${x.count ? 'a count' : x.kind === 'number' ? (x.unit ? `in ${x.unit}` : 'a number') : x.kind === 'boolean' ? 'yes/no' : 'text'})`;
   const comparisonIssues = (c: Extract<Condition, { fact: string }>, path: Path) => {

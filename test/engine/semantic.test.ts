@@ -1,4 +1,6 @@
 // Rule-set checks: one fixture per failure mode, asserting the issue code and its JSON path.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkRuleSet, compileRuleSet, hasErrors, ruleSetJsonSchema, type RuleSet } from '../../engine/index.js';
 import { clauseIds, ruleSetDoc } from './fixtures.js';
@@ -134,6 +136,29 @@ describe('units and kinds in comparisons', () => {
   it('a count against a count parameter (家) and a literal number are fine', () => {
     expect(issuesAfter((rs) => Object.assign(control(rs).items[0].condition, { fact: 'top100Firms', value: { param: 'top100FirmsMin' } }))).toEqual([]);
     expect(issuesAfter((rs) => (control(rs).items[0].condition.value = 1200))).toEqual([]);
+  });
+  it('a derived value that counts list entries (in 家) is a count, so a 家 parameter beside a count fact stays fine', () => {
+    const withCount = (rs: RuleSet) => {
+      rs.derived.push({ id: 'firmsListed', label: { zh: '列出的企业数', en: 'Firms listed' }, cites: [], unit: '家', expr: 'count(largeFirms)' } as RuleSet['derived'][number]);
+      Object.assign(control(rs).items[0].condition, { fact: 'top100Firms', value: { param: 'top100FirmsMin' } });
+    };
+    expect(issuesAfter(withCount)).toEqual([]);
+    // ...and it is compared as a count: against a threshold in 亿元 it is a mismatch.
+    expect(issuesAfter((rs) => (withCount(rs), Object.assign(control(rs).items[0].condition, { fact: 'firmsListed', value: { param: 'revenueThreshold' } }))).map((i) => i.code)).toEqual(['unit_mismatch']);
+  });
+  it('a derived yes/no value (has(…), a comparison) is compared with true or false, not with a number', () => {
+    const withFlag = (rs: RuleSet) => rs.derived.push({ id: 'prevGiven', label: { zh: '已填上年收入', en: 'Previous revenue given' }, cites: [], expr: 'has(softwareRevenuePrev)' } as RuleSet['derived'][number]);
+    expect(issuesAfter((rs) => (withFlag(rs), Object.assign(control(rs).items[0].condition, { fact: 'prevGiven', operator: 'equal', value: true })))).toEqual([]);
+    expect(issuesAfter((rs) => (withFlag(rs), Object.assign(control(rs).items[0].condition, { fact: 'prevGiven', operator: 'equal', value: 1 }))).map((i) => i.code)).toEqual(['type_mismatch']);
+  });
+  it('every rule set published in rules/ passes the semantic checks', () => {
+    const dir = path.resolve(import.meta.dirname, '../../rules/sfc-2017');
+    const files = readdirSync(dir).filter((f) => /^v\d+\.json$/.test(f));
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const f of files) {
+      const r = checkRuleSet(JSON.parse(readFileSync(path.join(dir, f), 'utf8')), { clauseIds });
+      expect(r.issues.filter((i) => i.severity !== 'warning'), f).toEqual([]);
+    }
   });
   it('a yes/no fact ordered or compared with a number is a type mismatch', () => {
     const issues = issuesAfter((rs) => (control(rs).items[0].condition.fact = 'hasNationalSoftwarePark'));
