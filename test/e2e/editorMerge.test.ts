@@ -122,6 +122,15 @@ describe('concurrent edits of one draft', () => {
     expect(box!.y).toBeLessThan(200);
     expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(500);
     await screenshots(page, 'merge-conflict-scrolled');
+    // On a small laptop the choices scroll inside the banner, and the buttons that apply them stay in sight, not covered.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const apply = banner.getByTestId('conflict-apply');
+    await poll(async () => {
+      const b = await apply.boundingBox();
+      if (!b || b.y < 0 || b.y + b.height > 768) return false;
+      return apply.evaluate((el, at) => document.elementFromPoint(at.x, at.y) === el, { x: b.x + b.width / 2, y: b.y + b.height / 2 });
+    }).toBe(true);
+    await page.setViewportSize({ width: 1440, height: 900 });
 
     // Their threshold, my pass mark.
     await threshold.getByTestId('choose-theirs').check();
