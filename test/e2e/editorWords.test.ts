@@ -156,8 +156,11 @@ describe('the condition builder', () => {
     await leaf.getByLabel('数据项').selectOption('firmsOver100M');
     const problem = page.getByTestId('problem').filter({ hasText: '单位不同' });
     await problem.waitFor();
-    expect(await problem.innerText()).toContain('firmsOver100M');
+    // Where it is and what is compared, by the rule set's labels, in Chinese.
+    expect(await problem.innerText()).toContain('“控制性”指标 › 产业规模不低于1000亿元');
+    expect(await problem.innerText()).toContain('“软件业务收入过亿元企业数”（计数）与“产业规模门槛”（亿元）相比较');
     expect(await gate.locator('.inline-issues').innerText()).toContain('比较的两边单位不同');
+    expect(await gate.locator('.inline-issues').innerText()).toContain('“软件业务收入过亿元企业数”（计数）');
     await page.getByTestId('preview-paused').waitFor();
     await screenshots(page, 'condition-unit-problem', gate);
     // Put back, the problem goes.
