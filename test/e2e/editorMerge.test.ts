@@ -162,6 +162,9 @@ describe('concurrent edits of one draft', () => {
     await page.getByTestId('merge-notice').waitFor();
     // Typing goes on where the cursor is.
     await page.keyboard.type(' and more');
+    // (The page shows its save state once the keys pause, so a 'saved' from before the last keys can still be on
+    // screen for a moment: the saved draft itself is what is waited for.)
+    await poll(async () => (await api('GET', `/api/drafts/${id}`)).body.document.parameters[0].label.en, { timeout: 30_000 }).toBe('Industry scale threshold (mine) and more');
     await poll(() => page.getByTestId('save-state').getAttribute('data-state')).toBe('saved');
     const saved = (await api('GET', `/api/drafts/${id}`)).body.document;
     expect(saved.parameters[0].label.en).toBe('Industry scale threshold (mine) and more');

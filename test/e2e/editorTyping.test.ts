@@ -263,6 +263,8 @@ describe('the JSON view while saves go through', () => {
     open();
     await page.getByTestId('merge-notice').waitFor();
     await page.keyboard.type(second);
+    // The saved draft has the last keys (the save state on screen follows once the keys pause).
+    await poll(async () => JSON.stringify((await api('GET', `/api/drafts/${id}`)).body.document).includes(second.trim().slice(-10)), { timeout: 30_000 }).toBe(true);
     await poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('saved');
     await screenshots(page, 'json-typing-merged');
     // The lines I formatted by hand are as I typed them.
