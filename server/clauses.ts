@@ -4,16 +4,15 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ClauseText, ParameterNotes } from './api/schemas.js';
 
+/** The policy corpora under rules/policy, sorted; none when the folder is missing. */
+async function policyFolders(rulesDir: string): Promise<string[]> {
+  return (await readdir(path.join(rulesDir, 'policy')).catch(() => [] as string[])).sort();
+}
+
 /** Clause texts of each policy corpus (rules/policy/<id>/clauses.json), by policy id; unreadable corpora are left out. */
 export async function loadClauseTexts(rulesDir: string): Promise<Map<string, z.infer<typeof ClauseText>[]>> {
   const out = new Map<string, z.infer<typeof ClauseText>[]>();
-  let policies: string[] = [];
-  try {
-    policies = (await readdir(path.join(rulesDir, 'policy'))).sort();
-  } catch {
-    return out;
-  }
-  for (const policy of policies) {
+  for (const policy of await policyFolders(rulesDir)) {
     try {
       const raw = JSON.parse(await readFile(path.join(rulesDir, 'policy', policy, 'clauses.json'), 'utf8'));
       const parsed = z.array(ClauseText).safeParse(raw);
@@ -28,13 +27,7 @@ export async function loadClauseTexts(rulesDir: string): Promise<Map<string, z.i
 /** Parameter notes of each policy corpus (rules/policy/<id>/parameter-notes.json), by policy id; a corpus without the file has none, a malformed file is an error. */
 export async function loadParameterNotes(rulesDir: string): Promise<Map<string, z.infer<typeof ParameterNotes>>> {
   const out = new Map<string, z.infer<typeof ParameterNotes>>();
-  let policies: string[] = [];
-  try {
-    policies = (await readdir(path.join(rulesDir, 'policy'))).sort();
-  } catch {
-    return out;
-  }
-  for (const policy of policies) {
+  for (const policy of await policyFolders(rulesDir)) {
     const file = path.join(rulesDir, 'policy', policy, 'parameter-notes.json');
     let text: string;
     try {

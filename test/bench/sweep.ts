@@ -18,6 +18,7 @@ import { createMemoryRepository } from '../../server/store/memoryRepository.js';
 import { loadClauseIds, seedStore } from '../../server/seed.js';
 import { addToken } from '../../server/auth.js';
 import { createComputePool } from '../../server/compute/pool.js';
+import { mulberry32 } from './dossiers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const program = new Command('bench:sweep')
@@ -30,17 +31,6 @@ const program = new Command('bench:sweep')
 const N = Number(program.opts().dossiers);
 const V = Number(program.opts().values);
 const RUNS = Number(program.opts().runs);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const c = compileRuleSet(JSON.parse(fs.readFileSync(path.join(ROOT, 'rules/sfc-2017/v1.json'), 'utf8')));
 if (!c.ok) throw new Error('sfc-2017 v1 does not compile');

@@ -241,14 +241,7 @@ describe('the rule editor in chromium', () => {
 });
 
 describe('safety in chromium', () => {
-  const api = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${server.url}${url}`, {
-      method,
-      headers: { Authorization: `Bearer ${server.adminToken}`, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, etag: res.headers.get('ETag'), body: (await res.json().catch(() => null)) as any };
-  };
+  const api = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => server.api(method, url, body, { headers });
 
   it('says so when someone else saved the draft meanwhile, shows their change and does not overwrite it; problems jump to their place', async () => {
     const created = await api('POST', '/api/drafts', { from: 'sfc-2017@1' });

@@ -9,14 +9,7 @@ const pageErrors: string[] = [];
 
 const poll = <T,>(fn: () => Promise<T> | T, opts: { timeout?: number; interval?: number } = {}) => expect.poll(fn, { timeout: 20_000, interval: 50, ...opts });
 
-const api = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const res = await fetch(`${server.url}${url}`, {
-    method,
-    headers: { Authorization: `Bearer ${server.adminToken}`, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, etag: res.headers.get('ETag'), body: (await res.json().catch(() => null)) as any };
-};
+const api = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => server.api(method, url, body, { headers });
 const value = (doc: any, id: string) => doc.parameters.find((p: { id: string }) => p.id === id).value;
 /** Someone else's save through the API: parameter values changed on the draft as it is now. */
 async function theySave(id: string, values: Record<string, number>): Promise<void> {

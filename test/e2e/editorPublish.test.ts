@@ -10,14 +10,7 @@ const contexts: BrowserContext[] = [];
 
 const poll = <T,>(fn: () => Promise<T> | T, opts: { timeout?: number; interval?: number } = {}) => expect.poll(fn, { timeout: 20_000, interval: 100, ...opts });
 
-const api = async (method: string, url: string, body?: unknown, token = server.adminToken) => {
-  const res = await fetch(`${server.url}${url}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
-};
+const api = (method: string, url: string, body?: unknown, token = server.adminToken) => server.api(method, url, body, { token });
 
 /** A person at their own browser (own context: own storage, own session). */
 async function person(token: string): Promise<Page> {

@@ -9,14 +9,7 @@ const pageErrors: string[] = [];
 
 const poll = <T,>(fn: () => Promise<T> | T, opts: { timeout?: number; interval?: number } = {}) => expect.poll(fn, { timeout: 15_000, interval: 50, ...opts });
 
-const api = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const res = await fetch(`${server.url}${url}`, {
-    method,
-    headers: { Authorization: `Bearer ${server.adminToken}`, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, etag: res.headers.get('ETag'), body: (await res.json().catch(() => null)) as any };
-};
+const api = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => server.api(method, url, body, { headers });
 
 async function openDraft(tab = 'parameters'): Promise<{ page: Page; id: string }> {
   const created = await api('POST', '/api/drafts', { from: 'sfc-2017@1' });

@@ -69,7 +69,15 @@ export interface E2EServer {
   dataDir: string;
   /** The store behind the server, for tests that must reach past the API (a tampered audit log). */
   repo: Awaited<ReturnType<typeof openLowdbRepository>>;
+  /** A JSON request to the server as the admin (or as `opts.token`): its status, ETag and parsed body (null when none). */
+  api(method: string, url: string, body?: unknown, opts?: { headers?: Record<string, string>; token?: string }): Promise<ApiAnswer>;
   close(): Promise<void>;
+}
+
+export interface ApiAnswer {
+  status: number;
+  etag: string | null;
+  body: any;
 }
 
 /** The real server (createApp, lowdb store seeded from rules/ with the sample dossiers) on a free port. */
@@ -88,11 +96,21 @@ export async function startServer(): Promise<E2EServer> {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const adminToken = seeded.adminToken;
   return {
-    url: `http://127.0.0.1:${port}`,
-    adminToken: seeded.adminToken,
+    url,
+    adminToken,
     dataDir,
     repo,
+    api: async (method, path, body, opts = {}) => {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${opts.token ?? adminToken}`, ...(body ? { 'Content-Type': 'application/json' } : {}), ...opts.headers },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: res.status, etag: res.headers.get('ETag'), body: await res.json().catch(() => null) };
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
