@@ -84,13 +84,17 @@ export function withParameters(compiled: CompiledRuleSet, values: Record<string,
   return { ok: true, compiled: wrap(c.core) };
 }
 
-// Derived values of a checked dossier, computed once per compiled rule set and kept as long as the caller keeps the dossier.
-const contexts = new WeakMap<PreparedDossier, { core: CompiledRuleSetCore; ctx: EvalContext }>();
+// Derived values of a checked dossier, computed once per compiled rule set and kept on the dossier as long as the caller
+// keeps it: under a non-enumerable symbol, so it never shows in JSON and a copy ({...d, values}) does not carry it, and
+// not in a WeakMap, whose entries every minor garbage collection visits (a batch holding thousands of checked dossiers
+// made checking twice as slow).
+const CONTEXT = Symbol('derived values');
+type WithContext = PreparedDossier & { [CONTEXT]?: { core: CompiledRuleSetCore; ctx: EvalContext } };
 function contextFor(core: CompiledRuleSetCore, d: PreparedDossier): EvalContext {
-  const c = contexts.get(d);
+  const c = (d as WithContext)[CONTEXT];
   if (c && c.core === core) return c.ctx;
   const ctx = prepareValues(core, d);
-  contexts.set(d, { core, ctx });
+  Object.defineProperty(d, CONTEXT, { value: { core, ctx }, writable: true, configurable: true, enumerable: false });
   return ctx;
 }
 

@@ -3,6 +3,7 @@
 // source of the schema: this reads the schema's own definitions (shapes, checks, refinements) and compiles only the
 // kinds a dossier schema is made of; any other kind compiles to "always ask zod". Pure.
 import type { z } from 'zod';
+import { generateAccept } from './acceptCode.js';
 
 /** Returned when the fast path does not accept a value: zod decides (and explains) instead. */
 export const REJECT: unique symbol = Symbol('reject');
@@ -11,14 +12,25 @@ export type Accept = (x: unknown) => unknown | typeof REJECT;
 const reject: Accept = () => REJECT;
 const PLAIN = Object.prototype;
 
-/** Compiles a zod schema to an accept function; `accept(x)` equals `schema.parse(x)` whenever it is not REJECT. */
-export function compileAccept(schema: z.ZodType): Accept {
+/**
+ * Whether this platform may compile generated source: in Node.js, yes; in a browser page the content security policy
+ * forbids evaluating strings (and a refused attempt is reported on the console), so the closures serve there.
+ */
+export const CAN_GENERATE = typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string';
+
+/**
+ * Compiles a zod schema to an accept function; `accept(x)` equals `schema.parse(x)` whenever it is not REJECT. With
+ * `generate` (the default where the platform allows it) the checks are generated as one JavaScript function per
+ * schema node with every bound and key written in (acceptCode.ts); otherwise they are closures. Both give the same.
+ */
+export function compileAccept(schema: z.ZodType, opts: { generate?: boolean } = {}): Accept {
+  if (opts.generate ?? CAN_GENERATE) return generateAccept(schema);
   return node(schema);
 }
 
 // Zod's definitions are read through `_zod.def`, the introspection surface zod 4 gives library authors.
-type Def = Record<string, any> & { type: string };
-const defOf = (s: unknown): Def => (s as { _zod: { def: Def } })._zod.def;
+export type Def = Record<string, any> & { type: string };
+export const defOf = (s: unknown): Def => (s as { _zod: { def: Def } })._zod.def;
 
 function node(s: unknown): Accept {
   const d = defOf(s);

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { Dossier, Evidence, WrappedValue } from '../schema/dossier.js';
 import type { Issue } from '../schema/common.js';
 import type { FactDef, RuleSet } from '../schema/ruleSet.js';
-import { REJECT, type Accept } from './accept.js';
+import { CAN_GENERATE, REJECT, type Accept } from './accept.js';
+import { generateFlatten } from './acceptCode.js';
 
 export interface PreparedDossier {
   /** Fact values by id; absent facts are missing. */
@@ -15,9 +16,9 @@ export interface PreparedDossier {
   warnings?: Issue[];
 }
 
-type Tree = { [k: string]: Tree | FactDef };
+export type FactTree = { [k: string]: FactTree | FactDef };
 
-function isDef(x: Tree | FactDef): x is FactDef {
+function isDef(x: FactTree | FactDef): x is FactDef {
   return typeof (x as FactDef).type === 'string' && typeof (x as FactDef).id === 'string' && (x as any).label !== undefined;
 }
 
@@ -69,20 +70,26 @@ function leafSchema(f: FactDef): z.ZodType {
   return s.describe(`${f.label.zh} / ${f.label.en}${f.unit ? ` (${f.unit})` : ''}`);
 }
 
-/** The zod schema of a dossier's facts under a rule set: nested objects for dotted ids, each value bare or wrapped with evidence. */
-export function factsSchema(facts: FactDef[]): z.ZodType {
-  const tree: Tree = {};
+/** A rule set's facts as the tree a dossier's facts object has: a level per part of the dotted ids. */
+function factTree(facts: FactDef[]): FactTree {
+  const tree: FactTree = {};
   for (const f of facts) {
     const parts = f.id.split('.');
     let node = tree;
     for (const p of parts.slice(0, -1)) {
       const next = node[p];
       if (!next || isDef(next)) node[p] = {};
-      node = node[p] as Tree;
+      node = node[p] as FactTree;
     }
     node[parts[parts.length - 1]] = f;
   }
-  function build(t: Tree): z.ZodType {
+  return tree;
+}
+
+/** The zod schema of a dossier's facts under a rule set: nested objects for dotted ids, each value bare or wrapped with evidence. */
+export function factsSchema(facts: FactDef[]): z.ZodType {
+  const tree = factTree(facts);
+  function build(t: FactTree): z.ZodType {
     const shape: Record<string, z.ZodType> = {};
     for (const [k, v] of Object.entries(t)) {
       if (isDef(v)) {
@@ -139,8 +146,41 @@ function issueFromZod(i: z.core.$ZodIssue, input: unknown): Issue[] {
   return [{ code, path, message: `${where}: ${i.message}` }];
 }
 
-/** Each fact's path in the dossier's facts object, computed once per rule set. */
-const factPaths = new WeakMap<FactDef[], { f: FactDef; parts: string[] }[]>();
+export type Put = typeof put;
+export type Flatten = (facts: Record<string, unknown>, values: Record<string, unknown>, evidence: PreparedDossier['evidence']) => void;
+
+/** A fact's value and, when it is written wrapped ({value, evidence, source, …}), the rest of the wrapper. */
+function put(f: FactDef, v: unknown, values: Record<string, unknown>, evidence: PreparedDossier['evidence']) {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && 'value' in v) {
+    const { value, ...rest } = v as { value: unknown };
+    values[f.id] = value;
+    evidence[f.id] = rest;
+  } else values[f.id] = v;
+}
+
+/** Flattening, compiled once per rule set: closures walking each fact's path, or generated code walking the keys given. */
+const flatteners = new WeakMap<FactDef[], Flatten>();
+function flattenerFor(facts: FactDef[]): Flatten {
+  let f = flatteners.get(facts);
+  if (!f) flatteners.set(facts, (f = compileFlatten(facts)));
+  return f;
+}
+
+/** The flattening of a rule set's facts: generated code where the platform allows it (or `generate` says), else closures. */
+export function compileFlatten(facts: FactDef[], opts: { generate?: boolean } = {}): Flatten {
+  return (opts.generate ?? CAN_GENERATE) ? generateFlatten(factTree(facts), isDef, put) : walkPaths(facts);
+}
+
+function walkPaths(facts: FactDef[]): Flatten {
+  const paths = facts.map((f) => ({ f, parts: f.id.split('.') }));
+  return (root, values, evidence) => {
+    for (const { f, parts } of paths) {
+      let v: any = root;
+      for (const p of parts) v = v == null ? undefined : v[p];
+      if (v !== undefined) put(f, v, values, evidence);
+    }
+  };
+}
 
 /**
  * Checks a dossier and flattens its facts; every problem is an issue with its JSON path. With `accept` (compiled from
@@ -168,22 +208,9 @@ export function prepareDossier(
     }
     dossier = parsed.data as Dossier;
   }
-  let paths = factPaths.get(ruleSet.facts);
-  if (!paths) factPaths.set(ruleSet.facts, (paths = ruleSet.facts.map((f) => ({ f, parts: f.id.split('.') }))));
   const values: Record<string, unknown> = {};
   const evidence: PreparedDossier['evidence'] = {};
-  for (const { f, parts } of paths) {
-    let v: any = dossier.facts;
-    for (const p of parts) v = v == null ? undefined : v[p];
-    if (v === undefined) continue;
-    if (f.type !== 'list' && v !== null && typeof v === 'object') {
-      const { value, ...rest } = v;
-      values[f.id] = value;
-      evidence[f.id] = rest;
-    } else {
-      values[f.id] = v;
-    }
-  }
+  flattenerFor(ruleSet.facts)(dossier.facts as Record<string, unknown>, values, evidence);
   const s = ruleSet.subject;
   return {
     ok: true,

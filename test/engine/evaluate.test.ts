@@ -212,3 +212,20 @@ describe('labels naming parameters', () => {
     expect(g2.label).toEqual({ zh: '产业规模不低于1500亿元', en: 'Industry scale at least 1500亿' });
   });
 });
+
+describe('derived values kept with a checked dossier', () => {
+  it('a copy with other values gets its own derived values, not the ones computed for the original', () => {
+    const c = compiled();
+    const p = c.checkDossier(dossier());
+    if (!p.ok) throw new Error(JSON.stringify(p.issues));
+    const before = c.evaluateFast(p.dossier);
+    expect(before.status).toBe('passed');
+    // The same dossier with far less revenue: it fails the scale gate whatever was computed for the original.
+    const copy = { ...p.dossier, values: { ...p.dossier.values, softwareRevenue: 10, softwareRevenuePrev: 9 } };
+    const after = c.evaluateFast(copy);
+    expect(after.status).toBe('failed');
+    expect(JSON.stringify(p.dossier)).not.toContain('derived');
+    // The original still reads its own.
+    expect(c.evaluateFast(p.dossier)).toEqual(before);
+  });
+});

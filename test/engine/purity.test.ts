@@ -1,4 +1,5 @@
-// The engine stays pure and isomorphic: no node, server, store, UI or code-evaluation imports anywhere under engine/.
+// The engine stays pure and isomorphic: no node, server, store, UI or code-evaluation imports anywhere under engine/
+// (generated code only in core/acceptCode.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +19,9 @@ describe('engine purity', () => {
     const imports = [...src.matchAll(/(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]);
     const bad = imports.filter((s) => /^(node:|fs$|path$|os$|crypto$|child_process$|express|lowdb|react|monaco)/.test(s));
     expect(bad).toEqual([]);
-    expect(src).not.toMatch(/\bnew Function\s*\(|\beval\s*\(/);
+    // Generated code has one home, which writes data from the rule set only as JSON literals (test/engine/validation.test.ts tries to inject).
+    if (path.basename(f as string) !== 'acceptCode.ts') expect(src).not.toMatch(/\bnew Function\s*\(|\beval\s*\(/);
+    expect(src).not.toMatch(/\beval\s*\(/);
     expect(src).not.toMatch(/Date\.now\(\)|new Date\(\)|Math\.random\(\)/);
   });
 });

@@ -1,13 +1,15 @@
 // The compiled accept path of dossier validation against zod's parse: on every fixture, sample, golden dossier and
 // generated valid and invalid dossier, checking with it gives exactly what checking with zod alone gives (the dossier
-// as zod returns it, key order included, or the same issues with the same codes, paths and words).
+// and fact values as zod returns them, or the same issues with the same codes, paths and words), for the generated
+// accept path (Node.js) and the closures (browser pages) alike.
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { REJECT } from '../../engine/core/accept.js';
-import { prepareDossier } from '../../engine/core/dossier.js';
-import type { CompiledRuleSet } from '../../engine/index.js';
+import { REJECT, compileAccept, type Accept } from '../../engine/core/accept.js';
+import { compileFlatten, prepareDossier } from '../../engine/core/dossier.js';
+import { canonicalJson } from '../../engine/core/hash.js';
+import { compileRuleSet, type CompiledRuleSet } from '../../engine/index.js';
 import type { FactDef } from '../../engine/schema/ruleSet.js';
 import { generate, mulberry32 } from '../bench/dossiers.js';
 import { compiledVersion, passingFacts, readJson } from './fixtures.js';
@@ -41,7 +43,15 @@ function repositoryDossiers(): { name: string; dossier: unknown }[] {
 }
 
 const zodOnly = (c: CompiledRuleSet, d: unknown) => prepareDossier(c.ruleSet, c.core.schema, d);
-const compiled = (c: CompiledRuleSet, d: unknown) => prepareDossier(c.ruleSet, c.core.schema, d, c.core.accept);
+/** Both accept paths: the generated code the engine uses in Node.js and the closures it uses in a browser page. */
+const closures = new WeakMap<CompiledRuleSet, Accept>();
+const acceptPaths = (c: CompiledRuleSet): [string, Accept][] => {
+  if (!closures.has(c)) closures.set(c, compileAccept(c.core.schema, { generate: false }));
+  return [
+    ['generated', c.core.accept],
+    ['closures', closures.get(c)!],
+  ];
+};
 
 /** Whether a value holds an explicit `undefined` anywhere (the accept path leaves those to zod). */
 function hasUndefined(x: unknown): boolean {
@@ -50,13 +60,28 @@ function hasUndefined(x: unknown): boolean {
   return Object.values(x).some(hasUndefined);
 }
 
-/** Both paths give the same answer, to the key order; the accept path accepts exactly what zod accepts. */
+/**
+ * Every path gives the same answer: the same dossier and fact values (key order aside: the generated path returns the
+ * dossier as given, zod an equal copy in its shape's order), the same issues in the same order; each accept path
+ * accepts exactly what zod accepts; the generated and the closure flattening give the same values and evidence.
+ */
 function expectSame(c: CompiledRuleSet, d: unknown, name: string) {
   const a = zodOnly(c, d);
-  const b = compiled(c, d);
-  expect(JSON.stringify(b), name).toBe(JSON.stringify(a));
-  expect(b, name).toEqual(a);
-  if (!hasUndefined(d) && d !== null && typeof d === 'object' && !Array.isArray(d)) expect(c.core.accept(d) !== REJECT, `${name}: accept path agrees with zod on acceptance`).toBe(a.ok);
+  for (const [kind, accept] of acceptPaths(c)) {
+    const b = prepareDossier(c.ruleSet, c.core.schema, d, accept);
+    expect(canonicalJson(b), `${name} (${kind})`).toBe(canonicalJson(a));
+    expect(b, `${name} (${kind})`).toEqual(a);
+    if (!hasUndefined(d) && d !== null && typeof d === 'object' && !Array.isArray(d)) expect(accept(d) !== REJECT, `${name}: the ${kind} accept path agrees with zod on acceptance`).toBe(a.ok);
+  }
+  if (a.ok) {
+    const flat = [true, false].map((generate) => {
+      const values = {};
+      const evidence = {};
+      compileFlatten(c.ruleSet.facts, { generate })(a.dossier.dossier.facts as Record<string, unknown>, values, evidence);
+      return canonicalJson({ values, evidence });
+    });
+    expect(flat[0], `${name}: generated flattening = closures`).toBe(flat[1]);
+  }
   return a.ok;
 }
 
@@ -171,10 +196,45 @@ describe.each([1, 2])('dossier validation under sfc-2017@%i: compiled accept pat
     );
   });
 
+  it('a list written wrapped with its evidence is the list', () => {
+    const list = facts.find((f) => f.type === 'list')!;
+    const d = generate(c.ruleSet, mulberry32(version + 99), 1);
+    const parts = list.id.split('.');
+    let bare: any = d.facts;
+    for (const p of parts) bare = bare?.[p];
+    expect(Array.isArray(bare) && bare.length > 0, `${list.id} is a non-empty list in the generated dossier`).toBe(true);
+    const w = clone(d);
+    setPath(w.facts, parts, { value: bare, evidence: { document: '统计公报', page: 2 } });
+    for (const [kind, accept] of acceptPaths(c)) {
+      const p = prepareDossier(c.ruleSet, c.core.schema, w, accept);
+      if (!p.ok) throw new Error(`${kind}: ${JSON.stringify(p.issues)}`);
+      expect(p.dossier.values[list.id], kind).toEqual(bare);
+      expect(p.dossier.evidence[list.id], kind).toEqual({ evidence: { document: '统计公报', page: 2 } });
+    }
+  });
+
   it('inputs that are not plain JSON objects are left to zod', () => {
     class Facts {
       cityId = 'x';
     }
     for (const d of [null, 1, 'x', [], { facts: new Facts() }, { facts: Object.create(null) }, { facts: { cityId: undefined } }, Object.create({ facts: {} })]) expectSame(c, d, String(d));
+  });
+});
+
+describe('generated validation writes rule-set data as data', () => {
+  it('enum values and keys that look like code are compared as text, never run', () => {
+    const hostile = ['"); globalThis.__mcInjected = 1; ("', "'; globalThis.__mcInjected = 2; '", '`${globalThis.__mcInjected = 3}`', 'a\u2028b\u2029c', '\\', '*/ globalThis.__mcInjected = 4; /*'];
+    const doc = readJson('rules/sfc-2017/v2.json');
+    doc.facts.push({ id: 'hostileEnum', label: { zh: '测试', en: 'test' }, type: 'enum', cites: [], values: hostile.map((id) => ({ id, label: { zh: id, en: id } })) });
+    const c = compileRuleSet(doc);
+    if (!c.ok) throw new Error(JSON.stringify(c.issues));
+    expect(c.compiled.core.accept).not.toBe(compileAccept(c.compiled.core.schema, { generate: false }));
+    const base = { facts: passingFacts() };
+    for (const v of hostile) {
+      const d = { ...base, facts: { ...base.facts, hostileEnum: v } };
+      expect(expectSame(c.compiled, d, JSON.stringify(v))).toBe(true);
+    }
+    expect(expectSame(c.compiled, { ...base, facts: { ...base.facts, hostileEnum: 'other' } }, 'not an option')).toBe(false);
+    expect((globalThis as { __mcInjected?: unknown }).__mcInjected).toBeUndefined();
   });
 });
