@@ -3,9 +3,73 @@ import canonicalize from 'canonicalize';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
-/** Canonical JSON text (RFC 8785): the same value always gives the same text. */
+const library = canonicalize as unknown as (v: unknown) => string | undefined;
+const PLAIN = Object.prototype;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const nativeWellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed;
+/** Whether a string has no lone surrogate (String.prototype.isWellFormed where the platform has it). */
+const wellFormed: (s: string) => boolean = nativeWellFormed ? (s) => nativeWellFormed.call(s) : (s) => !LONE_SURROGATE.test(s);
+/** Thrown inside the fast serializer when a value needs the library's own handling (or its errors). */
+const ASK_LIBRARY = Symbol('ask the library');
+
+/**
+ * The canonical text of JSON data: plain objects (keys sorted by UTF-16 code units, undefined members left out),
+ * arrays, strings, finite numbers, booleans and null, serialized as ECMAScript's JSON.stringify does. Anything else (a
+ * toJSON method, a class instance, a lone surrogate, NaN, nesting deep enough to be a cycle) is the library's.
+ */
+function fast(x: unknown, depth: number): string {
+  if (x === null) return 'null';
+  switch (typeof x) {
+    case 'string':
+      if (!wellFormed(x)) throw ASK_LIBRARY;
+      return JSON.stringify(x);
+    case 'number':
+      if (!Number.isFinite(x)) throw ASK_LIBRARY;
+      return JSON.stringify(x);
+    case 'boolean':
+      return x ? 'true' : 'false';
+    case 'object': {
+      if (depth > 500) throw ASK_LIBRARY;
+      if (Array.isArray(x)) {
+        let out = '[';
+        for (let i = 0; i < x.length; i++) {
+          const v = x[i];
+          if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') throw ASK_LIBRARY;
+          out += (i ? ',' : '') + (v === undefined ? 'null' : fast(v, depth + 1));
+        }
+        return out + ']';
+      }
+      if (Object.getPrototypeOf(x) !== PLAIN) throw ASK_LIBRARY;
+      const o = x as Record<string, unknown>;
+      const keys = Object.keys(o).sort();
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        const v = o[k];
+        if (v === undefined) continue;
+        if (!wellFormed(k)) throw ASK_LIBRARY;
+        out += (first ? '' : ',') + JSON.stringify(k) + ':' + fast(v, depth + 1);
+        first = false;
+      }
+      return out + '}';
+    }
+    default:
+      throw ASK_LIBRARY;
+  }
+}
+
+/**
+ * Canonical JSON text (RFC 8785): the same value always gives the same text. JSON data takes the fast serializer
+ * above; anything it leaves out goes to the canonicalize library, whose text the fast one equals wherever both
+ * serialize (test/engine/hash.test.ts compares them).
+ */
 export function canonicalJson(x: unknown): string {
-  return (canonicalize as unknown as (v: unknown) => string)(x) ?? 'null';
+  try {
+    return fast(x, 0);
+  } catch (e) {
+    if (e !== ASK_LIBRARY) throw e;
+    return library(x) ?? 'null';
+  }
 }
 
 /** "sha256:<hex>" of a value's canonical JSON. */

@@ -313,7 +313,7 @@ const traceWordCache = new WeakMap<object, Map<string, Map<string, TraceWords>>>
 
 /** The words of the trace of condition `key` under a compiled rule set (`owner` holds its words), computed once per distinct reading. */
 export function traceWords(owner: { words: Words }, key: string, tr: ConditionTrace): TraceWords {
-  const known = entryOf.get(tr);
+  const known = wordsOf(tr);
   if (known) return known;
   let byKey = traceWordCache.get(owner);
   if (!byKey) traceWordCache.set(owner, (byKey = new Map()));
@@ -329,14 +329,17 @@ export function traceWords(owner: { words: Words }, key: string, tr: ConditionTr
     const missing = Object.freeze(traceMissingOf(tr)) as string[];
     m.set(sig, (e = { text, shortfalls, missing }));
   }
-  entryOf.set(tr, e);
+  Object.defineProperty(tr, WORDS, { value: e, enumerable: false, configurable: true });
   return e;
 }
-const entryOf = new WeakMap<ConditionTrace, TraceWords>();
+// A trace's words ride on the trace under a non-enumerable symbol (never in its JSON, not carried by a copy): a WeakMap
+// of every trace of every evaluation was visited by each minor garbage collection.
+const WORDS = Symbol('trace words');
+const wordsOf = (tr: ConditionTrace): TraceWords | undefined => (tr as ConditionTrace & { [WORDS]?: TraceWords })[WORDS];
 
 /** What an unmet condition needs (needText), from the words kept for its trace when there are any. */
 export function needWords(tr: ConditionTrace, w: Words): I18nText {
-  const e = entryOf.get(tr);
+  const e = wordsOf(tr);
   if (!e) return needText(tr, w);
   return (e.need ??= Object.freeze(needText(tr, w)));
 }
