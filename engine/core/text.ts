@@ -84,6 +84,45 @@ export interface Words {
   value(v: unknown, fact?: string, lang?: 'zh' | 'en'): I18nText;
 }
 
+/**
+ * A number's shortest decimal text rounded half away from zero to `sc` places, as Dec(x).toDecimalPlaces(sc,
+ * ROUND_HALF_UP).toString() gives it, worked on the digits of String(x) (the same shortest text the decimal starts
+ * from); null where that text has an exponent or the result would be zero, which the decimal path handles.
+ */
+export function roundedText(x: number, sc: number): string | null {
+  if (!Number.isFinite(x) || x === 0) return null;
+  const s = String(x);
+  if (s.includes('e')) return null;
+  const neg = s.charCodeAt(0) === 45;
+  const body = neg ? s.slice(1) : s;
+  const dot = body.indexOf('.');
+  if (dot < 0 || body.length - dot - 1 <= sc) return s;
+  // digits of the integer part and the kept fraction, then the first dropped digit decides
+  const kept = body.slice(0, dot) + body.slice(dot + 1, dot + 1 + sc);
+  const up = body.charCodeAt(dot + 1 + sc) >= 53;
+  let digits = kept;
+  if (up) {
+    const arr = digits.split('');
+    let i = arr.length - 1;
+    while (i >= 0) {
+      if (arr[i] === '9') {
+        arr[i] = '0';
+        i--;
+      } else {
+        arr[i] = String.fromCharCode(arr[i].charCodeAt(0) + 1);
+        break;
+      }
+    }
+    digits = (i < 0 ? '1' : '') + arr.join('');
+  }
+  const intLen = digits.length - sc;
+  let int = digits.slice(0, intLen).replace(/^0+(?=\d)/, '');
+  let frac = digits.slice(intLen).replace(/0+$/, '');
+  if (int === '') int = '0';
+  if (int === '0' && frac === '') return null;
+  return `${neg ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
+}
+
 /** Builds the words of a rule set. */
 export function wordsFor(rs: Pick<RuleSet, 'numeric' | 'units' | 'referenceData'>, labeler: Labeler): Words {
   const scale = rs.numeric.scale;
@@ -106,6 +145,10 @@ export function wordsFor(rs: Pick<RuleSet, 'numeric' | 'units' | 'referenceData'
     return s;
   };
   const numText = (x: number | DecT, sc: number): string => {
+    if (typeof x === 'number') {
+      const quick = roundedText(x, sc);
+      if (quick !== null) return quick;
+    }
     const d = dec(x);
     const r = d.toDecimalPlaces(sc, Dec.ROUND_HALF_UP);
     if (r.isZero() && !d.isZero()) return d.toSignificantDigits(1).toDecimalPlaces(Math.max(sc, 8)).toString();
@@ -132,6 +175,13 @@ export function wordsFor(rs: Pick<RuleSet, 'numeric' | 'units' | 'referenceData'
     return amount(x, u, sc);
   };
   const pairScale = (a: number | DecT, b: number | DecT): number => {
+    if (typeof a === 'number' && typeof b === 'number') {
+      // Plain numbers: their texts come from num's cache (a === b exactly when their decimals are equal).
+      if (a === b) return scale;
+      let sc = scale;
+      while (sc < 8 && num(a, sc) === num(b, sc)) sc++;
+      return sc;
+    }
     const da = dec(a);
     const db = dec(b);
     if (da.eq(db)) return scale;

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Evaluation, RuleSet } from '../../engine/index.js';
 import { compiledVersion, readJson } from './fixtures.js';
+import fc from 'fast-check';
+import { Dec } from '../../engine/core/decimal.js';
+import { roundedText } from '../../engine/core/text.js';
 
 const c = compiledVersion(2);
 const rs: RuleSet = c.ruleSet;
@@ -138,5 +141,23 @@ describe('the words of a failing city under sfc-2017 v2', () => {
     const req = (e.stages.find((s) => s.kind === 'score') as any).items.find((i: any) => i.id === 'indicator:environment').requirements.find((r: any) => r.id === 'req:special-fund');
     expect(req.text.zh).toContain('除数为零');
     expect(req.text.zh).not.toContain('division');
+  });
+});
+
+describe('numbers rounded for display', () => {
+  const viaDecimal = (x: number, sc: number) => new Dec(x).toDecimalPlaces(sc, Dec.ROUND_HALF_UP).toString();
+  it('the digit path gives what the decimal path gives, wherever it answers', () => {
+    const decimals = fc.tuple(fc.integer({ min: -10_000_000, max: 10_000_000 }), fc.integer({ min: 0, max: 9 })).map(([n, k]) => n / 10 ** k);
+    let answered = 0;
+    fc.assert(
+      fc.property(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), decimals, fc.constantFrom(0.5, -0.5, 2.5, 9.995, 99.995, -9.995, 0.045, 1.005, 999999.9999999, 0.0001, 5e-7)), fc.integer({ min: 0, max: 8 }), (x, sc) => {
+        const quick = roundedText(x, sc);
+        if (quick === null) return;
+        answered++;
+        expect(quick, `${x} at ${sc}`).toBe(viaDecimal(x, sc));
+      }),
+      { seed: 2017, numRuns: 20000 },
+    );
+    expect(answered).toBeGreaterThan(10000);
   });
 });
