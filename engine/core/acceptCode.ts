@@ -161,3 +161,13 @@ export function generateFlatten(tree: FactTree, isDef: (x: FactTree | FactDef) =
   const root = level(tree);
   return new Function('D', 'put', `"use strict";\n${fns.join('\n')}\nreturn ${root};`)(D, put) as Flatten;
 }
+
+/**
+ * A constructor of fact maps holding every id as an own property (undefined until a value is put): all the fact maps
+ * of a rule set share one hidden class, so copying one ({...values}) is a block copy and reading a fact is a fixed
+ * offset, where a map grown key by key turns into a hash table past a few dozen keys (copying one cost 20 µs).
+ * Ids are written as JSON string literals.
+ */
+export function generateShape(ids: string[]): new () => Record<string, unknown> {
+  return new Function(`"use strict";\nreturn function FactValues() {\n${ids.map((id) => `this[${JSON.stringify(id)}] = undefined;`).join('\n')}\n};`)();
+}

@@ -4,7 +4,7 @@ import { Dossier, Evidence, WrappedValue } from '../schema/dossier.js';
 import type { Issue } from '../schema/common.js';
 import type { FactDef, RuleSet } from '../schema/ruleSet.js';
 import { CAN_GENERATE, REJECT, type Accept } from './accept.js';
-import { generateFlatten } from './acceptCode.js';
+import { generateFlatten, generateShape } from './acceptCode.js';
 
 export interface PreparedDossier {
   /** Fact values by id; absent facts are missing. */
@@ -166,6 +166,15 @@ function flattenerFor(facts: FactDef[]): Flatten {
   return f;
 }
 
+/** A fact map with a place for every fact and derived value of the rule set (generateShape), or a plain object where code is not generated. */
+const shapes = new WeakMap<FactDef[], new () => Record<string, unknown>>();
+function newValues(ruleSet: RuleSet): Record<string, unknown> {
+  if (!CAN_GENERATE) return {};
+  let Shape = shapes.get(ruleSet.facts);
+  if (!Shape) shapes.set(ruleSet.facts, (Shape = generateShape([...ruleSet.facts.map((f) => f.id), ...(ruleSet.derived ?? []).map((d) => d.id)])));
+  return new Shape();
+}
+
 /** The flattening of a rule set's facts: generated code where the platform allows it (or `generate` says), else closures. */
 export function compileFlatten(facts: FactDef[], opts: { generate?: boolean } = {}): Flatten {
   return (opts.generate ?? CAN_GENERATE) ? generateFlatten(factTree(facts), isDef, put) : walkPaths(facts);
@@ -208,7 +217,7 @@ export function prepareDossier(
     }
     dossier = parsed.data as Dossier;
   }
-  const values: Record<string, unknown> = {};
+  const values = newValues(ruleSet);
   const evidence: PreparedDossier['evidence'] = {};
   flattenerFor(ruleSet.facts)(dossier.facts as Record<string, unknown>, values, evidence);
   const s = ruleSet.subject;

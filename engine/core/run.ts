@@ -65,7 +65,8 @@ export interface EvalContext {
  * is taken over instead of computed again (what-if runs change one or two facts).
  */
 export function prepareValues(core: CompiledRuleSetCore, d: PreparedDossier, from?: { ctx: EvalContext; changed: Iterable<string> }): EvalContext {
-  const values: Values = Object.assign({}, d.values);
+  // A spread keeps the fact map's shape (every fact and derived value has its place: dossier.ts), so this is a block copy.
+  const values: Values = { ...d.values };
   const derived = new Map<string, Value>();
   const decCache = new Map<string, Value>();
   const tables = core.ruleSet.referenceData;
