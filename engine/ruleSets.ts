@@ -98,6 +98,11 @@ function contextFor(core: CompiledRuleSetCore, d: PreparedDossier): EvalContext 
   return ctx;
 }
 
+/** The fact values (derived values included) of a checked dossier under a compiled rule set, as its conditions read them. */
+export function factValues(compiled: CompiledRuleSet, d: PreparedDossier): Readonly<Record<string, unknown>> {
+  return contextFor(compiled.core, d).values;
+}
+
 function wrap(core: CompiledRuleSetCore): CompiledRuleSet {
   const rs = core.ruleSet;
   const interpretations = Object.fromEntries(rs.interpretations.map((i) => [i.id, i.chosen]));

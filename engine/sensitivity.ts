@@ -3,7 +3,8 @@ import type { I18nText, Issue } from './schema/common.js';
 import type { FastResult } from './schema/evaluation.js';
 import type { ParameterValue, RuleSet } from './schema/ruleSet.js';
 import { applyInterpretations } from './interpretations.js';
-import { compileRuleSet, withParameters, type CompiledRuleSet, type PreparedDossier } from './ruleSets.js';
+import { compileRuleSet, factValues, withParameters, type CompiledRuleSet, type PreparedDossier } from './ruleSets.js';
+import type { PlanState } from './core/fast.js';
 
 export interface SweepPoint {
   value: ParameterValue;
@@ -83,15 +84,24 @@ export function sweepSlice(
   };
   // Derived values read by the conditions are kept per dossier unless the swept parameter feeds them.
   const feedsDerived = compiled.ruleSet.derived.some((d) => d.expr.includes(`params.${parameter}`));
+  // The stages before the first one that reads the parameter give the same result at every value: their state is
+  // computed once per dossier and each value runs the rest (a pass mark is read by the outcome stage alone).
+  const plan = feedsDerived ? null : compiled.core.plan;
+  const byId = new Map(compiled.ruleSet.stages.map((s) => [s.id, s]));
+  const k = plan ? plan.stageIds.findIndex((id) => readsParameter(byId.get(id), parameter)) : -1;
+  const unchanged = plan ? (k === -1 ? plan.stageIds.length : k) : 0;
+  const states: (PlanState | null)[] = plan && unchanged > 0 ? prepared.map((d) => plan.stateAfter(factValues(compiled, d), unchanged)) : [];
   for (let vi = 0; vi < values.length; vi++) {
     const value = values[vi];
     const v = withParameters(compiled, { [parameter]: value });
     if (!v.ok) return { ok: false, issues: v.issues.map((x) => ({ ...x, path: ['values', offset + vi], message: `value ${JSON.stringify(value)}: ${x.message}` })) };
     const c = v.compiled;
+    const vplan = states.length && samePrefix(c.core.plan, plan!, unchanged) ? c.core.plan : null;
     const point: SweepPoint = { value, passed: 0, failed: 0, undecided: 0, titles: {} };
     for (let di = 0; di < prepared.length; di++) {
       const d = prepared[di];
-      const r = feedsDerived ? c.evaluateFast(d) : c.evaluateFastWith(d, compiled);
+      const state = vplan ? states[di] : null;
+      const r = (state && vplan!.resume(factValues(compiled, d), state, unchanged)) || (feedsDerived ? c.evaluateFast(d) : c.evaluateFastWith(d, compiled));
       point[r.status] += 1;
       if (r.status === 'passed' && r.title) point.titles[r.title] = (point.titles[r.title] ?? 0) + 1;
       rows[di][vi] = keyOf(r);
@@ -99,6 +109,23 @@ export function sweepSlice(
     points.push(point);
   }
   return { ok: true, slice: { subjects: prepared.map((d) => ({ id: d.subject.id, name: d.subject.name })), points, rows } };
+}
+
+/** Whether a part of a rule set names a parameter: a {param} reference, or params.<id> in an expression. */
+function readsParameter(x: unknown, id: string, inExpr = new RegExp(`\\bparams\\.${id}\\b`)): boolean {
+  if (typeof x === 'string') return inExpr.test(x);
+  if (Array.isArray(x)) return x.some((y) => readsParameter(y, id, inExpr));
+  if (x === null || typeof x !== 'object') return false;
+  const o = x as Record<string, unknown>;
+  if (o.param === id) return true;
+  return Object.values(o).some((y) => readsParameter(y, id, inExpr));
+}
+
+/** Whether a variant's plan runs the same stages as the origin's in its first `k` steps. */
+function samePrefix(a: ReturnType<() => CompiledRuleSet['core']['plan']>, b: NonNullable<CompiledRuleSet['core']['plan']>, k: number): boolean {
+  if (!a) return false;
+  for (let i = 0; i < k; i++) if (a.stageIds[i] !== b.stageIds[i]) return false;
+  return true;
 }
 
 /** Puts the parts of a sweep together, in the order of the values, and finds where each subject's outcome changes. */

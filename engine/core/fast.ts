@@ -48,7 +48,21 @@ interface Range {
   hi: number; // Infinity: unbounded
 }
 
-export type FastPlan = (values: Values) => FastResult | null;
+/** What the stage steps have settled so far: stage statuses, veto results and the score accumulated. */
+export interface PlanState {
+  st: Record<string, Status>;
+  veto: Record<string, Status>;
+  acc: { base: Range; bonus: Range; indicative: boolean };
+}
+
+export type FastPlan = ((values: Values) => FastResult | null) & {
+  /** The stage ids the plan's steps evaluate, in order (the outcome stage is run after them). */
+  readonly stageIds: string[];
+  /** The state after the first `k` steps, or null where a value needs the decimal path. */
+  stateAfter(values: Values, k: number): PlanState | null;
+  /** The result from a state after `k` steps (copied, never changed), running the rest; null where decimals are needed. */
+  resume(values: Values, state: PlanState, k: number): FastResult | null;
+};
 
 /** Compiles the fast plan; it returns null for a dossier that needs the decimal path. */
 export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
@@ -61,13 +75,14 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
   const none = rs.outcomes.find((o) => o.rank === 0)?.id ?? null;
 
   type Acc = { base: Range; bonus: Range; indicative: boolean };
-  type Step = (v: Values, st: Record<string, Status>, veto: Map<string, Status>, acc: Acc) => void;
+  type Step = (v: Values, st: Record<string, Status>, veto: Record<string, Status>, acc: Acc) => void;
   const steps: Step[] = [];
+  const stageIds: string[] = [];
   let outcomeStep:
     | ((
         v: Values,
         st: Record<string, Status>,
-        veto: Map<string, Status>,
+        veto: Record<string, Status>,
         total: Range,
         indicative: boolean,
       ) => { status: 'passed' | 'failed' | 'undecided'; outcome: string | null; conferred: string | null; passMark: number | null })
@@ -75,6 +90,7 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
 
   try {
     for (const stage of rs.stages) {
+      const before = steps.length;
       const stageAp = stage.appliesWhen ? cond(`${stage.id}#applies`) : null;
       if (stage.kind === 'checks') {
         const items = stage.items.map((it) => ({
@@ -96,7 +112,7 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
             }
             if (r === null) s = 'undecided';
           }
-          veto.set(id, s);
+          veto[id] = s;
           const ap = stageAp ? stageAp(v) : true;
           st[id] = ap === false ? 'not-applicable' : ap === null ? 'undecided' : s;
         });
@@ -259,7 +275,7 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
               let failed = false;
               let open = false;
               for (const sid of it.pre) {
-                const x = veto.get(sid) ?? 'undecided';
+                const x = veto[sid] ?? 'undecided';
                 if (x === 'failed') failed = true;
                 else if (x !== 'passed') open = true;
               }
@@ -305,7 +321,7 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
             let failed = tot.hi < r.min;
             let allPassed = true;
             for (const s of r.requires) {
-              const x = veto.get(s) ?? 'undecided';
+              const x = veto[s] ?? 'undecided';
               if (x === 'failed') failed = true;
               if (x !== 'passed') allPassed = false;
             }
@@ -345,6 +361,7 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
           };
         };
       }
+      if (steps.length > before) stageIds.push(stage.id);
     }
   } catch (e) {
     if (e instanceof NeedsDecimals) return null;
@@ -354,29 +371,55 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
   const out = outcomeStep;
   // Declared once, not per evaluation: creating a closure per call costs more than the call.
   const val = (r: Range) => (r.lo === r.hi ? r.lo / U : null);
-  return (v) => {
+  const fresh = (): PlanState => ({ st: {}, veto: {}, acc: { base: { lo: 0, hi: 0 }, bonus: { lo: 0, hi: 0 }, indicative: false } });
+  const finish = (v: Values, { st, veto, acc }: PlanState): FastResult => {
+    const total = { lo: acc.base.lo + acc.bonus.lo, hi: acc.base.hi + acc.bonus.hi };
+    const verdict = out ? out(v, st, veto, total, acc.indicative) : { status: 'undecided' as const, outcome: null, conferred: null, passMark: null };
+    return {
+      status: verdict.status,
+      passed: verdict.status === 'undecided' ? null : verdict.status === 'passed',
+      title: verdict.conferred,
+      base: val(acc.base),
+      bonus: val(acc.bonus),
+      total: val(total),
+      passMark: verdict.passMark === null ? null : verdict.passMark / U,
+      stages: st,
+      indicative: acc.indicative,
+      indicatedTitle: verdict.outcome,
+    };
+  };
+  const plan = ((v: Values) => {
     try {
-      const st: Record<string, Status> = {};
-      const veto = new Map<string, Status>();
-      const acc: Acc = { base: { lo: 0, hi: 0 }, bonus: { lo: 0, hi: 0 }, indicative: false };
-      for (const s of steps) s(v, st, veto, acc);
-      const total = { lo: acc.base.lo + acc.bonus.lo, hi: acc.base.hi + acc.bonus.hi };
-      const verdict = out ? out(v, st, veto, total, acc.indicative) : { status: 'undecided' as const, outcome: null, conferred: null, passMark: null };
-      return {
-        status: verdict.status,
-        passed: verdict.status === 'undecided' ? null : verdict.status === 'passed',
-        title: verdict.conferred,
-        base: val(acc.base),
-        bonus: val(acc.bonus),
-        total: val(total),
-        passMark: verdict.passMark === null ? null : verdict.passMark / U,
-        stages: st,
-        indicative: acc.indicative,
-        indicatedTitle: verdict.outcome,
-      };
+      const state = fresh();
+      for (const s of steps) s(v, state.st, state.veto, state.acc);
+      return finish(v, state);
     } catch (e) {
       if (e instanceof NeedsDecimals) return null;
       throw e;
     }
-  };
+  }) as FastPlan;
+  Object.assign(plan, {
+    stageIds,
+    stateAfter(v: Values, k: number) {
+      try {
+        const state = fresh();
+        for (let i = 0; i < k; i++) steps[i](v, state.st, state.veto, state.acc);
+        return state;
+      } catch (e) {
+        if (e instanceof NeedsDecimals) return null;
+        throw e;
+      }
+    },
+    resume(v: Values, from: PlanState, k: number) {
+      try {
+        const state: PlanState = { st: { ...from.st }, veto: { ...from.veto }, acc: { base: from.acc.base, bonus: from.acc.bonus, indicative: from.acc.indicative } };
+        for (let i = k; i < steps.length; i++) steps[i](v, state.st, state.veto, state.acc);
+        return finish(v, state);
+      } catch (e) {
+        if (e instanceof NeedsDecimals) return null;
+        throw e;
+      }
+    },
+  });
+  return plan;
 }

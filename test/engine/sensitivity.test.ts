@@ -1,7 +1,8 @@
 // Sensitivity on the fast path: a parameter sweep finds the value at which each city flips; interpretation flips list who changes.
 import { describe, expect, it } from 'vitest';
 import { compileRuleSet, flipInterpretations, joinSweep, sweepParameter, sweepSlice, withParameters } from '../../engine/index.js';
-import { compiled, dossier, ruleSetDoc } from './fixtures.js';
+import { compiled, compiledVersion, dossier, ruleSetDoc } from './fixtures.js';
+import { generate, mulberry32 } from '../bench/dossiers.js';
 
 const cities = [912, 1000, 1450, 2600].map((rev, i) =>
   dossier((f) => {
@@ -116,5 +117,40 @@ describe('flipInterpretations', () => {
       ['c3', 0.5],
     ]);
     expect(r.flips.every((f) => f.option !== 'not-implemented')).toBe(true);
+  });
+});
+
+describe('sweeps that reuse the stages before the swept parameter', () => {
+  it.each([1, 2])('give, under sfc-2017@%i, for every numeric parameter, what evaluating each variant from scratch gives', (version) => {
+    const c = compiledVersion(version);
+    const rng = mulberry32(version * 31);
+    const ds = Array.from({ length: 40 }, (_, i) => JSON.parse(JSON.stringify(generate(c.ruleSet, rng, i))));
+    const numeric = c.ruleSet.parameters.filter((p) => typeof p.value === 'number');
+    expect(numeric.length).toBeGreaterThan(10);
+    let differentOutcomes = 0;
+    for (const p of numeric) {
+      const v0 = p.value as number;
+      // Values a full compile accepts (a variant is checked less: an indicator maximum may no longer add up).
+      const recompile = (value: number) => compileRuleSet({ ...c.ruleSet, parameters: c.ruleSet.parameters.map((x) => (x.id === p.id ? { ...x, value } : x)) });
+      const values = [0.5, 0.9, 1, 1.1, 2].map((m) => Math.round(v0 * m * 100) / 100).filter((v) => withParameters(c, { [p.id]: v }).ok && recompile(v).ok);
+      if (!values.length) continue;
+      const r = sweepParameter(c, ds, p.id, values);
+      if (!r.ok) throw new Error(`${p.id}: ${JSON.stringify(r.issues)}`);
+      values.forEach((value, vi) => {
+        const fresh = recompile(value);
+        if (!fresh.ok) throw new Error(JSON.stringify(fresh.issues));
+        const seen = new Set<string>();
+        ds.forEach((d, di) => {
+          const checked = fresh.compiled.checkDossier(d);
+          if (!checked.ok) throw new Error(JSON.stringify(checked.issues));
+          const e = fresh.compiled.evaluateFast(checked.dossier);
+          const want = `${e.status}:${e.title ?? '-'}`;
+          seen.add(want);
+          expect(r.result.matrix[checked.dossier.subject.id][vi], `${p.id} = ${value}, dossier ${di}`).toBe(want);
+        });
+        if (seen.size > 1) differentOutcomes++;
+      });
+    }
+    expect(differentOutcomes).toBeGreaterThan(10);
   });
 });
