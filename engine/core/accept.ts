@@ -143,25 +143,36 @@ function string(d: Def): Accept {
   return (x) => (typeof x === 'string' && x.length >= min ? x : REJECT);
 }
 
-function number(d: Def): Accept {
-  let int = false;
-  let lo = -Infinity;
-  let loIncl = true;
-  let hi = Infinity;
-  let hiIncl = true;
-  const refinements: ((x: number) => unknown)[] = [];
+/** A number schema's checks read as bounds and refinements; null when it has a check the accept paths do not know. */
+export interface NumberChecks {
+  int: boolean;
+  lo: number;
+  loIncl: boolean;
+  hi: number;
+  hiIncl: boolean;
+  refinements: ((x: number) => unknown)[];
+}
+export function numberChecks(d: Def): NumberChecks | null {
+  const n: NumberChecks = { int: false, lo: -Infinity, loIncl: true, hi: Infinity, hiIncl: true, refinements: [] };
   for (const c of d.checks ?? []) {
     const cd = defOf(c);
-    if (cd.check === 'number_format' && cd.format === 'safeint') int = true;
-    else if (cd.check === 'greater_than' && (cd.value > lo || (cd.value === lo && !cd.inclusive))) {
-      lo = cd.value;
-      loIncl = cd.inclusive;
-    } else if (cd.check === 'less_than' && (cd.value < hi || (cd.value === hi && !cd.inclusive))) {
-      hi = cd.value;
-      hiIncl = cd.inclusive;
-    } else if (cd.check === 'custom' && typeof cd.fn === 'function' && !cd.when) refinements.push(cd.fn);
-    else if (cd.check !== 'greater_than' && cd.check !== 'less_than') return reject;
+    if (cd.check === 'number_format' && cd.format === 'safeint') n.int = true;
+    else if (cd.check === 'greater_than' && (cd.value > n.lo || (cd.value === n.lo && !cd.inclusive))) {
+      n.lo = cd.value;
+      n.loIncl = cd.inclusive;
+    } else if (cd.check === 'less_than' && (cd.value < n.hi || (cd.value === n.hi && !cd.inclusive))) {
+      n.hi = cd.value;
+      n.hiIncl = cd.inclusive;
+    } else if (cd.check === 'custom' && typeof cd.fn === 'function' && !cd.when) n.refinements.push(cd.fn);
+    else if (cd.check !== 'greater_than' && cd.check !== 'less_than') return null;
   }
+  return n;
+}
+
+function number(d: Def): Accept {
+  const n = numberChecks(d);
+  if (!n) return reject;
+  const { int, lo, loIncl, hi, hiIncl, refinements } = n;
   return (x) => {
     if (typeof x !== 'number' || !Number.isFinite(x)) return REJECT;
     if (int && !Number.isSafeInteger(x)) return REJECT;

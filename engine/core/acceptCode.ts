@@ -6,7 +6,7 @@
 // code: keys are JSON string literals, numbers pass a finiteness check or go through the constants array K, and
 // refinements and sets are called from K. Used where the platform allows generated code (CAN_GENERATE in accept.ts).
 import type { z } from 'zod';
-import { REJECT, defOf, type Accept, type Def } from './accept.js';
+import { REJECT, defOf, numberChecks, type Accept, type Def } from './accept.js';
 import type { FactDef } from '../schema/ruleSet.js';
 import type { FactTree, Flatten, Put } from './dossier.js';
 
@@ -109,24 +109,10 @@ export function generateAccept(schema: z.ZodType): Accept {
   }
 
   function number(d: Def): string {
-    let int = false;
-    let lo = -Infinity;
-    let loIncl = true;
-    let hi = Infinity;
-    let hiIncl = true;
-    const refinements: string[] = [];
-    for (const c of d.checks ?? []) {
-      const cd = defOf(c);
-      if (cd.check === 'number_format' && cd.format === 'safeint') int = true;
-      else if (cd.check === 'greater_than' && (cd.value > lo || (cd.value === lo && !cd.inclusive))) {
-        lo = cd.value;
-        loIncl = cd.inclusive;
-      } else if (cd.check === 'less_than' && (cd.value < hi || (cd.value === hi && !cd.inclusive))) {
-        hi = cd.value;
-        hiIncl = cd.inclusive;
-      } else if (cd.check === 'custom' && typeof cd.fn === 'function' && !cd.when) refinements.push(konst(cd.fn));
-      else if (cd.check !== 'greater_than' && cd.check !== 'less_than') return 'return R;';
-    }
+    const n = numberChecks(d);
+    if (!n) return 'return R;';
+    const { int, lo, loIncl, hi, hiIncl } = n;
+    const refinements = n.refinements.map(konst);
     const lines = [`if (typeof x !== 'number' || !isFinite(x)) return R;`];
     if (int) lines.push('if (!isSafeInteger(x)) return R;');
     if (lo !== -Infinity) lines.push(`if (x ${loIncl ? '<' : '<='} ${num(lo)}) return R;`);
