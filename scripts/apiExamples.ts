@@ -1,4 +1,4 @@
-// Regenerates server/api/examples.json: an example request and the real response for evaluate, batch, cohort, drafts and publish, made by calling the app on a seeded temp store (npm run examples).
+// Regenerates server/api/examples.json: an example request and the real response for evaluate (recorded and stateless), batch, cohort, drafts and publish, made by calling the app on a seeded temp store (npm run examples).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -76,6 +76,8 @@ async function main() {
       { changelog: { zh: '特色型达标分数线由90分提高到92分', en: 'Featured pass mark raised from 90 to 92' }, effectiveFrom: '2026-03-01' },
       { 'If-Match': ok.headers.etag },
     );
+    // Last, so the clock of the examples above stays as it was.
+    await call('post', '/api/evaluate', 'post /api/evaluate', { ruleSet: 'sfc-2017@1', dossierId: 'wuhan-2018', view: 'decision' });
     await writeFile(OUT, JSON.stringify(examples, null, 2) + '\n');
     console.log(`wrote ${path.relative(ROOT, OUT)}: ${Object.keys(examples).join(', ')}`);
   } finally {

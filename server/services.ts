@@ -10,7 +10,9 @@ import type { ProtectionOptions } from './api/protection.js';
 import { createCompute, type Compute, type RuleSetInput } from './compute/compute.js';
 import type { ComputePool } from './compute/pool.js';
 import type { z } from 'zod';
-import type { ParameterNotes } from './api/schemas.js';
+import type { EvaluationDecision, ParameterNotes } from './api/schemas.js';
+
+export type Decision = z.infer<typeof EvaluationDecision>;
 
 export { factOf };
 
@@ -76,6 +78,12 @@ export interface Services {
    * the most recent ones (only the time differs: evaluations are pure functions of rule set and dossier).
    */
   evaluate(ruleSet: RuleSetInput, dossier: unknown, now: string, dossierHash?: string): Promise<Evaluation>;
+  /**
+   * The decision of one dossier on the engine's fast path (checkDossier, then evaluateFast), on the event loop
+   * (invalid_dossier when the dossier does not pass the rule set's checks). Decisions of the same content under the
+   * same compiled rule set are answered from the most recent ones, with the request's time.
+   */
+  decide(version: { document: RuleSet; contentHash: string }, interpretations: Record<string, string>, dossier: unknown, now: string, dossierHash: string): Decision;
 }
 
 /** Parses `id@version` or `id@YYYY-MM-DD`. */
@@ -95,6 +103,48 @@ export function versionInForce<V extends VersionRecord>(versions: readonly V[], 
 
 /** How many recent explained evaluations are kept (each some 40 kB of JSON). */
 const RECENT_EVALUATIONS = 128;
+/** How many recent decisions are kept (each some 3 kB). */
+const RECENT_DECISIONS = 1024;
+
+const UNDECIDED_TEXT = {
+  zh: '结论未定：所需事实缺失。缺少哪些事实、各被哪项需要，见 view=full 的 missingFacts',
+  en: 'Undecided: facts it needs are missing. view=full lists each missing fact and what needs it (missingFacts)',
+};
+
+/** The decision view of a fast result: labels from the rule set, in its stage order. */
+function decisionOf(
+  compiled: CompiledRuleSetApi,
+  fast: ReturnType<CompiledRuleSetApi['evaluateFast']>,
+  prepared: { subject: Decision['subject']; warnings?: Issue[] },
+  provenance: Decision['provenance'],
+): Decision {
+  const rs = compiled.ruleSet;
+  const titleRef = (id: string | null | undefined) => {
+    const o = id ? rs.outcomes.find((x) => x.id === id) : undefined;
+    return o ? { id: o.id, label: o.label, rank: o.rank } : null;
+  };
+  const passed = fast.status === 'passed';
+  return {
+    view: 'decision',
+    provenance,
+    subject: prepared.subject,
+    outcome: {
+      status: fast.status,
+      passed: fast.passed,
+      // A failed result's fast title is the rank-0 outcome; like the explained evaluation, only a pass has a title.
+      title: passed ? titleRef(fast.title) : null,
+      indicative: fast.indicative ?? false,
+      indicatedTitle: passed ? titleRef(fast.indicatedTitle ?? fast.title) : null,
+      base: fast.base,
+      bonus: fast.bonus,
+      total: fast.total,
+      passMark: fast.passMark,
+    },
+    stages: rs.stages.map((st) => ({ id: st.id, kind: st.kind, label: st.label, status: fast.stages[st.id] ?? 'not-applicable' })),
+    warnings: (prepared.warnings ?? []).map((w) => ({ code: w.code, path: w.path, text: w.text ?? { zh: w.message, en: w.message }, cites: w.cites ?? [] })),
+    ...(fast.status === 'undecided' ? { undecided: { text: UNDECIDED_TEXT } } : {}),
+  };
+}
 
 function deepFreeze<T>(x: T): T {
   if (x !== null && typeof x === 'object' && !Object.isFrozen(x)) {
@@ -109,6 +159,7 @@ export function createServices(deps: AppDeps): Services {
   const cache = new Map<string, CompiledRuleSetApi>();
   // Recent explained evaluations by rule-set key and dossier hash, most recently used last; shared, so frozen.
   const recent = new Map<string, Evaluation>();
+  const decisions = new Map<string, Decision>();
   const engine = deps.engine;
   const compute = createCompute(engine, deps.pool ?? null);
   const inline = deps.pool ? createCompute(engine, null) : compute;
@@ -149,6 +200,33 @@ export function createServices(deps: AppDeps): Services {
         recent.set(key, deepFreeze(result));
       }
       return result;
+    },
+    decide(version, interpretations, dossier, now, dossierHash) {
+      const key = `${version.contentHash}|${interpKey(interpretations)}|${dossierHash}`;
+      const hit = decisions.get(key);
+      if (hit) {
+        decisions.delete(key);
+        decisions.set(key, hit);
+        return { ...hit, provenance: { ...hit.provenance, evaluatedAt: now } };
+      }
+      const compiled = this.compiled(version, interpretations);
+      const checked = compiled.checkDossier(dossier);
+      if (!checked.ok) throw new ApiError('invalid_dossier', 'The dossier cannot be evaluated under this rule set', checked.issues);
+      const prepared = checked.dossier as { subject: Decision['subject']; warnings?: Issue[] };
+      const fast = compiled.evaluateFast(checked.dossier);
+      const rs = compiled.ruleSet;
+      const decision = decisionOf(compiled, fast, { subject: prepared.subject, warnings: checked.warnings ?? prepared.warnings }, {
+        ruleSetId: rs.id,
+        version: rs.version,
+        contentHash: compiled.contentHash,
+        engineVersion: engine.ENGINE_VERSION,
+        dossierHash,
+        evaluatedAt: now,
+        interpretations: Object.fromEntries(rs.interpretations.map((i) => [i.id, i.chosen])),
+      });
+      if (decisions.size >= RECENT_DECISIONS) decisions.delete(decisions.keys().next().value as string);
+      decisions.set(key, deepFreeze(decision));
+      return decision;
     },
     async resolveRef(tx, ref) {
       const parsed = parseRef(ref);

@@ -78,7 +78,7 @@ export function buildOpenApi(routes: RouteDef[], info: { version: string; engine
     [S.Evaluation, 'Evaluation'],
     [S.CohortResult, 'CohortResult'],
   ];
-  responseEntries.push(...shared);
+  responseEntries.push(...shared, [S.EvaluationDecision, 'EvaluationDecision']);
   requestEntries.push(...shared.filter(([, n]) => n !== 'ConditionTrace' && n !== 'Evaluation' && n !== 'CohortResult'));
   for (const r of routes) {
     if (r.body && !(r.body instanceof z.ZodOptional)) requestEntries.push([r.body, nameOf(r.body, opId(r) + 'Body')]);

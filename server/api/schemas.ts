@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { RuleSet } from '../../engine/schema/ruleSet.js';
 import { Dossier } from '../../engine/schema/dossier.js';
-import { Evaluation, CohortResult, FastResult } from '../../engine/schema/evaluation.js';
+import { Evaluation, CohortResult, FastResult, Provenance, Status } from '../../engine/schema/evaluation.js';
 import { GoldenCase } from '../../engine/schema/golden.js';
 import { I18nText, Issue } from '../../engine/schema/common.js';
 import { LIMITS, addDuplicateIssues, addLimitIssue } from './limits.js';
@@ -244,6 +244,69 @@ export const DossierValidationResponse = ValidationResponse;
 export const EvaluateBody = z
   .object({ ruleSet: RuleSetRef, interpretations: Interpretations.optional(), ...DossierSource })
   .strict();
+
+/** A published version by reference, or a rule set's id alone for the version in force today. */
+export const RuleSetRefOrId = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*(@([1-9][0-9]{0,8}|[0-9]{4}-[0-9]{2}-[0-9]{2}))?$/, 'ruleSetId, ruleSetId@version or ruleSetId@YYYY-MM-DD')
+  .describe('A published version: "sfc-2017@2", the version in force at a date: "sfc-2017@2024-06-30", or the rule set\'s id alone for the version in force today: "sfc-2017"');
+
+export const EvaluateView = z
+  .enum(['decision', 'full'])
+  .describe('decision (default): the compact decision (EvaluationDecision); full: the fully explained evaluation (Evaluation), as POST /api/evaluations records it');
+
+export const StatelessEvaluateBody = z
+  .object({ ruleSet: RuleSetRefOrId, interpretations: Interpretations.optional(), ...DossierSource, view: EvaluateView.default('decision') })
+  .strict();
+
+const DecisionTitle = z.object({ id: z.string(), label: I18nText, rank: z.number() }).strict();
+
+export const EvaluationDecision = z
+  .object({
+    view: z.literal('decision'),
+    provenance: Provenance,
+    subject: z.object({ id: z.string(), name: z.string(), type: z.string(), period: z.number().int() }).strict(),
+    outcome: z
+      .object({
+        status: z
+          .enum(['passed', 'failed', 'undecided'])
+          .describe(
+            'undecided: a fact the decision needs is missing, so the result is open; this view does not say which: view=full lists each missing fact and what needs it (missingFacts), with the ranges the scores can still take',
+          ),
+        passed: z.boolean().nullable().describe('null when undecided'),
+        title: DecisionTitle.nullable().describe('The title conferred (its label from the rule set); null unless passed and conferring'),
+        indicative: z.boolean().describe('True when some indicator score is computed from facts, not given by evaluators'),
+        indicatedTitle: DecisionTitle.nullable().describe(
+          'The title a passed result points to, conferred or not: with `title` null it is a self-assessment on indicative points, which confers no title',
+        ),
+        base: z.number().nullable().describe('Base score; null when undecided (view=full gives its bounds and the exact decimal)'),
+        bonus: z.number().nullable().describe('Bonus points; null when undecided'),
+        total: z.number().nullable().describe('Base plus bonus; null when undecided'),
+        passMark: z.number().nullable().describe('The pass mark of the rule that decided (or the first that applies)'),
+      })
+      .strict(),
+    stages: z
+      .array(z.object({ id: z.string(), kind: z.enum(['checks', 'score', 'bonus', 'outcome']), label: I18nText, status: Status }).strict())
+      .describe('Every stage of the rule set in its order, with its label and status'),
+    warnings: z
+      .array(
+        z
+          .object({ code: z.string(), path: z.array(z.union([z.string(), z.number()])), text: I18nText, cites: z.array(z.string()) })
+          .strict(),
+      )
+      .describe("The dossier's consistency warnings (suspicious, not impossible); advisory checks are explained in view=full"),
+    undecided: z
+      .object({ text: I18nText })
+      .strict()
+      .optional()
+      .describe('Present when the status is undecided: the missing facts are in view=full, not here'),
+  })
+  .strict()
+  .describe(
+    'The decision of one evaluation from the fast path: status, title, scores and stage statuses, without explanations (for those, and for the missing facts of an undecided result, ask view=full). Nothing is stored.',
+  );
+
+export const StatelessEvaluateResponse = z.union([EvaluationDecision, Evaluation]).describe('EvaluationDecision for view=decision, Evaluation for view=full');
 
 export const EvaluationSummary = z
   .object({

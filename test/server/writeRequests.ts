@@ -68,6 +68,7 @@ export async function writeRequests(t: TestServer): Promise<WriteRequest[]> {
     { method: 'delete', route: '/api/dossiers/:id', url: '/api/dossiers/spare-2018', body: undefined },
     { method: 'post', route: '/api/dossiers/validate', url: '/api/dossiers/validate', body: { ruleSet: 'sfc-2017@1', dossier: fullDossier('check', 1450, 1250) } },
     { method: 'post', route: '/api/evaluations', url: '/api/evaluations', body: { ruleSet: 'sfc-2017@1', dossier: fullDossier('inline', 1450, 1250) } },
+    { method: 'post', route: '/api/evaluate', url: '/api/evaluate', body: { ruleSet: 'sfc-2017@1', dossier: fullDossier('stateless', 1450, 1250), interpretations: { 'interp:bonus-cap': 'cap-10' }, view: 'decision' } },
     { method: 'post', route: '/api/evaluations/:id/replay', url: `/api/evaluations/${ev.body.id}/replay`, body: undefined },
     { method: 'post', route: '/api/batch', url: '/api/batch', body: { dossiers: ['seedcity-2018'], inline: [fullDossier('row', 1450, 1250)], versions: [{ ruleSet: 'sfc-2017@1', label: 'v1' }] } },
     { method: 'post', route: '/api/cohort', url: '/api/cohort', body: { ruleSet: 'sfc-2017@1', period: 2018, interpretations: { 'interp:bonus-cap': 'cap-10' } } },

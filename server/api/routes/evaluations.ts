@@ -80,6 +80,31 @@ export const evaluationRoutes = (): RouteDef[] => [
     },
   }),
   route({
+    method: 'post',
+    path: '/api/evaluate',
+    tag: 'Evaluations',
+    summary: 'Evaluate a stored or inline dossier under a published version, storing nothing (for other systems)',
+    description:
+      'The rule set is `id@version`, `id@YYYY-MM-DD` (the version in force that day) or `id` alone (the version in force today). ' +
+      'view=decision (the default) answers the compact decision from the engine\'s fast path: provenance, status, title, scores, pass mark, each stage\'s status and the dossier\'s consistency warnings, with the rule set\'s labels. ' +
+      'An undecided result says so and no more: view=full lists the missing facts and what needs each. ' +
+      'view=full answers the fully explained evaluation, as POST /api/evaluations records it. Nothing is stored and nothing is written to the audit log. ' +
+      'A dossier that does not pass the rule set\'s checks is refused with 422 invalid_dossier and the issues with their paths.',
+    role: 'analyst',
+    body: S.StatelessEvaluateBody,
+    response: { status: 200, schema: S.StatelessEvaluateResponse, description: 'The decision (view=decision) or the fully explained evaluation (view=full)' },
+    errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_dossier', 'invalid_interpretation', 'integrity_mismatch'],
+    handler: async ({ body, services }) => {
+      const now = services.now();
+      const ref = body.ruleSet.includes('@') ? body.ruleSet : `${body.ruleSet}@${now.slice(0, 10)}`;
+      const v = await services.repo.read((tx) => services.resolveRef(tx, ref));
+      const src = await dossierFromRequest(services, body);
+      const interpretations = body.interpretations ?? {};
+      if (body.view === 'full') return { body: await services.evaluate(services.versionInput(v, interpretations), src.dossier, now, src.hash) };
+      return { body: services.decide(v, interpretations, src.dossier, now, src.hash) };
+    },
+  }),
+  route({
     method: 'get',
     path: '/api/evaluations',
     tag: 'Evaluations',
