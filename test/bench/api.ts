@@ -3,7 +3,7 @@
 // (POST /api/evaluate view=decision) of the stored dossier and of distinct inline ones, and a GET, each with autocannon
 // on loopback.
 //
-// Usage: npm run bench:api [-- --duration 30 --connections 10 --store lowdb|postgres --evaluate-in-pool --only evaluate,preview,distinct,decide,decide-distinct,get]
+// Usage: npm run bench:api [-- --duration 30 --connections 10 --store lowdb|postgres --evaluate-in-pool --rate <n> --cpu-prof <dir> --only evaluate,preview,distinct,decide,decide-distinct,get]
 // The server runs in a child process (test/bench/apiServer.ts) on 127.0.0.1 with a fresh temp store, so the load
 // generator does not share its event loop; each run is bounded by --duration and stops by itself.
 // Target on a 2-core machine: evaluate ≥ 1,000 req/s with p99 ≤ 20 ms and no errors.
@@ -22,12 +22,16 @@ const program = new Command('bench:api')
   .option('--only <names>', 'comma-separated scenario names (evaluate, preview, distinct, decide, decide-distinct, get)')
   .option('--store <kind>', 'lowdb or postgres (a throwaway cluster from this machine\'s PostgreSQL binaries)', 'lowdb')
   .option('--evaluate-in-pool', 'explained evaluations in the worker pool instead of on the event loop')
+  .option('--rate <n>', 'requests per second in all (autocannon overallRate): the per-request server CPU of a server that is not saturated')
+  .option('--cpu-prof <dir>', "write the server's CPU profile (node --cpu-prof) into this folder when it stops")
   .parse();
 const DURATION = Number(program.opts().duration);
 const CONNECTIONS = Number(program.opts().connections);
 const ONLY = program.opts().only ? String(program.opts().only).split(',') : null;
+const RATE = program.opts().rate ? { overallRate: Number(program.opts().rate) } : {};
 
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/bench/apiServer.ts')], {
+const profile = program.opts().cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(String(program.opts().cpuProf))] : [];
+const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'test/bench/apiServer.ts')], {
   cwd: ROOT,
   stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, BENCH_STORE: program.opts().store, BENCH_EVALUATE_IN_POOL: program.opts().evaluateInPool ? '1' : '0' },
@@ -75,7 +79,7 @@ try {
     const varied = vary ? { requests: [{ method: s.method, path: s.path, setupRequest: (req: autocannon.Request) => ({ ...req, body: vary() }) }] } : {};
     await autocannon({ url: url + s.path, method: s.method, headers, body: s.body, connections: CONNECTIONS, duration: 2, ...varied });
     const cpu0 = serverCpuMs();
-    const r = await autocannon({ url: url + s.path, method: s.method, headers, body: s.body, connections: CONNECTIONS, duration: DURATION, ...varied });
+    const r = await autocannon({ url: url + s.path, method: s.method, headers, body: s.body, connections: CONNECTIONS, duration: DURATION, ...RATE, ...varied });
     const cpu1 = serverCpuMs();
     const cpuPerRequest = cpu0 !== null && cpu1 !== null && r.requests.total > 0 ? `, server CPU ${(((cpu1 - cpu0) * 1000) / r.requests.total).toFixed(0)} µs/request` : '';
     const errors = r.errors + r.timeouts + r.non2xx;
@@ -86,7 +90,10 @@ try {
     );
   }
 } finally {
+  // The server stops by itself on SIGTERM (and writes its CPU profile then); waiting for it keeps the figures below last.
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
+  await exited;
 }
 // The target is checked for each evaluate scenario: the stateless decision (decide, decide-distinct) is the one it is for.
 for (const ev of rows.filter((r) => r.name !== 'get'))
