@@ -30,6 +30,11 @@ const API_VERSION = '0.1.0';
 
 const PUBLIC_ACTOR: Actor = { tokenId: 'public', name: 'public', role: 'viewer' };
 
+// The schemas of a route that takes no params, no query or no body: built once (zod compiles a schema on its first parse).
+const NO_PARAMS = z.object({}).strict();
+const NO_QUERY = z.object({}).strict();
+const NO_BODY = z.undefined({ error: 'this endpoint takes no body' });
+
 /** Every route of the API, in the order they are matched. */
 export function apiRoutes(): RouteDef[] {
   return [...ruleSetRoutes(), ...draftRoutes(), ...dossierRoutes(), ...evaluationRoutes(), ...adminRoutes(), ...settingsRoutes(), ...policyRoutes(), ...analysisRoutes()];
@@ -122,10 +127,10 @@ export function createApp(deps: AppDeps): express.Express {
         if (r.role) await protection.limit(cost, req, res);
         const raw = await readJsonBody(req, res, limit);
         assertWellFormedBody(raw);
-        const params = parse(r.params ?? z.object({}).strict(), req.params, 'params');
-        const query = parse(r.query ?? z.object({}).strict(), req.query, 'query');
+        const params = parse(r.params ?? NO_PARAMS, req.params, 'params');
+        const query = parse(r.query ?? NO_QUERY, req.query, 'query');
         const rawBody = raw === undefined || (isEmptyObject(raw) && !r.body) ? undefined : raw;
-        const body = r.body ? parse(r.body, rawBody, 'body') : parse(z.undefined({ error: 'this endpoint takes no body' }), rawBody, 'body');
+        const body = parse(r.body ?? NO_BODY, rawBody, 'body');
         const ifMatchHeader = req.headers['if-match'];
         const reply = await r.handler({ params, query, body, actor, ifMatch: typeof ifMatchHeader === 'string' ? ifMatchHeader.trim() : null, services });
         const status = reply.status ?? r.response.status;
