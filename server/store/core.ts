@@ -439,8 +439,10 @@ export class StoreCore {
     }
   }
 
+  #reader: Tx | null = null;
+  /** The read view: it holds nothing of its own (every write throws before it changes anything), so one serves every read. */
   readTx(): ReadTx {
-    return new Tx(this, null);
+    return (this.#reader ??= new Tx(this, null));
   }
 
   /** Runs a transaction one at a time; `persist` makes its changes durable before they are applied. */
@@ -762,9 +764,10 @@ class Tx {
     this.#seededAt = at;
   };
   nextId = async (kind: string) => {
+    const plan = this.#w();
     const n = (this.#counters.get(kind) ?? this.core.counters.get(kind) ?? 0) + 1;
     this.#counters.set(kind, n);
-    this.#w().ops.push({ c: 'counter', k: kind, v: n });
+    plan.ops.push({ c: 'counter', k: kind, v: n });
     return `${kind}-${n}`;
   };
 
