@@ -114,7 +114,8 @@ const versionKey = (id: string, v: number) => `${id}@${v}`;
 const dayBeforeIso = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 /** A small least-recently-used cache of parsed blobs, bounded by their text size. */
-class BlobCache {
+/** Parsed blobs by address, most recently used last, up to a total size of their text. */
+export class BlobCache {
   #map = new Map<string, { value: unknown; size: number }>();
   #size = 0;
   constructor(private readonly limit: number) {}

@@ -12,7 +12,7 @@ import pg from 'pg';
 import type { Evaluation, GoldenCase, RuleSet } from '../engine.js';
 import { ruleSetHash } from '../../engine/index.js';
 import { chainEntry, headMac, headOf, keyId, verifyChain } from '../audit.js';
-import { blobAddress, evaluationAudit, evaluationRecordHash } from './core.js';
+import { BlobCache, blobAddress, deepFreeze, evaluationAudit, evaluationRecordHash } from './core.js';
 import {
   StoreError,
   conflict,
@@ -110,6 +110,8 @@ export interface PgOptions {
   ruleSetHash?: (doc: RuleSet) => string;
   /** Connections in the pool (default 10). */
   poolSize?: number;
+  /** Bytes of parsed blobs kept in memory (default 128 MiB, as the lowdb store). */
+  cacheBytes?: number;
 }
 
 /** Shared state of one instance: its key, what it has verified of the chain, its integrity report. */
@@ -118,10 +120,19 @@ class PgState {
   report: IntegrityReport = { writable: true, checkedAt: new Date(0).toISOString(), problems: [], head: null, entries: 0 };
   refused = new Map<string, string>();
   documentHashes = new Map<string, string>();
+  /**
+   * Blobs read and verified, shared by every transaction (so frozen): a blob is content-addressed and the table is
+   * append-only, so the text at an address never changes. Without it every request under a published version
+   * fetched, hashed and parsed its 130 kB document again.
+   */
+  blobs: BlobCache;
   constructor(
     readonly key: Buffer,
     readonly hashRuleSet: (doc: RuleSet) => string,
-  ) {}
+    cacheBytes: number,
+  ) {
+    this.blobs = new BlobCache(cacheBytes);
+  }
 
   fail(problem: IntegrityProblem): never {
     this.report = { ...this.report, writable: false, checkedAt: new Date().toISOString(), problems: [...this.report.problems, problem] };
@@ -179,14 +190,21 @@ class PgTx {
   }
 
   async #blob<T>(address: string, target?: string): Promise<T> {
+    const hit = this.st.blobs.get(address);
+    if (hit !== undefined) return hit as T;
     const row = (await this.#q<{ body: string }>('SELECT body FROM blobs WHERE address = $1', [address]))[0];
     if (!row) throw new StoreError('blob_missing', `The stored data of ${target ?? 'a record'} is missing from the store`, target);
     if (blobAddress(row.body) !== address) throw new StoreError('integrity_mismatch', `The stored data of ${target ?? 'a record'} does not match its hash (changed in the database)`, target);
+    let value: T;
     try {
-      return JSON.parse(row.body) as T;
+      value = JSON.parse(row.body) as T;
     } catch {
       throw new StoreError('integrity_mismatch', `The stored data of ${target ?? 'a record'} is not readable`, target);
     }
+    deepFreeze(value);
+    // Only what a read snapshot saw is committed; a write transaction's own blobs may yet roll back.
+    if (!this.writable) this.st.blobs.set(address, value, row.body.length);
+    return value;
   }
 
   async #document(rec: VersionRecord, documentBlob: string): Promise<RuleSet> {
@@ -509,7 +527,7 @@ export async function openPgRepository(url: string, opts: PgOptions): Promise<Re
   pool.on('error', (e) => console.error(`store: a PostgreSQL connection failed: ${e.message}`));
   try {
     await migratePg(pool);
-    const st = new PgState(opts.auditKey, opts.ruleSetHash ?? ruleSetHash);
+    const st = new PgState(opts.auditKey, opts.ruleSetHash ?? ruleSetHash, opts.cacheBytes ?? 128 * 1024 * 1024);
     const c = await pool.connect();
     try {
       await c.query("INSERT INTO store_meta (key, value) VALUES ('keyId', $1) ON CONFLICT (key) DO NOTHING", [keyId(opts.auditKey)]);
@@ -605,8 +623,14 @@ function pgRepository(pool: pg.Pool, st: PgState): Repository {
   let closed = false;
   return {
     kind: 'postgres',
-    async read(fn) {
+    async read(fn, opts) {
       const c = await pool.connect();
+      if (opts?.single)
+        try {
+          return await fn(new PgTx(c, st, false) as unknown as ReadTx);
+        } finally {
+          c.release();
+        }
       try {
         await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         const out = await fn(new PgTx(c, st, false) as unknown as ReadTx);
