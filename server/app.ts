@@ -135,7 +135,7 @@ export function createApp(deps: AppDeps): express.Express {
         const reply = await r.handler({ params, query, body, actor, ifMatch: typeof ifMatchHeader === 'string' ? ifMatchHeader.trim() : null, services });
         const status = reply.status ?? r.response.status;
         if (deps.checkResponses && r.response.schema && !reply.contentType && status === r.response.status) {
-          const checked = r.response.schema.safeParse(reply.json !== undefined ? JSON.parse(reply.json) : reply.body);
+          const checked = r.response.schema.safeParse(reply.json !== undefined ? JSON.parse(reply.json.toString()) : reply.body);
           if (!checked.success) throw new Error(`${r.method} ${r.path}: response does not match its schema: ${JSON.stringify(checked.error.issues.slice(0, 3))}`);
         }
         for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
@@ -160,7 +160,7 @@ export function createApp(deps: AppDeps): express.Express {
       throw new ApiError('unauthenticated', 'Send Authorization: Bearer <token>', undefined, { reason: 'missing' });
     }
     const now = deps.now?.() ?? new Date().toISOString();
-    const found = await deps.repo.read((tx) => lookupToken(tx, m[1], now));
+    const found = await deps.repo.read((tx) => lookupToken(tx, m[1], now), { single: true });
     if (found.state !== 'live') await protection.authFailed(req, `a token that is ${found.state}`);
     // `reason` lets the web app say why it signed out (revoked, expired) rather than just that it did.
     if (found.state === 'unknown') throw new ApiError('unauthenticated', 'Unknown token', undefined, { reason: 'unknown' });

@@ -323,7 +323,11 @@ export const DEFAULT_SETTINGS: StoreSettings = { publishReview: 'required' };
  */
 export interface Repository {
   readonly kind: 'memory' | 'lowdb' | 'postgres';
-  read<T>(fn: (tx: ReadTx) => Promise<T> | T): Promise<T>;
+  /**
+   * `single`: `fn` reads one record with one lookup (a token by its hash), so it needs no snapshot shared by several
+   * reads; PostgreSQL then runs it without BEGIN and COMMIT (two round trips fewer).
+   */
+  read<T>(fn: (tx: ReadTx) => Promise<T> | T, opts?: { single?: boolean }): Promise<T>;
   transact<T>(fn: (tx: WriteTx) => Promise<T> | T): Promise<T>;
   /** The last integrity check (start-up, then before each append). */
   integrity(): Promise<IntegrityReport>;

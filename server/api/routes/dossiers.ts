@@ -57,10 +57,11 @@ export async function reviseDossier(services: Services, tx: WriteTx, id: string,
   return next;
 }
 
-/** The dossier a request names: stored (id, optional revision) or inline. */
+/** The dossier a request names: stored (id, optional revision; read in `tx` when given) or inline. */
 export async function dossierFromRequest(
   services: Services,
   body: { dossierId?: string; revision?: number; dossier?: Dossier },
+  tx?: ReadTx,
 ): Promise<{ dossier: Dossier; dossierId: string | null; revision: number | null; hash: string }> {
   if ((body.dossierId === undefined) === (body.dossier === undefined)) {
     throw new ApiError('invalid_request', 'Give either dossierId or dossier', [
@@ -71,7 +72,7 @@ export async function dossierFromRequest(
     if (body.revision !== undefined) throw new ApiError('invalid_request', 'revision goes with dossierId', [{ code: 'unexpected', path: ['body', 'revision'], message: 'revision needs dossierId' }]);
     return { dossier: body.dossier, dossierId: null, revision: null, hash: services.engine.dossierHash(body.dossier) };
   }
-  const { rev } = await services.repo.read((tx) => services.dossierRevision(tx, body.dossierId!, body.revision));
+  const { rev } = tx ? await services.dossierRevision(tx, body.dossierId!, body.revision) : await services.repo.read((t) => services.dossierRevision(t, body.dossierId!, body.revision));
   return { dossier: rev.dossier, dossierId: body.dossierId!, revision: rev.revision, hash: rev.hash };
 }
 

@@ -97,11 +97,11 @@ export const evaluationRoutes = (): RouteDef[] => [
     handler: async ({ body, services }) => {
       const now = services.now();
       const ref = body.ruleSet.includes('@') ? body.ruleSet : `${body.ruleSet}@${now.slice(0, 10)}`;
-      const v = await services.repo.read((tx) => services.resolveRef(tx, ref));
-      const src = await dossierFromRequest(services, body);
+      // The version and a stored dossier in one read.
+      const { v, src } = await services.repo.read(async (tx) => ({ v: await services.resolveRef(tx, ref), src: await dossierFromRequest(services, body, tx) }));
       const interpretations = body.interpretations ?? {};
       if (body.view === 'full') return { body: await services.evaluate(services.versionInput(v, interpretations), src.dossier, now, src.hash) };
-      return { body: services.decide(v, interpretations, src.dossier, now, src.hash) };
+      return { json: services.decide(v, interpretations, src.dossier, now, src.hash).json };
     },
   }),
   route({
