@@ -14,7 +14,7 @@ export interface Reply {
   /** Send `body` as this content type instead of JSON. */
   contentType?: string;
   /** The body as JSON text already (large answers assembled from parts written off the event loop). */
-  json?: string;
+  json?: string | Buffer;
 }
 
 export interface RouteContext<P, Q, B> {
