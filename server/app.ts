@@ -160,7 +160,7 @@ export function createApp(deps: AppDeps): express.Express {
       throw new ApiError('unauthenticated', 'Send Authorization: Bearer <token>', undefined, { reason: 'missing' });
     }
     const now = deps.now?.() ?? new Date().toISOString();
-    const found = await deps.repo.read((tx) => lookupToken(tx, m[1], now), { single: true });
+    const found = await deps.repo.read((tx) => lookupToken(tx, m[1], now), { snapshot: false });
     if (found.state !== 'live') await protection.authFailed(req, `a token that is ${found.state}`);
     // `reason` lets the web app say why it signed out (revoked, expired) rather than just that it did.
     if (found.state === 'unknown') throw new ApiError('unauthenticated', 'Unknown token', undefined, { reason: 'unknown' });

@@ -625,7 +625,7 @@ function pgRepository(pool: pg.Pool, st: PgState): Repository {
     kind: 'postgres',
     async read(fn, opts) {
       const c = await pool.connect();
-      if (opts?.single)
+      if (opts?.snapshot === false)
         try {
           return await fn(new PgTx(c, st, false) as unknown as ReadTx);
         } finally {

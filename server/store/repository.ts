@@ -324,10 +324,11 @@ export const DEFAULT_SETTINGS: StoreSettings = { publishReview: 'required' };
 export interface Repository {
   readonly kind: 'memory' | 'lowdb' | 'postgres';
   /**
-   * `single`: `fn` reads one record with one lookup (a token by its hash), so it needs no snapshot shared by several
-   * reads; PostgreSQL then runs it without BEGIN and COMMIT (two round trips fewer).
+   * `snapshot: false`: `fn`'s reads need no snapshot in common, each may see the latest commit (one lookup, such as a
+   * token by its hash; or records that only ever gain revisions, such as a dossier and the revision it names).
+   * PostgreSQL then runs them without BEGIN and COMMIT, two round trips fewer; lowdb reads are one state anyway.
    */
-  read<T>(fn: (tx: ReadTx) => Promise<T> | T, opts?: { single?: boolean }): Promise<T>;
+  read<T>(fn: (tx: ReadTx) => Promise<T> | T, opts?: { snapshot?: boolean }): Promise<T>;
   transact<T>(fn: (tx: WriteTx) => Promise<T> | T): Promise<T>;
   /** The last integrity check (start-up, then before each append). */
   integrity(): Promise<IntegrityReport>;

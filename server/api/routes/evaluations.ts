@@ -97,8 +97,9 @@ export const evaluationRoutes = (): RouteDef[] => [
     handler: async ({ body, services }) => {
       const now = services.now();
       const ref = body.ruleSet.includes('@') ? body.ruleSet : `${body.ruleSet}@${now.slice(0, 10)}`;
-      // The version and a stored dossier in one read.
-      const { v, src } = await services.repo.read(async (tx) => ({ v: await services.resolveRef(tx, ref), src: await dossierFromRequest(services, body, tx) }));
+      // The version and a stored dossier in one read, without a snapshot: a published document never changes and a
+      // dossier only gains revisions, so each read may see the latest commit.
+      const { v, src } = await services.repo.read(async (tx) => ({ v: await services.resolveRef(tx, ref), src: await dossierFromRequest(services, body, tx) }), { snapshot: false });
       const interpretations = body.interpretations ?? {};
       if (body.view === 'full') return { body: await services.evaluate(services.versionInput(v, interpretations), src.dossier, now, src.hash) };
       return { json: services.decide(v, interpretations, src.dossier, now, src.hash).json };
