@@ -81,9 +81,10 @@ export interface Services {
   /**
    * The decision of one dossier on the engine's fast path (checkDossier, then evaluateFast), on the event loop
    * (invalid_dossier when the dossier does not pass the rule set's checks). Decisions of the same content under the
-   * same compiled rule set are answered from the most recent ones, with the request's time.
+   * same compiled rule set are answered from the most recent ones, with the request's time. The answer is the
+   * decision's JSON text (EvaluationDecision), as UTF-8.
    */
-  decide(version: { document: RuleSet; contentHash: string }, interpretations: Record<string, string>, dossier: unknown, now: string, dossierHash: string): { decision: Decision; json: Buffer };
+  decide(version: { document: RuleSet; contentHash: string }, interpretations: Record<string, string>, dossier: unknown, now: string, dossierHash: string): Buffer;
 }
 
 /** Parses `id@version` or `id@YYYY-MM-DD`. */
@@ -159,8 +160,8 @@ export function createServices(deps: AppDeps): Services {
   const cache = new Map<string, CompiledRuleSetApi>();
   // Recent explained evaluations by rule-set key and dossier hash, most recently used last; shared, so frozen.
   const recent = new Map<string, Evaluation>();
-  // Recent decisions with their JSON text around the evaluation time (so a repeat is not serialised again).
-  const decisions = new Map<string, { decision: Decision; head: Buffer; tail: Buffer }>();
+  // Recent decisions as their JSON text before and after the evaluation time (so a repeat is not serialised again).
+  const decisions = new Map<string, { head: Buffer; tail: Buffer }>();
   const engine = deps.engine;
   const compute = createCompute(engine, deps.pool ?? null);
   const inline = deps.pool ? createCompute(engine, null) : compute;
@@ -205,10 +206,7 @@ export function createServices(deps: AppDeps): Services {
     decide(version, interpretations, dossier, now, dossierHash) {
       const key = `${version.contentHash}|${interpKey(interpretations)}|${dossierHash}`;
       const hit = decisions.get(key);
-      const answer = (e: { decision: Decision; head: Buffer; tail: Buffer }) => ({
-        decision: { ...e.decision, provenance: { ...e.decision.provenance, evaluatedAt: now } },
-        json: Buffer.concat([e.head, Buffer.from(JSON.stringify(now)), e.tail]),
-      });
+      const answer = (e: { head: Buffer; tail: Buffer }) => Buffer.concat([e.head, Buffer.from(JSON.stringify(now)), e.tail]);
       if (hit) {
         decisions.delete(key);
         decisions.set(key, hit);
@@ -232,7 +230,7 @@ export function createServices(deps: AppDeps): Services {
       // The text before and after the time: "evaluatedAt" is the first such key of the text (provenance comes before any dossier data).
       const text = JSON.stringify(decision);
       const at = text.indexOf('"evaluatedAt":null') + '"evaluatedAt":'.length;
-      const entry = { decision: deepFreeze(decision), head: Buffer.from(text.slice(0, at)), tail: Buffer.from(text.slice(at + 'null'.length)) };
+      const entry = { head: Buffer.from(text.slice(0, at)), tail: Buffer.from(text.slice(at + 'null'.length)) };
       if (decisions.size >= RECENT_DECISIONS) decisions.delete(decisions.keys().next().value as string);
       decisions.set(key, entry);
       return answer(entry);

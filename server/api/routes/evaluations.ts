@@ -102,7 +102,7 @@ export const evaluationRoutes = (): RouteDef[] => [
       const { v, src } = await services.repo.read(async (tx) => ({ v: await services.resolveRef(tx, ref), src: await dossierFromRequest(services, body, tx) }), { snapshot: false });
       const interpretations = body.interpretations ?? {};
       if (body.view === 'full') return { body: await services.evaluate(services.versionInput(v, interpretations), src.dossier, now, src.hash) };
-      return { json: services.decide(v, interpretations, src.dossier, now, src.hash).json };
+      return { json: services.decide(v, interpretations, src.dossier, now, src.hash) };
     },
   }),
   route({
