@@ -2,7 +2,8 @@
 //
 // Every write transaction first takes one transaction-level advisory lock, so writes from all instances are
 // serialised: an ETag check, a publish or an audit append made inside a transaction sees every commit before it,
-// and two instances can never both win. Reads run in REPEATABLE READ snapshots and never wait for writes.
+// and two instances can never both win. Reads run in REPEATABLE READ snapshots (or, asked for none, statement by
+// statement) and never wait for writes; verified blobs are kept in memory (the blobs table is append-only).
 // The append-only tables refuse UPDATE, DELETE and TRUNCATE by trigger; the audit chain is verified in full at
 // start-up and, before each append, from the last entry this instance verified to the current head.
 import { readdir, readFile } from 'node:fs/promises';
