@@ -90,7 +90,10 @@ export function sweepSlice(
   const byId = new Map(compiled.ruleSet.stages.map((s) => [s.id, s]));
   const k = plan ? plan.stageIds.findIndex((id) => readsParameter(byId.get(id), parameter)) : -1;
   const unchanged = plan ? (k === -1 ? plan.stageIds.length : k) : 0;
-  const states: (PlanState | null)[] = plan && unchanged > 0 ? prepared.map((d) => plan.stateAfter(factValues(compiled, d), unchanged)) : [];
+  // Resuming costs a copy of the state per evaluation: it pays where most steps are skipped (measured: a pass-mark
+  // sweep 1.0 → 0.6 s; a revenue threshold read by the third of seven stages 1.0 → 1.3 s, so that one runs in full).
+  const resumes = plan !== null && unchanged * 2 >= plan.stageIds.length;
+  const states: (PlanState | null)[] = resumes ? prepared.map((d) => plan!.stateAfter(factValues(compiled, d), unchanged)) : [];
   for (let vi = 0; vi < values.length; vi++) {
     const value = values[vi];
     const v = withParameters(compiled, { [parameter]: value });

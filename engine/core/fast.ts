@@ -412,7 +412,14 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
     },
     resume(v: Values, from: PlanState, k: number) {
       try {
-        const state: PlanState = { st: { ...from.st }, veto: { ...from.veto }, acc: { base: from.acc.base, bonus: from.acc.bonus, indicative: from.acc.indicative } };
+        // Copied key by key into fresh objects, so the steps see the objects they see in a full run (a spread copy has
+        // another shape, and the steps ran three times slower on it).
+        const state = fresh();
+        for (const id in from.st) state.st[id] = from.st[id];
+        for (const id in from.veto) state.veto[id] = from.veto[id];
+        state.acc.base = from.acc.base;
+        state.acc.bonus = from.acc.bonus;
+        state.acc.indicative = from.acc.indicative;
         for (let i = k; i < steps.length; i++) steps[i](v, state.st, state.veto, state.acc);
         return finish(v, state);
       } catch (e) {
