@@ -4,7 +4,7 @@ import type { FastResult } from './schema/evaluation.js';
 import type { ParameterValue, RuleSet } from './schema/ruleSet.js';
 import { applyInterpretations } from './interpretations.js';
 import { compileRuleSet, factValues, withParameters, type CompiledRuleSet, type PreparedDossier } from './ruleSets.js';
-import type { PlanState } from './core/fast.js';
+import type { FastPlan, PlanState } from './core/fast.js';
 
 export interface SweepPoint {
   value: ParameterValue;
@@ -83,7 +83,7 @@ export function sweepSlice(
     return k;
   };
   // Derived values read by the conditions are kept per dossier unless the swept parameter feeds them.
-  const feedsDerived = compiled.ruleSet.derived.some((d) => d.expr.includes(`params.${parameter}`));
+  const feedsDerived = readsParameter(compiled.ruleSet.derived, parameter);
   // The stages before the first one that reads the parameter give the same result at every value: their state is
   // computed once per dossier and each value runs the rest (a pass mark is read by the outcome stage alone).
   const plan = feedsDerived ? null : compiled.core.plan;
@@ -125,7 +125,7 @@ function readsParameter(x: unknown, id: string, inExpr = new RegExp(`\\bparams\\
 }
 
 /** Whether a variant's plan runs the same stages as the origin's in its first `k` steps. */
-function samePrefix(a: ReturnType<() => CompiledRuleSet['core']['plan']>, b: NonNullable<CompiledRuleSet['core']['plan']>, k: number): boolean {
+function samePrefix(a: FastPlan | null, b: FastPlan, k: number): boolean {
   if (!a) return false;
   for (let i = 0; i < k; i++) if (a.stageIds[i] !== b.stageIds[i]) return false;
   return true;

@@ -19,7 +19,7 @@ export function generateAccept(schema: z.ZodType): Accept {
   const K: unknown[] = [];
   const konst = (v: unknown): string => `K[${K.push(v) - 1}]`;
   /** A number in the text when it is an ordinary finite number, else through K. */
-  const num = (v: number): string => (typeof v === 'number' && Number.isFinite(v) ? String(v) : konst(v));
+  const num = (v: number): string => (Number.isFinite(v) ? String(v) : konst(v));
   const cache = new Map<unknown, string>();
 
   /** The name of the generated function checking schema node `s`: `fN(x)` returns the parsed value or R. */
@@ -139,7 +139,7 @@ export function generateFlatten(tree: FactTree, isDef: (x: FactTree | FactDef) =
   const level = (t: FactTree): string => {
     const i = fns.push('') - 1;
     const cases = Object.entries(t).map(([k, v]) =>
-      isDef(v) ? `case ${JSON.stringify(k)}: put(D[${D.push(v) - 1}], v, values, evidence); break;` : `case ${JSON.stringify(k)}: if (v !== null && typeof v === 'object') ${level(v)}(v, values, evidence); break;`,
+      isDef(v) ? `case ${lit(k)}: put(D[${D.push(v) - 1}], v, values, evidence); break;` : `case ${lit(k)}: if (v !== null && typeof v === 'object') ${level(v)}(v, values, evidence); break;`,
     );
     fns[i] = `function w${i}(x, values, evidence) {\nfor (const k in x) {\nconst v = x[k];\nif (v === undefined) continue;\nswitch (k) {\n${cases.join('\n')}\n}\n}\n}`;
     return `w${i}`;
@@ -155,5 +155,5 @@ export function generateFlatten(tree: FactTree, isDef: (x: FactTree | FactDef) =
  * Ids are written as JSON string literals.
  */
 export function generateShape(ids: string[]): new () => Record<string, unknown> {
-  return new Function(`"use strict";\nreturn function FactValues() {\n${ids.map((id) => `this[${JSON.stringify(id)}] = undefined;`).join('\n')}\n};`)();
+  return new Function(`"use strict";\nreturn function FactValues() {\n${ids.map((id) => `this[${lit(id)}] = undefined;`).join('\n')}\n};`)();
 }

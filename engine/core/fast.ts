@@ -388,16 +388,17 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
       indicatedTitle: verdict.outcome,
     };
   };
-  const plan = ((v: Values) => {
+  /** Runs steps k… on `state` (the caller's own copy) and the outcome; null where a value needs the decimal path. */
+  const complete = (v: Values, state: PlanState, k: number): FastResult | null => {
     try {
-      const state = fresh();
-      for (const s of steps) s(v, state.st, state.veto, state.acc);
+      for (let i = k; i < steps.length; i++) steps[i](v, state.st, state.veto, state.acc);
       return finish(v, state);
     } catch (e) {
       if (e instanceof NeedsDecimals) return null;
       throw e;
     }
-  }) as FastPlan;
+  };
+  const plan = ((v: Values) => complete(v, fresh(), 0)) as FastPlan;
   Object.assign(plan, {
     stageIds,
     stateAfter(v: Values, k: number) {
@@ -411,21 +412,15 @@ export function buildFastPlan(core: CompiledRuleSetCore): FastPlan | null {
       }
     },
     resume(v: Values, from: PlanState, k: number) {
-      try {
-        // Copied key by key into fresh objects, so the steps see the objects they see in a full run (a spread copy has
-        // another shape, and the steps ran three times slower on it).
-        const state = fresh();
-        for (const id in from.st) state.st[id] = from.st[id];
-        for (const id in from.veto) state.veto[id] = from.veto[id];
-        state.acc.base = from.acc.base;
-        state.acc.bonus = from.acc.bonus;
-        state.acc.indicative = from.acc.indicative;
-        for (let i = k; i < steps.length; i++) steps[i](v, state.st, state.veto, state.acc);
-        return finish(v, state);
-      } catch (e) {
-        if (e instanceof NeedsDecimals) return null;
-        throw e;
-      }
+      // Copied key by key into fresh objects, so the steps see the objects they see in a full run (a spread copy has
+      // another shape, and the steps ran three times slower on it).
+      const state = fresh();
+      for (const id in from.st) state.st[id] = from.st[id];
+      for (const id in from.veto) state.veto[id] = from.veto[id];
+      state.acc.base = from.acc.base;
+      state.acc.bonus = from.acc.bonus;
+      state.acc.indicative = from.acc.indicative;
+      return complete(v, state, k);
     },
   });
   return plan;
