@@ -3,13 +3,45 @@
 // source of the schema: this reads the schema's own definitions (shapes, checks, refinements) and compiles only the
 // kinds a dossier schema is made of; any other kind compiles to "always ask zod". Pure.
 import type { z } from 'zod';
+import type { FactDef } from '../schema/ruleSet.js';
 import { generateAccept } from './acceptCode.js';
 
 /** Returned when the fast path does not accept a value: zod decides (and explains) instead. */
 export const REJECT: unique symbol = Symbol('reject');
-export type Accept = (x: unknown) => unknown | typeof REJECT;
+/**
+ * `accept(x)` is zod's parse of x or REJECT. Compiled from a dossier schema, `accept(x, values, evidence)` also fills the fact
+ * map and evidence with the facts it accepts (see registerFactNode); where a schema has no fact nodes they are left alone.
+ */
+export type Accept = (x: unknown, values?: Record<string, unknown>, evidence?: Record<string, unknown>) => unknown | typeof REJECT;
 
 const reject: Accept = () => REJECT;
+
+type FactMap = Record<string, unknown>;
+
+/**
+ * The schema nodes that check one fact each (the union of its bare and wrapped forms), registered by the dossier
+ * schema (dossier.ts): an accept path writes a fact's value to the fact map it is given where it accepts the fact.
+ */
+const factNodes = new WeakMap<object, FactDef>();
+export function registerFactNode(node: z.ZodType, fact: FactDef): void {
+  factNodes.set(node, fact);
+}
+/** The fact a shape member checks (itself or, optional, its inner node). */
+export function factAt(member: unknown): FactDef | undefined {
+  const f = factNodes.get(member as object);
+  if (f) return f;
+  const d = defOf(member);
+  return d.type === 'optional' ? factNodes.get(d.innerType) : undefined;
+}
+
+/** A fact's value into the fact map and, when it is written wrapped ({value, evidence, source, …}), the rest of the wrapper into evidence. */
+export function putFact(f: FactDef, v: unknown, values: FactMap, evidence: FactMap) {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && 'value' in v) {
+    const { value, ...rest } = v as { value: unknown };
+    values[f.id] = value;
+    evidence[f.id] = rest;
+  } else values[f.id] = v;
+}
 const PLAIN = Object.prototype;
 
 /**
@@ -43,7 +75,7 @@ function node(s: unknown): Accept {
     }
     case 'default': {
       const inner = node(d.innerType);
-      return (x) => (x === undefined ? d.defaultValue : inner(x));
+      return (x, values, evidence) => (x === undefined ? d.defaultValue : inner(x, values, evidence));
     }
     case 'union': {
       const options = (d.options as unknown[]).map(node);
@@ -107,13 +139,14 @@ function object(d: Def): Accept {
   const keys = Object.keys(shape);
   const known = new Set(keys);
   const checks = keys.map((k) => node(shape[k]));
+  const facts = keys.map((k) => factAt(shape[k]));
   // Absent keys: optional ones are left out, defaulted ones get their default, required ones are zod's to report.
   const absent = keys.map((k) => {
     const t = defOf(shape[k]).type;
     return t === 'optional' ? 'skip' : t === 'default' ? 'default' : 'required';
   });
   const n = keys.length;
-  return (x) => {
+  return (x, values, evidence) => {
     if (x === null || typeof x !== 'object' || Object.getPrototypeOf(x) !== PLAIN) return REJECT;
     const o = x as Record<string, unknown>;
     for (const k in o) if (!known.has(k) || o[k] === undefined) return REJECT;
@@ -125,9 +158,12 @@ function object(d: Def): Accept {
         if (absent[i] === 'skip') continue;
         if (absent[i] === 'required') return REJECT;
       }
-      const r = checks[i](v);
+      const fact = facts[i];
+      // A fact's value goes to the fact map; the levels above a fact pass the map on.
+      const r = fact ? checks[i](v) : checks[i](v, values, evidence);
       if (r === REJECT) return REJECT;
       out[k] = r;
+      if (fact && values) putFact(fact, r, values, evidence!);
     }
     return out;
   };

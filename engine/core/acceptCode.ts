@@ -6,17 +6,22 @@
 // code: keys are JSON string literals, numbers pass a finiteness check or go through the constants array K, and
 // refinements and sets are called from K. Used where the platform allows generated code (CAN_GENERATE in accept.ts).
 import type { z } from 'zod';
-import { REJECT, defOf, numberChecks, type Accept, type Def } from './accept.js';
+import { REJECT, defOf, factAt, numberChecks, putFact, type Accept, type Def } from './accept.js';
 import type { FactDef } from '../schema/ruleSet.js';
-import type { FactTree, Flatten, Put } from './dossier.js';
+import type { FactTree, Flatten } from './dossier.js';
 
 /** A key as a JavaScript string literal (JSON's string syntax is a subset of JavaScript's). */
 const lit = (k: string): string => JSON.stringify(k);
 
-/** Generates the accept function of a zod schema; a node kind it does not know rejects (zod then decides). */
+/**
+ * Generates the accept function of a zod schema; a node kind it does not know rejects (zod then decides). A fact's
+ * node (factOf) writes its accepted value to the fact map given as `accept(x, values, evidence)`, so the facts are read
+ * once (the values of a dossier it then rejects are left partial: the caller starts again from zod's result).
+ */
 export function generateAccept(schema: z.ZodType): Accept {
   const fns: string[] = [];
   const K: unknown[] = [];
+  const D: FactDef[] = [];
   const konst = (v: unknown): string => `K[${K.push(v) - 1}]`;
   /** A number in the text when it is an ordinary finite number, else through K. */
   const num = (v: number): string => (Number.isFinite(v) ? String(v) : konst(v));
@@ -97,7 +102,12 @@ export function generateAccept(schema: z.ZodType): Accept {
     const lines = [`if (x === null || typeof x !== 'object' || getPrototypeOf(x) !== P) return R;`, 'let req = 0, def = 0, same = true, v, r;', 'for (const k in x) {', 'v = x[k];', 'if (v === undefined) return R;', 'switch (k) {'];
     keys.forEach((k, i) => {
       const count = kind[i] === 'optional' ? '' : kind[i] === 'default' ? 'def++; ' : 'req++; ';
-      lines.push(`case ${lit(k)}: ${count}if ((r = ${fn(shape[k])}(v)) === R) return R; if (r !== v) same = false; break;`);
+      const fact = factAt(shape[k]);
+      // A fact's value goes to its place in the fact map (a named store); the wrapped form also carries its evidence.
+      const store = fact
+        ? ` if (V !== null) { if (r !== null && typeof r === 'object' && !isArray(r) && 'value' in r) put(D[${D.push(fact) - 1}], r, V, E); else V[${lit(fact.id)}] = r; }`
+        : '';
+      lines.push(`case ${lit(k)}: ${count}if ((r = ${fn(shape[k])}(v)) === R) return R; if (r !== v) same = false;${store} break;`);
     });
     lines.push('default: return R;', '}', '}', `if (req !== ${required}) return R;`, `if (same && def === ${defaults}) return x;`, 'const out = {};');
     keys.forEach((k, i) => {
@@ -123,9 +133,11 @@ export function generateAccept(schema: z.ZodType): Accept {
   }
 
   const root = fn(schema);
-  const source = `"use strict";\n${fns.join('\n')}\nreturn ${root};`;
-  const make = new Function('R', 'K', 'P', 'getPrototypeOf', 'isFinite', 'isSafeInteger', source) as (...a: unknown[]) => Accept;
-  return make(REJECT, K, Object.prototype, Object.getPrototypeOf, Number.isFinite, Number.isSafeInteger);
+  // V and E: the fact map and evidence of the call in progress (null when the caller gives none).
+  const entry = `function accept(x, values, evidence) {\nV = values === undefined ? null : values;\nE = evidence === undefined ? null : evidence;\nconst r = ${root}(x);\nV = null;\nE = null;\nreturn r;\n}`;
+  const source = `"use strict";\nlet V = null, E = null;\n${fns.join('\n')}\n${entry}\nreturn accept;`;
+  const make = new Function('R', 'K', 'D', 'put', 'P', 'getPrototypeOf', 'isArray', 'isFinite', 'isSafeInteger', source) as (...a: unknown[]) => Accept;
+  return make(REJECT, K, D, putFact, Object.prototype, Object.getPrototypeOf, Array.isArray, Number.isFinite, Number.isSafeInteger);
 }
 
 /**
@@ -133,7 +145,7 @@ export function generateAccept(schema: z.ZodType): Accept {
  * does (generateAccept): reading every declared path costs more than visiting the keys a dossier has. Keys are JSON string literals;
  * the fact definitions are reached through the array D.
  */
-export function generateFlatten(tree: FactTree, isDef: (x: FactTree | FactDef) => x is FactDef, put: Put): Flatten {
+export function generateFlatten(tree: FactTree, isDef: (x: FactTree | FactDef) => x is FactDef): Flatten {
   const D: FactDef[] = [];
   const fns: string[] = [];
   const level = (t: FactTree): string => {
@@ -145,7 +157,7 @@ export function generateFlatten(tree: FactTree, isDef: (x: FactTree | FactDef) =
     return `w${i}`;
   };
   const root = level(tree);
-  return new Function('D', 'put', `"use strict";\n${fns.join('\n')}\nreturn ${root};`)(D, put) as Flatten;
+  return new Function('D', 'put', `"use strict";\n${fns.join('\n')}\nreturn ${root};`)(D, putFact) as Flatten;
 }
 
 /**

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Dossier, Evidence, WrappedValue } from '../schema/dossier.js';
 import type { Issue } from '../schema/common.js';
 import type { FactDef, RuleSet } from '../schema/ruleSet.js';
-import { CAN_GENERATE, REJECT, type Accept } from './accept.js';
+import { CAN_GENERATE, REJECT, putFact, registerFactNode, type Accept } from './accept.js';
 import { generateFlatten, generateShape } from './acceptCode.js';
 
 export interface PreparedDossier {
@@ -96,6 +96,7 @@ export function factsSchema(facts: FactDef[]): z.ZodType {
         const leaf = leafSchema(v);
         const wrapped = WrappedValue.extend({ value: leaf });
         const both = z.union([leaf, wrapped]).describe(leaf.description ?? v.id);
+        registerFactNode(both, v);
         shape[k] = v.required ? both : both.optional();
       } else {
         shape[k] = build(v).optional();
@@ -146,17 +147,7 @@ function issueFromZod(i: z.core.$ZodIssue, input: unknown): Issue[] {
   return [{ code, path, message: `${where}: ${i.message}` }];
 }
 
-export type Put = typeof put;
 export type Flatten = (facts: Record<string, unknown>, values: Record<string, unknown>, evidence: PreparedDossier['evidence']) => void;
-
-/** A fact's value and, when it is written wrapped ({value, evidence, source, …}), the rest of the wrapper. */
-function put(f: FactDef, v: unknown, values: Record<string, unknown>, evidence: PreparedDossier['evidence']) {
-  if (v !== null && typeof v === 'object' && !Array.isArray(v) && 'value' in v) {
-    const { value, ...rest } = v as { value: unknown };
-    values[f.id] = value;
-    evidence[f.id] = rest;
-  } else values[f.id] = v;
-}
 
 /** Flattening, compiled once per rule set: closures walking each fact's path, or generated code walking the keys given. */
 const flatteners = new WeakMap<FactDef[], Flatten>();
@@ -177,7 +168,7 @@ function newValues(ruleSet: RuleSet): Record<string, unknown> {
 
 /** The flattening of a rule set's facts: generated code where the platform allows it (or `generate` says), else closures. */
 export function compileFlatten(facts: FactDef[], opts: { generate?: boolean } = {}): Flatten {
-  return (opts.generate ?? CAN_GENERATE) ? generateFlatten(factTree(facts), isDef, put) : walkPaths(facts);
+  return (opts.generate ?? CAN_GENERATE) ? generateFlatten(factTree(facts), isDef) : walkPaths(facts);
 }
 
 function walkPaths(facts: FactDef[]): Flatten {
@@ -186,15 +177,15 @@ function walkPaths(facts: FactDef[]): Flatten {
     for (const { f, parts } of paths) {
       let v: any = root;
       for (const p of parts) v = v == null ? undefined : v[p];
-      if (v !== undefined) put(f, v, values, evidence);
+      if (v !== undefined) putFact(f, v, values, evidence);
     }
   };
 }
 
 /**
  * Checks a dossier and flattens its facts; every problem is an issue with its JSON path. With `accept` (compiled from
- * the same zod schema), a dossier it accepts skips zod's parse; anything it does not accept is parsed by zod, so the
- * issues are zod's.
+ * the same zod schema), a dossier it accepts skips zod's parse and has its facts flattened as they were checked;
+ * anything it does not accept is parsed by zod, so the issues are zod's, and flattened from zod's result.
  */
 export function prepareDossier(
   ruleSet: RuleSet,
@@ -205,7 +196,9 @@ export function prepareDossier(
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return { ok: false, issues: [{ code: 'invalid_type', path: [], message: 'a dossier must be a JSON object with a "facts" object' }] };
   }
-  const fast = accept ? accept(input) : REJECT;
+  let values = newValues(ruleSet);
+  let evidence: PreparedDossier['evidence'] = {};
+  const fast = accept ? accept(input, values, evidence) : REJECT;
   let dossier: Dossier;
   if (fast !== REJECT) dossier = fast as Dossier;
   else {
@@ -216,10 +209,12 @@ export function prepareDossier(
       return { ok: false, issues: issues.filter((x) => (seen.has(x.code + x.path.join('.')) ? false : (seen.add(x.code + x.path.join('.')), true))) };
     }
     dossier = parsed.data as Dossier;
+    if (accept) {
+      values = newValues(ruleSet);
+      evidence = {};
+    }
+    flattenerFor(ruleSet.facts)(dossier.facts as Record<string, unknown>, values, evidence);
   }
-  const values = newValues(ruleSet);
-  const evidence: PreparedDossier['evidence'] = {};
-  flattenerFor(ruleSet.facts)(dossier.facts as Record<string, unknown>, values, evidence);
   const s = ruleSet.subject;
   return {
     ok: true,
