@@ -26,6 +26,19 @@ export interface ExprEnv {
   list(id: string): readonly Record<string, unknown>[] | Undecided;
   /** Whether a reference table has a row with this key. */
   hasRow(table: string, key: Value): boolean | Undecided;
+  /** A field of every entry of a list fact as decimals (made once per evaluation), or why not: missing, or a non-number. */
+  listNumbers?(id: string, field: string): readonly Dec[] | Undecided;
+}
+
+/** A field of every entry of a list as decimals; Undecided (type_mismatch) when an entry's field is not a number. */
+export function numbersOf(items: readonly Record<string, unknown>[], field: string): Dec[] | Undecided {
+  const xs: Dec[] = [];
+  for (const it of items) {
+    const v = it[field];
+    if (typeof v !== 'number') return new Undecided([], ['type_mismatch']);
+    xs.push(dec(v));
+  }
+  return xs;
 }
 
 export type CompiledExpr = (env: ExprEnv) => Value;
@@ -246,20 +259,18 @@ export function compileExpr(src: string, scope: ExprScope): ExprResult {
     if (!scope.hasFact(list)) issues.push({ code: 'unknown_fact', message: `unknown fact "${list}"` });
     const field = name === 'count' ? '' : (fieldNode.value as string);
     return (env) => {
+      if (name !== 'count' && env.listNumbers) {
+        const xs = env.listNumbers(list, field);
+        return xs instanceof Undecided ? xs : aggregate(name, xs);
+      }
       const items = env.list(list);
       if (items instanceof Undecided) return items;
       if (name === 'count') return new Dec(items.length);
-      const xs: Dec[] = [];
-      for (const it of items) {
-        const v = it[field];
-        if (typeof v !== 'number') return new Undecided([], ['type_mismatch']);
-        xs.push(dec(v));
-      }
-      if (name === 'sumOf') return xs.reduce((a, b) => a.plus(b), new Dec(0));
-      if (!xs.length) return new Undecided([], ['empty_list']);
-      return name === 'maxOf' ? Dec.max(...xs) : Dec.min(...xs);
+      const xs = numbersOf(items, field);
+      return xs instanceof Undecided ? xs : aggregate(name, xs);
     };
   }
+
 
   function buildRef(args: Node[]): CompiledExpr {
     const [t, k, f] = args;
@@ -365,6 +376,13 @@ export function compileExpr(src: string, scope: ExprScope): ExprResult {
 
   const fn = build(ast);
   return { fn: issues.length ? null : fn, issues, facts, params };
+}
+
+/** sumOf, maxOf or minOf of a list's numbers; an empty list has no max or min. */
+function aggregate(name: 'sumOf' | 'maxOf' | 'minOf', xs: readonly Dec[]): Value {
+  if (name === 'sumOf') return xs.reduce((a, b) => a.plus(b), new Dec(0));
+  if (!xs.length) return new Undecided([], ['empty_list']);
+  return name === 'maxOf' ? Dec.max(...xs) : Dec.min(...xs);
 }
 
 function typeMismatch(...vals: Value[]): Value {

@@ -16,7 +16,7 @@ import type { CompiledRuleSetCore } from './compile.js';
 import { traceFromJre, type Tri, type Values } from './conditions.js';
 import { Dec, ZERO, dec, fmt, roundTo, type Dec as DecT } from './decimal.js';
 import type { PreparedDossier } from './dossier.js';
-import { Undecided, type ExprEnv, type Value } from './expr.js';
+import { Undecided, numbersOf, type ExprEnv, type Value } from './expr.js';
 import { join, missingText, t, traceWords } from './text.js';
 import { buildAdvice, type FailedItem, type RouteResult } from './advice.js';
 
@@ -69,7 +69,7 @@ export function prepareValues(core: CompiledRuleSetCore, d: PreparedDossier, fro
   const values: Values = { ...d.values };
   const derived = new Map<string, Value>();
   const decCache = new Map<string, Value>();
-  const tables = core.ruleSet.referenceData;
+  const k = constantsOf(core);
   const env: ExprEnv = {
     fact(id) {
       const dv = derived.get(id);
@@ -86,32 +86,26 @@ export function prepareValues(core: CompiledRuleSetCore, d: PreparedDossier, fro
       decCache.set(id, v);
       return v;
     },
-    param(id) {
-      const p = core.params.get(id);
-      if (p === null || p === undefined) return new Undecided([], ['parameter_none']);
-      return typeof p === 'number' ? dec(p) : p;
-    },
-    ref(tableId, key, field) {
-      if (key instanceof Undecided) return key;
-      const tb = tables.find((x) => x.id === tableId);
-      const keyNum = key instanceof Dec ? key.toNumber() : key;
-      const row = tb?.rows.find((r) => r[tb.key] === keyNum);
-      const v = row?.[field];
-      if (typeof v === 'number') return dec(v);
-      if (typeof v === 'string') return v;
-      return new Undecided([`ref:${tableId}.${field}@${String(keyNum)}`]);
-    },
+    param: k.param,
+    ref: k.ref,
     list(id) {
       const raw = d.values[id];
       return Array.isArray(raw) ? (raw as Record<string, unknown>[]) : new Undecided([id]);
     },
-    hasRow(tableId, key) {
-      if (key instanceof Undecided) return key;
-      const tb = tables.find((x) => x.id === tableId);
-      const k = key instanceof Dec ? key.toNumber() : key;
-      return !!tb?.rows.some((r) => r[tb.key] === k);
+    // sumOf, maxOf and minOf of one list's field read the same numbers: converted once.
+    listNumbers(id, field) {
+      const at = `${id}\u0000${field}`;
+      let xs = lists?.get(at);
+      if (xs === undefined) {
+        const items = env.list(id);
+        xs = items instanceof Undecided ? items : numbersOf(items, field);
+        (lists ??= new Map()).set(at, xs);
+      }
+      return xs;
     },
+    hasRow: k.hasRow,
   };
+  let lists: Map<string, readonly Dec[] | Undecided> | undefined;
   const dirty = from ? new Set(from.changed) : null;
   for (const { def, fn, reads } of core.derived) {
     let v: Value | undefined;
@@ -119,7 +113,24 @@ export function prepareValues(core: CompiledRuleSetCore, d: PreparedDossier, fro
       if (reads.some((r) => dirty.has(r))) dirty.add(def.id);
       else v = from.ctx.derived.get(def.id);
     }
-    if (v === undefined) v = fn(env);
+    if (v === undefined) {
+      // A derived value that reads one fact is kept by that fact's value (a year's national figures); an undecided one
+      // is made anew each time (its missing-fact list goes into the explanation).
+      const fact = k.memo.get(def.id);
+      const key = fact === undefined ? undefined : d.values[fact];
+      const byKey = fact !== undefined && (key === null || typeof key !== 'object') ? k.memoed.get(def.id) : undefined;
+      const hit = byKey?.get(key);
+      if (hit) {
+        derived.set(def.id, hit.v);
+        values[def.id] = hit.n;
+        continue;
+      }
+      v = fn(env);
+      if (byKey && !(v instanceof Undecided)) {
+        if (byKey.size >= 256) byKey.clear();
+        byKey.set(key, { v, n: v instanceof Dec ? v.toNumber() : v });
+      }
+    }
     derived.set(def.id, v);
     if (v instanceof Dec) values[def.id] = v.toNumber();
     else if (typeof v === 'boolean' || typeof v === 'string') values[def.id] = v;
@@ -134,6 +145,77 @@ export function prepareValues(core: CompiledRuleSetCore, d: PreparedDossier, fro
       return values[fact] === undefined ? [fact] : [];
     },
   };
+}
+
+/**
+ * What stays the same for every dossier under one compiled rule set: parameters and reference figures as decimals, the
+ * reference tables indexed by key, and derived values that read a single fact (directly or through other derived
+ * values), such as the national figures of a year, remembered by that fact's value. Parameters and reference data are
+ * fixed per compiled rule set (a sweep's variant is another one), so these are its own.
+ */
+interface Constants {
+  param: ExprEnv['param'];
+  ref: ExprEnv['ref'];
+  hasRow: ExprEnv['hasRow'];
+  /** Derived value → the one fact it reads; its values (not undecided ones) are kept by that fact's value. */
+  memo: Map<string, string>;
+  memoed: Map<string, Map<unknown, { v: Value; n: unknown }>>;
+}
+const constants = new WeakMap<CompiledRuleSetCore, Constants>();
+function constantsOf(core: CompiledRuleSetCore): Constants {
+  let c = constants.get(core);
+  if (c) return c;
+  // The first row with a key is the one a lookup finds (as rows.find did).
+  const tables = new Map(core.ruleSet.referenceData.map((tb) => [tb.id, new Map<unknown, Record<string, unknown>>(tb.rows.map((r) => [r[tb.key], r] as const).reverse())]));
+  const params = new Map<string, Value>();
+  const refs = new Map<string, Value>();
+  const keyOf = (key: Value): unknown => (key instanceof Dec ? key.toNumber() : key);
+  const memo = new Map<string, string>();
+  const factsRead = new Map<string, Set<string>>();
+  for (const { def, reads } of core.derived) {
+    const fs = new Set<string>();
+    for (const r of reads) {
+      const via = factsRead.get(r);
+      if (via) via.forEach((f) => fs.add(f));
+      else if (!core.derivedById.has(r)) fs.add(r);
+    }
+    factsRead.set(def.id, fs);
+    if (fs.size === 1) memo.set(def.id, [...fs][0]);
+  }
+  c = {
+    param(id) {
+      let v = params.get(id);
+      if (v === undefined) {
+        const p = core.params.get(id);
+        if (p === null || p === undefined) return new Undecided([], ['parameter_none']);
+        v = typeof p === 'number' ? dec(p) : (p as Value);
+        params.set(id, v);
+      }
+      return v;
+    },
+    ref(tableId, key, field) {
+      if (key instanceof Undecided) return key;
+      const keyNum = keyOf(key);
+      const at = `${tableId}\u0000${typeof keyNum}:${String(keyNum)}\u0000${field}`;
+      let v = refs.get(at);
+      if (v === undefined) {
+        const raw = tables.get(tableId)?.get(keyNum)?.[field];
+        if (typeof raw !== 'number' && typeof raw !== 'string') return new Undecided([`ref:${tableId}.${field}@${String(keyNum)}`]);
+        v = typeof raw === 'number' ? dec(raw) : raw;
+        if (refs.size >= 4096) refs.clear();
+        refs.set(at, v);
+      }
+      return v;
+    },
+    hasRow(tableId, key) {
+      if (key instanceof Undecided) return key;
+      return !!tables.get(tableId)?.has(keyOf(key));
+    },
+    memo,
+    memoed: new Map([...memo.keys()].map((id) => [id, new Map()])),
+  };
+  constants.set(core, c);
+  return c;
 }
 
 type Resolve = (key: string) => { result: Tri; trace: ConditionTrace | null };

@@ -1,7 +1,7 @@
 // Evaluation behaviour: verdicts, exact decimals, missing facts, explanations, gaps and provenance.
 import { describe, expect, it } from 'vitest';
-import { Evaluation, withParameters, type Evaluation as EvaluationT } from '../../engine/index.js';
-import { compiled, dossier } from './fixtures.js';
+import { Evaluation, compileRuleSet, withParameters, type Evaluation as EvaluationT } from '../../engine/index.js';
+import { clauseIds, compiled, compiledVersion, dossier, readJson } from './fixtures.js';
 
 async function ev(patch?: (f: Record<string, any>) => void): Promise<EvaluationT> {
   const r = await compiled().evaluate(dossier(patch), { now: '2026-11-26T00:00:00Z' });
@@ -227,5 +227,56 @@ describe('derived values kept with a checked dossier', () => {
     expect(JSON.stringify(p.dossier)).not.toContain('derived');
     // The original still reads its own.
     expect(c.evaluateFast(p.dossier)).toEqual(before);
+  });
+});
+
+describe('derived values made once per rule set', () => {
+  const derivedOf = async (c: ReturnType<typeof compiledVersion>, patch: (f: Record<string, any>) => void) => {
+    const r = await c.evaluate(dossier(patch));
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    return Object.fromEntries(r.evaluation.derived.map((x) => [x.id, x]));
+  };
+
+  it("a year's national figures are that year's, however the years of earlier dossiers came", async () => {
+    const c = compiledVersion(2);
+    // 2018: 63061 亿元 and 6,430,000 employees in the reference data; 643,000 employees are 10%.
+    for (const [year, revenue, share] of [[2018, 63061, 10], [2019, 71768, 9.4907749077490775], [2018, 63061, 10]] as const) {
+      const d = await derivedOf(c, (f) => {
+        f.period = year;
+        f.softwareEmployees = 643000;
+      });
+      expect(d.nationalRevenue.value, `${year}`).toBe(revenue);
+      expect(d.employeeSharePct.value, `${year}`).toBeCloseTo(share, 12);
+    }
+    // 2016 has no employee figure: undecided, naming the reference figure, with a list of its own each time.
+    const in2016 = (f: Record<string, any>) => {
+      f.period = 2016;
+      f.softwareEmployees = 643000;
+    };
+    const a = await derivedOf(c, in2016);
+    const b = await derivedOf(c, in2016);
+    expect(a.employeeSharePct.value).toBeNull();
+    expect(a.employeeSharePct.missing).toEqual(['ref:national.employees@2016']);
+    expect(a.employeeSharePct.missing).not.toBe(b.employeeSharePct.missing);
+  });
+
+  it('another rule set reads its own reference data; of two rows with one key, the first is the one read', async () => {
+    const doc = readJson('rules/sfc-2017/v2.json');
+    const national = doc.referenceData.find((t: { id: string }) => t.id === 'national');
+    const row = national.rows.find((r: { year: number }) => r.year === 2018);
+    row.softwareRevenue = 70000;
+    national.rows.push({ ...row, softwareRevenue: 1 });
+    const other = compileRuleSet(doc, { clauseIds });
+    if (!other.ok) throw new Error(JSON.stringify(other.issues));
+    expect((await derivedOf(compiledVersion(2), (f) => (f.period = 2018))).nationalRevenue.value).toBe(63061);
+    expect((await derivedOf(other.compiled, (f) => (f.period = 2018))).nationalRevenue.value).toBe(70000);
+  });
+
+  it('sum, largest and smallest of a list in exact decimals; a missing list leaves all three undecided', async () => {
+    const c = compiledVersion(2);
+    const d = await derivedOf(c, (f) => (f.largeFirms = [{ name: 'A', softwareRevenue: 60.1 }, { name: 'B', softwareRevenue: 70.2 }, { name: 'C', softwareRevenue: 80.3 }]));
+    expect([d.largeFirmsRevenueSum.value, d.largeFirmTopRevenue.value, d.largeFirmLowRevenue.value]).toEqual([210.6, 80.3, 60.1]);
+    const none = await derivedOf(c, (f) => delete f.largeFirms);
+    for (const id of ['largeFirmsRevenueSum', 'largeFirmTopRevenue', 'largeFirmLowRevenue']) expect(none[id].missing, id).toEqual(['largeFirms']);
   });
 });
