@@ -5,6 +5,7 @@ import type { ParameterValue, RuleSet } from './schema/ruleSet.js';
 import { applyInterpretations } from './interpretations.js';
 import { compileRuleSet, factValues, withParameters, type CompiledRuleSet, type PreparedDossier } from './ruleSets.js';
 import type { FastPlan, PlanState } from './core/fast.js';
+import { parameterValueIssues } from './semantic.js';
 
 export interface SweepPoint {
   value: ParameterValue;
@@ -94,17 +95,38 @@ export function sweepSlice(
   // sweep 1.0 → 0.6 s; a revenue threshold read by the third of seven stages 1.0 → 1.3 s, so that one runs in full).
   const resumes = plan !== null && unchanged * 2 >= plan.stageIds.length;
   const states: (PlanState | null)[] = resumes ? prepared.map((d) => plan!.stateAfter(factValues(compiled, d), unchanged)) : [];
+  // A parameter read only as the threshold of comparisons (softwareRevenue ≥ revenueThreshold) changes a dossier's result
+  // only where it passes a value compared with it: every value between two such points, and each point itself, gives
+  // the dossier one result, evaluated once (a variant is compiled only for a value some dossier needs evaluated at).
+  const compared = feedsDerived ? null : thresholdFacts(compiled.ruleSet, parameter);
+  const points_ = compared ? prepared.map((d) => comparedValues(factValues(compiled, d), compared)) : null;
+  const known = points_ ? prepared.map(() => new Map<number, FastResult>()) : null;
+  const index = compiled.ruleSet.parameters.indexOf(p);
   for (let vi = 0; vi < values.length; vi++) {
     const value = values[vi];
-    const v = withParameters(compiled, { [parameter]: value });
-    if (!v.ok) return { ok: false, issues: v.issues.map((x) => ({ ...x, path: ['values', offset + vi], message: `value ${JSON.stringify(value)}: ${x.message}` })) };
-    const c = v.compiled;
-    const vplan = states.length && samePrefix(c.core.plan, plan!, unchanged) ? c.core.plan : null;
+    const bad = parameterValueIssues(p, value, index);
+    if (bad.length) return { ok: false, issues: bad.map((x) => ({ ...x, path: ['values', offset + vi], message: `value ${JSON.stringify(value)}: ${x.message}` })) };
+    let variant: { c: CompiledRuleSet; vplan: FastPlan | null } | null = null;
+    const at = (): { c: CompiledRuleSet; vplan: FastPlan | null } | { issues: Issue[] } => {
+      if (variant) return variant;
+      const v = withParameters(compiled, { [parameter]: value });
+      if (!v.ok) return { issues: v.issues };
+      const c = v.compiled;
+      return (variant = { c, vplan: states.length && samePrefix(c.core.plan, plan!, unchanged) ? c.core.plan : null });
+    };
     const point: SweepPoint = { value, passed: 0, failed: 0, undecided: 0, titles: {} };
     for (let di = 0; di < prepared.length; di++) {
       const d = prepared[di];
-      const state = vplan ? states[di] : null;
-      const r = (state && vplan!.resume(factValues(compiled, d), state, unchanged)) || (feedsDerived ? c.evaluateFast(d) : c.evaluateFastWith(d, compiled));
+      const cell = points_ && typeof value === 'number' ? stretchOf(points_[di], value) : -1;
+      let r = cell >= 0 ? known![di].get(cell) : undefined;
+      if (!r) {
+        const v = at();
+        if ('issues' in v) return { ok: false, issues: v.issues.map((x) => ({ ...x, path: ['values', offset + vi], message: `value ${JSON.stringify(value)}: ${x.message}` })) };
+        const { c, vplan } = v;
+        const state = vplan ? states[di] : null;
+        r = (state && vplan!.resume(factValues(compiled, d), state, unchanged)) || (feedsDerived ? c.evaluateFast(d) : c.evaluateFastWith(d, compiled));
+        if (cell >= 0) known![di].set(cell, r);
+      }
       point[r.status] += 1;
       if (r.status === 'passed' && r.title) point.titles[r.title] = (point.titles[r.title] ?? 0) + 1;
       rows[di][vi] = keyOf(r);
@@ -112,6 +134,61 @@ export function sweepSlice(
     points.push(point);
   }
   return { ok: true, slice: { subjects: prepared.map((d) => ({ id: d.subject.id, name: d.subject.name })), points, rows } };
+}
+
+const COMPARISONS = new Set(['equal', 'notEqual', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']);
+
+/**
+ * The facts a parameter is compared with, when comparisons are all it is read by: every {param} reference to it is the
+ * value of a condition leaf with an ordering or equality operator, and no expression names it. Null otherwise (a pass
+ * mark, a score, a severity, an expression…), where the sweep evaluates every value.
+ */
+function thresholdFacts(ruleSet: RuleSet, id: string): string[] | null {
+  const inExpr = new RegExp(`\\bparams\\.${id}\\b`);
+  const facts = new Set<string>();
+  let elsewhere = false;
+  const walk = (x: unknown, parent: Record<string, unknown> | null, key: string | null): void => {
+    if (elsewhere) return;
+    if (typeof x === 'string') {
+      if (inExpr.test(x)) elsewhere = true;
+      return;
+    }
+    if (Array.isArray(x)) return x.forEach((y) => walk(y, null, null));
+    if (x === null || typeof x !== 'object') return;
+    const o = x as Record<string, unknown>;
+    if (o.param === id) {
+      if (key === 'value' && parent && typeof parent.fact === 'string' && COMPARISONS.has(parent.operator as string)) facts.add(parent.fact);
+      else elsewhere = true;
+      return;
+    }
+    for (const [k, y] of Object.entries(o)) walk(y, o, k);
+  };
+  walk(ruleSet, null, null);
+  return elsewhere ? null : [...facts];
+}
+
+/** The values a dossier compares with the parameter, sorted and distinct; null when one is not a number (no stretches then). */
+function comparedValues(values: Readonly<Record<string, unknown>>, facts: string[]): number[] | null {
+  const xs: number[] = [];
+  for (const f of facts) {
+    const v = values[f];
+    if (v === undefined) continue; // a missing fact leaves its comparison undecided at every value
+    if (typeof v !== 'number' || !Number.isFinite(v)) return null;
+    xs.push(v);
+  }
+  return [...new Set(xs)].sort((a, b) => a - b);
+}
+
+/**
+ * Which stretch of the line a value lies in, given the compared values p₀ < p₁ < …: 2k below pₖ (and above pₖ₋₁), 2k + 1
+ * at pₖ itself; every comparison with each pₖ comes out the same for two values of one stretch. −1: no stretch (not a
+ * finite number, or a dossier whose compared values are not all numbers).
+ */
+function stretchOf(points: number[] | null, value: number): number {
+  if (points === null || !Number.isFinite(value)) return -1;
+  let k = 0;
+  while (k < points.length && points[k] < value) k++;
+  return 2 * k + (k < points.length && points[k] === value ? 1 : 0);
 }
 
 /** Whether a part of a rule set names a parameter: a {param} reference, or params.<id> in an expression. */

@@ -154,3 +154,49 @@ describe('sweeps that reuse the stages before the swept parameter', () => {
     expect(differentOutcomes).toBeGreaterThan(10);
   });
 });
+
+describe('sweeps of a threshold: one evaluation per stretch between the values compared with it', () => {
+  it.each([1, 2])('under sfc-2017@%i give, at each value and at every compared value itself, what a full compile gives', (version) => {
+    const c = compiledVersion(version);
+    const rng = mulberry32(version * 7 + 1);
+    const ds = Array.from({ length: 30 }, (_, i) => JSON.parse(JSON.stringify(generate(c.ruleSet, rng, i))));
+    // Revenues around the default threshold, some missing, two equal: the threshold lands exactly on some of them.
+    ds.forEach((d, i) => {
+      if (i % 10 === 9) delete d.facts.softwareRevenue;
+      else d.facts.softwareRevenue = i % 10 === 8 ? 1000 : Math.round((700 + 20 * i + rng()) * 10) / 10;
+    });
+    const revenues = ds.map((d) => d.facts.softwareRevenue).filter((x): x is number => typeof x === 'number');
+    const values = [...new Set([...revenues.flatMap((r) => [r - 0.1, r, r + 0.1]), 500, 999.9, 1000, 1000.1, 1500, 2000])].filter((v) => v >= 500 && v <= 2000);
+    values.sort(() => rng() - 0.5);
+    const r = sweepParameter(c, ds, 'revenueThreshold', values);
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    let flips = 0;
+    values.forEach((value, vi) => {
+      const fresh = compileRuleSet({ ...c.ruleSet, parameters: c.ruleSet.parameters.map((x) => (x.id === 'revenueThreshold' ? { ...x, value } : x)) });
+      if (!fresh.ok) throw new Error(JSON.stringify(fresh.issues));
+      let passed = 0;
+      ds.forEach((d, di) => {
+        const checked = fresh.compiled.checkDossier(d);
+        if (!checked.ok) throw new Error(JSON.stringify(checked.issues));
+        const e = fresh.compiled.evaluateFast(checked.dossier);
+        if (e.status === 'passed') passed++;
+        expect(r.result.matrix[checked.dossier.subject.id][vi], `revenueThreshold = ${value}, dossier ${di}`).toBe(`${e.status}:${e.title ?? '-'}`);
+      });
+      expect(r.result.points[vi].passed, `revenueThreshold = ${value}`).toBe(passed);
+    });
+    for (const f of r.result.flips) flips += f.changes.length;
+    expect(flips).toBeGreaterThan(5);
+  });
+
+  it('still refuses a value out of range, naming it, though no dossier needs it evaluated', () => {
+    const c = compiledVersion(2);
+    const d = JSON.parse(JSON.stringify(generate(c.ruleSet, mulberry32(3), 0)));
+    const p = c.ruleSet.parameters.find((x) => x.id === 'revenueThreshold')!;
+    const r = sweepParameter(c, [d], 'revenueThreshold', [1000, 1000.5, -5]);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.issues[0].path).toEqual(['values', 2]);
+    expect(r.issues[0].message).toContain('value -5');
+    expect(p.min).toBeDefined();
+  });
+});
