@@ -95,11 +95,12 @@ export function sweepSlice(
   // sweep 1.0 → 0.6 s; a revenue threshold read by the third of seven stages 1.0 → 1.3 s, so that one runs in full).
   const resumes = plan !== null && unchanged * 2 >= plan.stageIds.length;
   const states: (PlanState | null)[] = resumes ? prepared.map((d) => plan!.stateAfter(factValues(compiled, d), unchanged)) : [];
-  // A parameter read only as the threshold of comparisons (softwareRevenue ≥ revenueThreshold) changes a dossier's result
-  // only where it passes a value compared with it: every value between two such points, and each point itself, gives
-  // the dossier one result, evaluated once (a variant is compiled only for a value some dossier needs evaluated at).
-  const compared = feedsDerived ? null : thresholdFacts(compiled.ruleSet, parameter);
-  const points_ = compared ? prepared.map((d) => comparedValues(factValues(compiled, d), compared)) : null;
+  // A parameter read only as the threshold of comparisons (softwareRevenue ≥ revenueThreshold, total ≥ a pass mark)
+  // changes a dossier's result only where it passes a figure compared with it: every value between two such figures,
+  // and each figure itself, gives the dossier one result, evaluated once (a variant is compiled only for a value some
+  // dossier needs evaluated at).
+  const compared = feedsDerived ? null : thresholdsOf(compiled.ruleSet, parameter);
+  const points_ = compared ? prepared.map((d) => comparedValues(factValues(compiled, d), compared, () => compiled.evaluateFast(d).total)) : null;
   const known = points_ ? prepared.map(() => new Map<number, FastResult>()) : null;
   const index = compiled.ruleSet.parameters.indexOf(p);
   for (let vi = 0; vi < values.length; vi++) {
@@ -138,14 +139,24 @@ export function sweepSlice(
 
 const COMPARISONS = new Set(['equal', 'notEqual', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']);
 
+/** What a parameter is compared with, when comparisons are all it is read by. */
+interface Thresholds {
+  /** Facts (or derived values) of condition leaves whose value it is. */
+  facts: string[];
+  /** Whether it is an outcome rule's minimum total or the total a rule is for totals below (compared with the total). */
+  total: boolean;
+}
+
 /**
- * The facts a parameter is compared with, when comparisons are all it is read by: every {param} reference to it is the
- * value of a condition leaf with an ordering or equality operator, and no expression names it. Null otherwise (a pass
- * mark, a score, a severity, an expression…), where the sweep evaluates every value.
+ * What a parameter is compared with, when comparisons are all it is read by: every {param} reference to it is the value
+ * of a condition leaf with an ordering or equality operator, or an outcome rule's minTotal or belowTotal, and no
+ * expression names it (the cohort rules aside). Null otherwise (a score, a severity, a bonus step, an expression…): the sweep then evaluates
+ * every value.
  */
-function thresholdFacts(ruleSet: RuleSet, id: string): string[] | null {
+function thresholdsOf(ruleSet: RuleSet, id: string): Thresholds | null {
   const inExpr = new RegExp(`\\bparams\\.${id}\\b`);
   const facts = new Set<string>();
+  let total = false;
   let elsewhere = false;
   const walk = (x: unknown, parent: Record<string, unknown> | null, key: string | null): void => {
     if (elsewhere) return;
@@ -161,20 +172,40 @@ function thresholdFacts(ruleSet: RuleSet, id: string): string[] | null {
       else elsewhere = true;
       return;
     }
+    if (o.kind === 'outcome' && Array.isArray(o.rules)) {
+      for (const [k, y] of Object.entries(o)) if (k !== 'rules') walk(y, o, k);
+      for (const rule of o.rules as Record<string, unknown>[]) {
+        for (const [k, y] of Object.entries(rule)) {
+          if ((k === 'minTotal' || k === 'belowTotal') && (y as { param?: unknown } | null)?.param === id) total = true;
+          else walk(y, rule, k);
+        }
+      }
+      return;
+    }
     for (const [k, y] of Object.entries(o)) walk(y, o, k);
   };
-  walk(ruleSet, null, null);
-  return elsewhere ? null : [...facts];
+  // The cohort rules (promotion, cap) are not read by a dossier's own result, which is all a sweep counts.
+  for (const [k, y] of Object.entries(ruleSet)) if (k !== 'cohort') walk(y, ruleSet as Record<string, unknown>, k);
+  return elsewhere ? null : { facts: [...facts], total };
 }
 
-/** The values a dossier compares with the parameter, sorted and distinct; null when one is not a number (no stretches then). */
-function comparedValues(values: Readonly<Record<string, unknown>>, facts: string[]): number[] | null {
+/**
+ * The figures a dossier compares with the parameter, sorted and distinct: its values of the facts, and its total (which
+ * the stages before the outcome fix, whatever the parameter). Null when one is not a number, or the total is a range:
+ * that dossier is evaluated at every value.
+ */
+function comparedValues(values: Readonly<Record<string, unknown>>, th: Thresholds, total: () => number | null): number[] | null {
   const xs: number[] = [];
-  for (const f of facts) {
+  for (const f of th.facts) {
     const v = values[f];
     if (v === undefined) continue; // a missing fact leaves its comparison undecided at every value
     if (typeof v !== 'number' || !Number.isFinite(v)) return null;
     xs.push(v);
+  }
+  if (th.total) {
+    const t = total();
+    if (t === null) return null;
+    xs.push(t);
   }
   return [...new Set(xs)].sort((a, b) => a - b);
 }

@@ -4,9 +4,9 @@
 // The dossiers are the 16 samples copied with new city ids and revenue scaled by a seeded random factor (0.6–1.6), so cities
 // flip at many different values. Two sweeps are timed: revenueThreshold (read only as the threshold of the control gate's
 // comparison, so each dossier is evaluated once per stretch of values between the revenues compared with it, and a variant
-// is compiled only for a value some dossier needs) and passMarkComprehensive (read by the outcome alone, so the stages
-// before it run once per dossier and the outcome at every value); then the interpretation flips. "results/s" counts
-// dossier × value cells, however many of them needed an evaluation.
+// is compiled only for a value some dossier needs) and passMarkComprehensive (an outcome rule's minimum total: compared
+// with each dossier's total, the same way); then the interpretation flips. "results/s" counts dossier × value cells,
+// however many of them needed an evaluation.
 // Last, the same sweeps through the API (POST /api/analysis/sweep on 127.0.0.1, the work split across the worker pool),
 // with /api/health asked every 10 ms meanwhile: how long the event loop kept anyone waiting.
 import fs from 'node:fs';
@@ -78,7 +78,7 @@ const sweep = (param: string, from: number, to: number) => () => {
   return { flips: out.result.flips.length, passedFirst: out.result.points[0].passed, passedLast: out.result.points.at(-1)!.passed };
 };
 const a = time('revenueThreshold 500–2000 亿元 (one evaluation per stretch)', sweep('revenueThreshold', 500, 2000));
-const b = time('passMarkComprehensive 80–120 分 (outcome per value)', sweep('passMarkComprehensive', 80, 120));
+const b = time('passMarkComprehensive 80–120 分 (one evaluation per stretch)', sweep('passMarkComprehensive', 80, 120));
 const t0 = performance.now();
 const f = flipInterpretations(compiled, dossiers);
 const flipMs = performance.now() - t0;

@@ -188,6 +188,37 @@ describe('sweeps of a threshold: one evaluation per stretch between the values c
     expect(flips).toBeGreaterThan(5);
   });
 
+  it.each([1, 2])('under sfc-2017@%i give, for a pass mark at each total and just beside it, what a full compile gives', (version) => {
+    const c = compiledVersion(version);
+    const rng = mulberry32(version * 13 + 5);
+    const ds = Array.from({ length: 30 }, (_, i) => JSON.parse(JSON.stringify(generate(c.ruleSet, rng, i))));
+    const p = c.ruleSet.parameters.find((x) => x.id === 'passMarkComprehensive')!;
+    const totals = ds.map((d) => {
+      const checked = c.checkDossier(d);
+      if (!checked.ok) throw new Error(JSON.stringify(checked.issues));
+      return c.evaluateFast(checked.dossier).total;
+    });
+    const decided = totals.filter((x): x is number => x !== null);
+    expect(decided.length).toBeGreaterThan(5);
+    const values = [...new Set([...decided.flatMap((t) => [t - 0.5, t - 0.01, t, t + 0.01, t + 0.5]), 80, 100, 120].map((v) => Math.round(v * 100) / 100))].filter(
+      (v) => withParameters(c, { [p.id]: v }).ok,
+    );
+    values.sort(() => rng() - 0.5);
+    const r = sweepParameter(c, ds, p.id, values);
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    values.forEach((value, vi) => {
+      const fresh = compileRuleSet({ ...c.ruleSet, parameters: c.ruleSet.parameters.map((x) => (x.id === p.id ? { ...x, value } : x)) });
+      if (!fresh.ok) throw new Error(JSON.stringify(fresh.issues));
+      ds.forEach((d, di) => {
+        const checked = fresh.compiled.checkDossier(d);
+        if (!checked.ok) throw new Error(JSON.stringify(checked.issues));
+        const e = fresh.compiled.evaluateFast(checked.dossier);
+        expect(r.result.matrix[checked.dossier.subject.id][vi], `${p.id} = ${value}, dossier ${di} (total ${totals[di]})`).toBe(`${e.status}:${e.title ?? '-'}`);
+      });
+    });
+    expect(r.result.flips.length).toBeGreaterThan(2);
+  });
+
   it('still refuses a value out of range, naming it, though no dossier needs it evaluated', () => {
     const c = compiledVersion(2);
     const d = JSON.parse(JSON.stringify(generate(c.ruleSet, mulberry32(3), 0)));
