@@ -37,7 +37,7 @@ await run(async () => {
     return 0;
   }
   const cites = new Citations(out);
-  const report = renderEvaluation(r.evaluation, loaded.compiled.ruleSet, opts.lang, out, cites, loaded.variant);
+  const report = renderEvaluation(r.evaluation, loaded.compiled, opts.lang, out, cites, loaded.variant);
   print(`${report}\n\n${renderClauses(cites.ids, loaded.clauses, opts.lang, out)}`);
   return 0;
 });

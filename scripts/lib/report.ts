@@ -1,5 +1,5 @@
 // Renders a fully explained evaluation as a readable report in Chinese or English, every claim followed by the clause ids it rests on.
-import { readable, type Evaluation, type I18nText, type RuleSet, type Score, type Status } from '../../engine/index.js';
+import { readable, type CompiledRuleSet, type Evaluation, type I18nText, type RuleSet, type Score, type Status } from '../../engine/index.js';
 import { type Lang, msg, statusMark, statusWord } from './messages.js';
 import type { Clause } from './ruleSets.js';
 
@@ -73,7 +73,8 @@ export function itemLabels(ev: Evaluation): Map<string, I18nText> {
 }
 
 /** The report for one evaluation; `cites` gathers the clause ids it quotes. */
-export function renderEvaluation(ev: Evaluation, rs: RuleSet, lang: Lang, paint: Paint, cites: Citations, variant: VariantChoice[] = []): string {
+export function renderEvaluation(ev: Evaluation, compiled: CompiledRuleSet, lang: Lang, paint: Paint, cites: Citations, variant: VariantChoice[] = []): string {
+  const rs = compiled.ruleSet;
   const L: string[] = [];
   const tx = (t: I18nText) => t[lang];
   const p = ev.provenance;
@@ -134,9 +135,11 @@ export function renderEvaluation(ev: Evaluation, rs: RuleSet, lang: Lang, paint:
   if (ev.derived.length) {
     L.push('', paint.bold(`━━ ${msg('derived', lang)}`));
     const factLabel = (id: string) => rs.facts.find((f) => f.id === id)?.label[lang] ?? rs.derived.find((x) => x.id === id)?.label[lang] ?? id;
-    const missingLabels = new Map(ev.missingFacts.map((m) => [m.fact, m.label]));
+    // What a value misses, by its label: a fact, a derived value, a reference figure ("national software revenue, 2015")
+    // or the reason it cannot be computed; never the engine's id.
+    const missingLabel = (id: string) => compiled.core.words.missingLabel(id)[lang];
     for (const d of ev.derived) {
-      const v = d.value !== null ? `${readable(d.value)}${d.unit ? ` ${d.unit}` : ''}` : paint.yellow(`? (${lang === 'zh' ? '缺少' : 'missing'} ${d.missing.map((m) => missingLabels.get(m)?.[lang] ?? factLabel(m)).join(lang === 'zh' ? '、' : ', ')})`);
+      const v = d.value !== null ? `${readable(d.value)}${d.unit ? ` ${d.unit}` : ''}` : paint.yellow(`? (${lang === 'zh' ? '缺少' : 'missing'} ${d.missing.map(missingLabel).join(lang === 'zh' ? '、' : ', ')})`);
       const inputs = d.inputs.map((i) => `${factLabel(i.fact)} ${typeof i.value === 'number' ? readable(i.value) : i.value === null ? '?' : String(i.value)}`).join(lang === 'zh' ? '；' : '; ');
       L.push(`  ${tx(d.label)} = ${v}${cites.tag(d.cites)}`, ...(inputs ? [paint.dim(`      ← ${inputs}`)] : []));
     }

@@ -1,5 +1,7 @@
 // The score command run as a user runs it: the report, --json, and exit code 2 with the file and field named on bad input.
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +42,21 @@ describe.concurrent('npm run score', () => {
     expect(r.stdout).not.toMatch(/\b(softwareRevenue|fraudFound|national\.employees)\b/);
     expect(r.stdout).toMatch(/Improvement opinions \(改进意见\)\n {2}1\. .*either .*, or .*\[I1\.2, I4\.1\]/);
     expect(r.stdout).toContain('14 more points on the total (pass mark 90)');
+  });
+
+  it('names a missing reference figure by its label, in the derived values too, never by its id', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-score-'));
+    const d = JSON.parse(fs.readFileSync(path.join(ROOT, fixture('passing.json')), 'utf8'));
+    d.facts.period = 2016; // the reference data has no national employee figure for 2016, nor revenue for 2015
+    d.facts.softwareEmployees = 352350;
+    const file = path.join(dir, 'city-2016.json');
+    fs.writeFileSync(file, JSON.stringify(d));
+    const zh = await score(file);
+    expect(zh.code).toBe(0);
+    expect(zh.stdout).toMatch(/从业人员占全国比例 = \? \(缺少 全国软件和信息技术服务业：全国从业人员（2016 年，参考数据缺失）\)/);
+    const en = await score(file, '--lang', 'en');
+    expect(en.stdout).toMatch(/Share of national employees = \? \(missing National software and IT services industry: National employees \(2016; reference figure missing\)\)/);
+    for (const out of [zh.stdout, en.stdout]) expect(out).not.toContain('ref:');
   });
 
   it('prints with --json an evaluation that matches the Evaluation schema', async () => {
