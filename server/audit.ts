@@ -1,6 +1,6 @@
 // The audit chain: each entry's hash is an HMAC (keyed by a secret kept outside the data) over the entry and the previous entry's hash, so an edit re-hashed by hand is detected.
 import { createHmac } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonical } from './canonical.js';
 import type { AuditEntry, AuditInput, ChainHead, WriteTx } from './store/repository.js';
 
 export type { AuditInput };
@@ -15,8 +15,8 @@ const PREFIX = 'hmac-sha256:';
  */
 function macInput(e: Omit<AuditEntry, 'hash'> & { hash?: string }): string {
   const { seq, at, actor, action, target, before, after, details, prevHash, hash: _hash, ...rest } = e;
-  const extra = Object.keys(rest).length ? canonicalize(rest) : null;
-  return JSON.stringify([seq, at, actor, action, target, before, after, details === undefined || details === null ? null : canonicalize(details), prevHash, extra]);
+  const extra = Object.keys(rest).length ? canonical(rest) : null;
+  return JSON.stringify([seq, at, actor, action, target, before, after, details === undefined || details === null ? null : canonical(details), prevHash, extra]);
 }
 
 /** The keyed hash of an entry. */

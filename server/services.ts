@@ -1,6 +1,6 @@
 // Shared server logic behind the routes: the clock, the store, rule-set references, compiled rule sets (cached) and dossier lookup.
 import { randomUUID } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonical } from './canonical.js';
 import type { EngineApi, CompiledRuleSetApi, RuleSet, Dossier, Issue, Evaluation } from './engine.js';
 import type { Repository, ReadTx, StoredVersion, VersionRecord, DossierRecord, DossierRevision, Actor } from './store/repository.js';
 import { ApiError } from './api/errors.js';
@@ -167,7 +167,7 @@ export function createServices(deps: AppDeps): Services {
   const inline = deps.pool ? createCompute(engine, null) : compute;
   // Drafts are keyed by revision, not content (hashing a document costs milliseconds); the instance id keeps apps that share a pool apart.
   const instance = randomUUID();
-  const interpKey = (i: Record<string, string>) => (Object.keys(i).length ? canonicalize(i) : '{}');
+  const interpKey = (i: Record<string, string>) => (Object.keys(i).length ? canonical(i) : '{}');
   const policyOf = (doc: unknown) => (typeof doc === 'object' && doc !== null && typeof (doc as { policy?: unknown }).policy === 'string' ? (doc as { policy: string }).policy : '');
 
   function compileDocument(document: RuleSet): CompiledRuleSetApi {
@@ -249,7 +249,7 @@ export function createServices(deps: AppDeps): Services {
       return (await tx.versions.get(v.ruleSetId, v.version))!;
     },
     compiled(version, interpretations = {}) {
-      const key = `${version.contentHash}|${canonicalize(interpretations)}`;
+      const key = `${version.contentHash}|${canonical(interpretations)}`;
       const hit = cache.get(key);
       if (hit) return hit;
       let doc = version.document;

@@ -1,6 +1,6 @@
 // The in-process store shared by the memory and lowdb repositories: records in indexed maps, large values as content-addressed blobs, transactions as an overlay turned into a list of row changes on commit.
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonical } from '../canonical.js';
 import type { Evaluation, GoldenCase, RuleSet } from '../engine.js';
 import { ruleSetHash } from '../../engine/index.js';
 import { chainEntry, headMac, headOf, keyId, verifyChain } from '../audit.js';
@@ -99,7 +99,7 @@ export function blobAddress(text: string): string {
 
 /** The hash of an evaluation record that the audit chain carries (canonical JSON, so key order does not matter). */
 export function evaluationRecordHash(e: StoredEvaluation): string {
-  return 'sha256:' + createHash('sha256').update(canonicalize(e) ?? '', 'utf8').digest('hex');
+  return 'sha256:' + createHash('sha256').update(canonical(e) ?? '', 'utf8').digest('hex');
 }
 
 export function deepFreeze<T>(v: T): T {

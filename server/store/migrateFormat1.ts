@@ -1,6 +1,6 @@
 // Store format 1 → 2: documents, golden cases, dossier revisions and evaluation results become content-addressed blobs; the audit log is re-sealed with the keyed chain and the evaluations enter it.
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonical } from '../canonical.js';
 import type { Dossier, GoldenCase, RuleSet } from '../engine.js';
 import type { AuditEntry, StoredEvaluation, StoredToken } from './repository.js';
 import { blobAddress, evaluationAudit, type DossierRow, type DraftRow, type Rows, type VersionRow } from './core.js';
@@ -27,7 +27,7 @@ export function verifyFormat1Audit(entries: readonly AuditEntry[]): number | nul
   let prevHash: string | null = null;
   for (const e of entries) {
     const { hash, ...body } = e;
-    if (e.prevHash !== prevHash || 'sha256:' + createHash('sha256').update(canonicalize(body) ?? '', 'utf8').digest('hex') !== hash) return e.seq;
+    if (e.prevHash !== prevHash || 'sha256:' + createHash('sha256').update(canonical(body) ?? '', 'utf8').digest('hex') !== hash) return e.seq;
     prevHash = hash;
   }
   return null;

@@ -1,6 +1,6 @@
 // Routes for drafts: derive from a version, edit with ETag/If-Match, validate, golden cases (run, re-baseline), publish, delete.
 import { z } from 'zod';
-import canonicalize from 'canonicalize';
+import { canonical } from '../../canonical.js';
 import { route, type RouteDef } from '../route.js';
 import { ApiError } from '../errors.js';
 import * as S from '../schemas.js';
@@ -93,7 +93,7 @@ function nextRevision(d: DraftRecord, by: string, now: string, action: string, c
 function identityIssues(before: RuleSet, after: RuleSet): Issue[] {
   const issues: Issue[] = [];
   for (const key of ['id', 'status', 'version', 'basedOn', 'changelog'] as const) {
-    if (canonicalize(before[key]) !== canonicalize(after[key])) {
+    if (canonical(before[key]) !== canonical(after[key])) {
       issues.push({ code: 'server_managed_field', path: ['document', key], message: `${key} is set by the server (it was ${JSON.stringify(before[key])})` });
     }
   }

@@ -1,6 +1,6 @@
 // Routes for evaluations (stored as decision-log records, replayable), batch re-scoring across versions, and cohort evaluation for a period.
 import { z } from 'zod';
-import canonicalize from 'canonicalize';
+import { canonical } from '../../canonical.js';
 import { route, type RouteDef } from '../route.js';
 import { ApiError } from '../errors.js';
 import * as S from '../schemas.js';
@@ -31,7 +31,7 @@ export function differences(a: unknown, b: unknown, path = '$', out: string[] = 
     for (const k of keys) differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${path}[${k}]` : `${path}.${k}`, out, limit);
     return out;
   }
-  if (canonicalize(a) !== canonicalize(b)) out.push(path);
+  if (canonical(a) !== canonical(b)) out.push(path);
   return out;
 }
 
@@ -235,7 +235,7 @@ export const evaluationRoutes = (): RouteDef[] => [
       return {
         body: {
           columns: columns.map(({ spec, version, draft }) => ({
-            label: spec.label ?? spec.ruleSet + (spec.interpretations && Object.keys(spec.interpretations).length ? ' ' + canonicalize(spec.interpretations) : ''),
+            label: spec.label ?? spec.ruleSet + (spec.interpretations && Object.keys(spec.interpretations).length ? ' ' + canonical(spec.interpretations) : ''),
             ruleSetId: version.ruleSetId,
             version: version.version,
             draft,
