@@ -6,7 +6,7 @@ import compression from 'compression';
 import { z } from 'zod';
 import { ApiError, zodIssues } from './api/errors.js';
 import type { RouteDef } from './api/route.js';
-import { route } from './api/route.js';
+import { costOf, route } from './api/route.js';
 import * as S from './api/schemas.js';
 import { buildOpenApi, type ApiExamples } from './api/openapi.js';
 import { DOCS_CSS, DOCS_INIT, renderDocsPage, swaggerUiDir } from './api/docsPage.js';
@@ -117,7 +117,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api', (req: Request, res: Response, next: NextFunction) => next(checkDeclaredBody(req, res, limit) ?? undefined));
 
   for (const r of table) {
-    const cost = r.cost ?? (r.method === 'get' ? 'read' : 'write');
+    const cost = costOf(r);
     app[r.method](r.path, async (req: Request, res: Response, next: NextFunction) => {
       try {
         // Everything behind a token is private to its holder; nothing of it may sit in a shared cache.

@@ -61,7 +61,7 @@ function perMinute(name: string): number | undefined {
   return n;
 }
 const protection: ProtectionOptions = {
-  rateLimits: { heavy: perMinute('RATE_LIMIT_HEAVY'), write: perMinute('RATE_LIMIT_WRITE') },
+  rateLimits: { heavy: perMinute('RATE_LIMIT_HEAVY'), write: perMinute('RATE_LIMIT_WRITE'), evaluate: perMinute('RATE_LIMIT_EVALUATE') },
   authFailures: { max: perMinute('AUTH_FAILURE_LIMIT') },
   accessLog: process.env.ACCESS_LOG === '1' || process.env.ACCESS_LOG === 'true' ? (line) => console.log(line) : null,
 };

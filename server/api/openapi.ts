@@ -1,6 +1,7 @@
 // Builds the OpenAPI 3.1 document from the route table and its zod schemas (z.toJSONSchema); nothing in it is written by hand.
 import { z } from 'zod';
-import type { RouteDef } from './route.js';
+import { costOf, type RouteDef } from './route.js';
+import { DEFAULT_RATE_LIMITS } from './protection.js';
 import { ERROR_STATUS, type ErrorCode } from './errors.js';
 import * as S from './schemas.js';
 import { Condition } from '../../engine/schema/condition.js';
@@ -137,6 +138,7 @@ export function buildOpenApi(routes: RouteDef[], info: { version: string; engine
       summary: r.summary,
       ...(r.description ? { description: r.description } : {}),
       'x-role': r.role ?? 'public',
+      ...(r.role ? { 'x-rate-limit': costOf(r) } : {}),
       security: r.role ? [{ bearer: [] }] : [],
       parameters: [
         ...paramsOf(r.params, 'path'),
@@ -166,6 +168,10 @@ export function buildOpenApi(routes: RouteDef[], info: { version: string; engine
       description:
         'Rule sets, drafts, dossiers and evaluations for the China Software Famous City evaluation (MIIT 2017 measures). ' +
         `Engine ${info.engineVersion}.\n\nAuthentication: \`Authorization: Bearer <token>\`. Roles are cumulative: viewer (read) ⊂ analyst (evaluate, batch, dossiers) ⊂ editor (drafts, publish) ⊂ admin (tokens).\n\n` +
+        `Rate limits per token and minute, by the class each operation names in \`x-rate-limit\` (defaults; the server's operator may change them): ` +
+        `heavy ${DEFAULT_RATE_LIMITS.heavy} (sweeps, batches, cohorts, golden runs, spreadsheets), write ${DEFAULT_RATE_LIMITS.write} (other changes), ` +
+        `evaluate ${DEFAULT_RATE_LIMITS.evaluate.toLocaleString('en')} (POST /api/evaluate, the stateless decision for other systems: it stores nothing), read unlimited. ` +
+        'Past a limit: 429 `rate_limited` with `Retry-After` and `RateLimit` headers.\n\n' +
         'Every error is `{"error": {"code", "message", "issues"?}}`; issues are `{code, path, message}` with `path` a JSON path into the request. Codes and statuses:\n\n| status | code |\n|---|---|\n' +
         ERROR_TABLE,
     },

@@ -35,7 +35,7 @@ export interface RouteDef<P = any, Q = any, B = any> {
   description?: string;
   /** Least role allowed; null: public. */
   role: Role | null;
-  /** For the per-token rate limit: heavy work, other writes (the default for non-GET) or reads (the default for GET). */
+  /** For the per-token rate limit: heavy work, other writes (the default for non-GET), stateless evaluations or reads (the default for GET). */
   cost?: Cost;
   params?: z.ZodType<P, any>;
   query?: z.ZodType<Q, any>;
@@ -50,4 +50,9 @@ export interface RouteDef<P = any, Q = any, B = any> {
 /** Declares a route with its types inferred from its schemas. */
 export function route<P = Record<string, never>, Q = Record<string, never>, B = undefined>(def: RouteDef<P, Q, B>): RouteDef<P, Q, B> {
   return def;
+}
+
+/** A route's rate-limit class: its own, else write for a non-GET and read for a GET. */
+export function costOf(r: Pick<RouteDef, 'cost' | 'method'>): Cost {
+  return r.cost ?? (r.method === 'get' ? 'read' : 'write');
 }

@@ -241,6 +241,41 @@ describe('rate limits and failed sign-ins', () => {
     }
   });
 
+  it('counts stateless evaluations in their own class: they do not use the write limit, and writes are limited as before', async () => {
+    const r = await makeServer(engine, { protection: { rateLimits: { heavy: 2, write: 2, evaluate: 4, windowMs: 60_000 }, authFailures: false } });
+    try {
+      const decide = { ruleSet: 'sfc-2017@1', dossier: fullDossier('rl', 1450, 1250) };
+      for (let i = 0; i < 4; i++) {
+        const ok = await request(r.app).post('/api/evaluate').set(r.auth('analyst')).send(decide);
+        expect(ok.status).toBe(200);
+        expect(ok.headers['ratelimit-policy']).toContain('q=4');
+      }
+      const limited = await request(r.app).post('/api/evaluate').set(r.auth('analyst')).send(decide);
+      expect(limited.status).toBe(429);
+      expect(limited.body.error.code).toBe('rate_limited');
+      expect(limited.body.error.message).toContain('stateless evaluations');
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      // Four evaluations used none of the two writes; the writes are still cut off after two.
+      const validate = { ruleSet: 'sfc-2017@1', dossier: decide.dossier };
+      for (let i = 0; i < 2; i++) {
+        const ok = await request(r.app).post('/api/dossiers/validate').set(r.auth('analyst')).send(validate);
+        expect(ok.status).toBe(200);
+        expect(ok.headers['ratelimit-policy']).toContain('q=2');
+      }
+      expect((await request(r.app).post('/api/dossiers/validate').set(r.auth('analyst')).send(validate)).status).toBe(429);
+      // And writes used none of the evaluations: another token's evaluations start from their own count.
+      expect((await request(r.app).post('/api/evaluate').set(r.auth('editor')).send(decide)).status).toBe(200);
+      // The reference names each operation's class.
+      const doc = (await request(r.app).get('/api/openapi.json')).body;
+      expect(doc.paths['/api/evaluate'].post['x-rate-limit']).toBe('evaluate');
+      expect(doc.paths['/api/evaluations'].post['x-rate-limit']).toBe('write');
+      expect(doc.paths['/api/analysis/sweep'].post['x-rate-limit']).toBe('heavy');
+      expect(doc.info.description).toContain('evaluate 120,000');
+    } finally {
+      await r.cleanup();
+    }
+  });
+
   it('counts and logs failed sign-ins (never the token), and refuses an address after too many with 429', async () => {
     const lines: string[] = [];
     const r = await makeServer(engine, { protection: { rateLimits: false, authFailures: { max: 3, windowMs: 60_000 }, securityLog: (l) => lines.push(l) } });

@@ -9,6 +9,7 @@ import { factOf, type Services } from '../../services.js';
 import type { Dossier, Evaluation } from '../../engine.js';
 import { dossierFromRequest, filterDossiers } from './dossiers.js';
 import { checkLimit } from '../limits.js';
+import { DEFAULT_RATE_LIMITS } from '../protection.js';
 
 /** A record as listed: without its result, evaluation time or inline dossier. */
 export function summary(e: StoredEvaluation): z.infer<typeof S.EvaluationSummary> {
@@ -89,8 +90,10 @@ export const evaluationRoutes = (): RouteDef[] => [
       'view=decision (the default) answers the compact decision from the engine\'s fast path: provenance, status, title, scores, pass mark, each stage\'s status and the dossier\'s consistency warnings, with the rule set\'s labels. ' +
       'An undecided result says so and no more: view=full lists the missing facts and what needs each. ' +
       'view=full answers the fully explained evaluation, as POST /api/evaluations records it. Nothing is stored and nothing is written to the audit log. ' +
-      'A dossier that does not pass the rule set\'s checks is refused with 422 invalid_dossier and the issues with their paths.',
+      'A dossier that does not pass the rule set\'s checks is refused with 422 invalid_dossier and the issues with their paths. ' +
+      `Rate limit: its own class, evaluate (${DEFAULT_RATE_LIMITS.evaluate.toLocaleString('en')} per token and minute by default, RATE_LIMIT_EVALUATE), not the write limit.`,
     role: 'analyst',
+    cost: 'evaluate',
     body: S.StatelessEvaluateBody,
     response: { status: 200, schema: S.StatelessEvaluateResponse, description: 'The decision (view=decision) or the fully explained evaluation (view=full)' },
     errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_dossier', 'invalid_interpretation', 'integrity_mismatch'],
