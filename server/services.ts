@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { canonical } from './canonical.js';
 import type { EngineApi, CompiledRuleSetApi, RuleSet, Dossier, Issue, Evaluation } from './engine.js';
-import type { Repository, ReadTx, StoredVersion, VersionRecord, DossierRecord, DossierRevision, Actor } from './store/repository.js';
+import type { Repository, ReadTx, StoredVersion, VersionRecord, DossierRecord, DossierRevision, Actor, PublishedDocument } from './store/repository.js';
 import { ApiError } from './api/errors.js';
 import { factOf } from './facts.js';
 import { LIMITS, type Limits } from './api/limits.js';
@@ -55,6 +55,12 @@ export interface Services {
   actorName(actor: Actor): string;
   /** The published version a reference names (`id@3` or `id@2024-01-01`), its document checked against its content hash. */
   resolveRef(tx: ReadTx, ref: string): Promise<StoredVersion>;
+  /**
+   * The published document a reference names, without the version's record (for evaluating under it): `id@3` from
+   * the store's memory where it keeps documents; a day (or an id alone, for today) reads the versions' periods afresh,
+   * so a version another instance published or closed counts from the next request on.
+   */
+  resolveDocument(tx: ReadTx, ref: string): Promise<PublishedDocument>;
   compiled(version: { document: RuleSet; contentHash: string }, interpretations?: Record<string, string>): CompiledRuleSetApi;
   compileDocument(document: RuleSet): CompiledRuleSetApi;
   /** A live dossier, or 404. */
@@ -155,6 +161,15 @@ function deepFreeze<T>(x: T): T {
   return x;
 }
 
+/** The version record of a rule set in force on a day, from its versions as stored now. */
+async function inForce(tx: ReadTx, ruleSetId: string, date: string): Promise<VersionRecord> {
+  const list = await tx.versions.list(ruleSetId);
+  if (list.length === 0) throw new ApiError('not_found', `No rule set ${ruleSetId}`);
+  const v = versionInForce(list, ruleSetId, date);
+  if (!v) throw new ApiError('no_version_in_force', `No version of ${ruleSetId} is in force on ${date}`);
+  return v;
+}
+
 /** Builds the services object for one app. */
 export function createServices(deps: AppDeps): Services {
   const cache = new Map<string, CompiledRuleSetApi>();
@@ -242,11 +257,15 @@ export function createServices(deps: AppDeps): Services {
         if (!v) throw new ApiError('not_found', `No published version ${ref}`);
         return v;
       }
-      const list = await tx.versions.list(parsed.id);
-      if (list.length === 0) throw new ApiError('not_found', `No rule set ${parsed.id}`);
-      const v = versionInForce(list, parsed.id, parsed.date);
-      if (!v) throw new ApiError('no_version_in_force', `No version of ${parsed.id} is in force on ${parsed.date}`);
-      return (await tx.versions.get(v.ruleSetId, v.version))!;
+      const v = await inForce(tx, parsed.id, parsed.date);
+      return { ...v, document: (await tx.versions.document(v.ruleSetId, v.version))!.document };
+    },
+    async resolveDocument(tx, ref) {
+      const parsed = parseRef(ref);
+      const { ruleSetId, version } = 'version' in parsed ? { ruleSetId: parsed.id, version: parsed.version } : await inForce(tx, parsed.id, parsed.date);
+      const d = await tx.versions.document(ruleSetId, version);
+      if (!d) throw new ApiError('not_found', `No published version ${ref}`);
+      return d;
     },
     compiled(version, interpretations = {}) {
       const key = `${version.contentHash}|${canonical(interpretations)}`;
@@ -270,11 +289,10 @@ export function createServices(deps: AppDeps): Services {
       return d;
     },
     async dossierRevision(tx, id, revision, opts = {}) {
-      const dossier = opts.includeDeleted ? await tx.dossiers.get(id) : await this.findDossier(tx, id);
-      if (!dossier) throw new ApiError('not_found', `No dossier ${id}`);
-      const rev = await tx.dossiers.revision(id, revision);
-      if (!rev) throw new ApiError('not_found', `Dossier ${id} has no revision ${revision}`);
-      return { dossier, rev };
+      const found = await tx.dossiers.withRevision(id, revision);
+      if (!found || (found.record.deleted && !opts.includeDeleted)) throw new ApiError('not_found', `No dossier ${id}`);
+      if (!found.rev) throw new ApiError('not_found', `Dossier ${id} has no revision ${revision}`);
+      return { dossier: found.record, rev: found.rev };
     },
   };
 }

@@ -23,6 +23,7 @@ import {
   type NewDraft,
   type NewEvaluation,
   type NewVersion,
+  type PublishedDocument,
   type ReadTx,
   type StoredDraft,
   type StoredEvaluation,
@@ -517,6 +518,10 @@ class Tx {
 
   versions = {
     get: (id: string, version: number) => this.#withDocument(this.#version(id, version)),
+    document: async (id: string, version: number): Promise<PublishedDocument | null> => {
+      const v = this.#version(id, version);
+      return v ? { ruleSetId: v.ruleSetId, version: v.version, contentHash: v.contentHash, document: await this.core.versionDocument(v, this.plan?.blobs) } : null;
+    },
     byHash: (hash: string) => this.#withDocument([...this.#versions.values()].find((v) => v.contentHash === hash) ?? this.core.versionByHash.get(hash)),
     list: async (ruleSetId?: string): Promise<VersionRecord[]> =>
       this.#allVersions()
@@ -653,6 +658,10 @@ class Tx {
       if (!r) return null;
       const { blob, ...meta } = r;
       return { ...meta, dossier: await this.#blob(blob, `dossier:${id}`) };
+    },
+    withRevision: async (id: string, revision?: number): Promise<{ record: DossierRecord; rev: DossierRevision | null } | null> => {
+      const record = await this.dossiers.get(id);
+      return record ? { record, rev: await this.dossiers.revision(id, revision) } : null;
     },
     addRevision: async (id: string, expectedRevision: number | null, rev: DossierRevision, index: DossierIndex): Promise<DossierRecord> => {
       const d = this.#dossier(id);

@@ -32,6 +32,7 @@ import {
   type NewDraft,
   type NewEvaluation,
   type NewVersion,
+  type PublishedDocument,
   type ReadTx,
   type Repository,
   type StoredDraft,
@@ -50,6 +51,9 @@ const MIGRATION_LOCK = 726_173_001;
 const WRITE_LOCK = 726_173_002;
 
 type Client = pg.PoolClient;
+
+/** Published documents kept in memory per instance (each some 130 kB parsed; a store has a handful of versions). */
+const PUBLISHED_KEPT = 64;
 
 /** Applies the versioned SQL files not yet applied, in order, each in its own transaction; one instance at a time. */
 export async function migratePg(pool: pg.Pool): Promise<string[]> {
@@ -121,6 +125,12 @@ class PgState {
   report: IntegrityReport = { writable: true, checkedAt: new Date(0).toISOString(), problems: [], head: null, entries: 0 };
   refused = new Map<string, string>();
   documentHashes = new Map<string, string>();
+  /**
+   * Published documents by `id@version`, as a read saw them committed: the versions table is append-only, so the
+   * document (and content hash) a version number names never changes. Its period does (a later version closes it),
+   * so only versions.document answers from here; a version not found is not kept (another instance may publish it).
+   */
+  published = new Map<string, PublishedDocument>();
   /**
    * Blobs read and verified, shared by every transaction (so frozen): a blob is content-addressed and the table is
    * append-only, so the text at an address never changes. Without it every request under a published version
@@ -208,7 +218,7 @@ class PgTx {
     return value;
   }
 
-  async #document(rec: VersionRecord, documentBlob: string): Promise<RuleSet> {
+  async #document(rec: Pick<VersionRecord, 'ruleSetId' | 'version' | 'contentHash'>, documentBlob: string): Promise<RuleSet> {
     const ref = `${rec.ruleSetId}@${rec.version}`;
     const why = this.st.refused.get(ref);
     if (why) throw new StoreError('integrity_mismatch', why, ref);
@@ -235,6 +245,22 @@ class PgTx {
 
   versions = {
     get: (id: string, version: number) => this.#versionRow('v.rule_set_id = $1 AND v.version = $2', [id, version]),
+    document: async (id: string, version: number): Promise<PublishedDocument | null> => {
+      const ref = `${id}@${version}`;
+      const why = this.st.refused.get(ref);
+      if (why) throw new StoreError('integrity_mismatch', why, ref);
+      const hit = this.st.published.get(ref);
+      if (hit) return hit;
+      const r = (await this.#q<{ content_hash: string; document_blob: string }>('SELECT content_hash, document_blob FROM versions WHERE rule_set_id = $1 AND version = $2', [id, version]))[0];
+      if (!r) return null;
+      const out: PublishedDocument = Object.freeze({ ruleSetId: id, version, contentHash: r.content_hash, document: await this.#document({ ruleSetId: id, version, contentHash: r.content_hash }, r.document_blob) });
+      // Only what a read saw is committed; a write transaction's own version may yet roll back.
+      if (!this.writable) {
+        if (this.st.published.size >= PUBLISHED_KEPT) this.st.published.delete(this.st.published.keys().next().value as string);
+        this.st.published.set(ref, out);
+      }
+      return out;
+    },
     byHash: (hash: string) => this.#versionRow('v.content_hash = $1 ORDER BY v.rule_set_id COLLATE "C", v.version LIMIT 1', [hash]),
     list: async (ruleSetId?: string): Promise<VersionRecord[]> =>
       (
@@ -354,6 +380,18 @@ class PgTx {
       )[0];
       if (!r) return null;
       return { revision: r.revision, hash: r.hash, at: r.at, by: r.by_actor, dossier: await this.#blob(r.blob, `dossier:${id}`) };
+    },
+    withRevision: async (id: string, revision?: number): Promise<{ record: DossierRecord; rev: DossierRevision | null } | null> => {
+      // One statement (one snapshot): the dossier and the revision asked for, else its latest (latest_revision is the highest).
+      const r = (
+        await this.#q<{ record: DossierRecord; revision: number | null; hash: string; at: string; by_actor: string; blob: string }>(
+          'SELECT d.record, r.revision, r.hash, r.at, r.by_actor, r.blob FROM dossiers d LEFT JOIN dossier_revisions r ON r.dossier_id = d.id AND r.revision = coalesce($2::int, d.latest_revision) WHERE d.id = $1',
+          [id, revision ?? null],
+        )
+      )[0];
+      if (!r) return null;
+      if (r.revision === null) return { record: r.record, rev: null };
+      return { record: r.record, rev: { revision: r.revision, hash: r.hash, at: r.at, by: r.by_actor, dossier: await this.#blob(r.blob, `dossier:${id}`) } };
     },
     addRevision: async (id: string, expectedRevision: number | null, rev: DossierRevision, index: DossierIndex): Promise<DossierRecord> => {
       await this.#beforeWrite();
@@ -622,19 +660,27 @@ async function verifyPg(pool: pg.Pool, st: PgState): Promise<IntegrityReport> {
 
 function pgRepository(pool: pg.Pool, st: PgState): Repository {
   let closed = false;
+  // A read view holds no state of its own (only writes do), so each connection keeps one: building one makes some
+  // forty closures, which every request paid for twice (the token, then the route's reads).
+  const views = new WeakMap<Client, ReadTx>();
+  const view = (c: Client): ReadTx => {
+    let v = views.get(c);
+    if (!v) views.set(c, (v = new PgTx(c, st, false) as unknown as ReadTx));
+    return v;
+  };
   return {
     kind: 'postgres',
     async read(fn, opts) {
       const c = await pool.connect();
       if (opts?.snapshot === false)
         try {
-          return await fn(new PgTx(c, st, false) as unknown as ReadTx);
+          return await fn(view(c));
         } finally {
           c.release();
         }
       try {
         await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const out = await fn(new PgTx(c, st, false) as unknown as ReadTx);
+        const out = await fn(view(c));
         await c.query('COMMIT');
         return out;
       } catch (e) {

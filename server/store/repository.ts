@@ -42,6 +42,14 @@ export interface StoredVersion extends VersionRecord {
   document: RuleSet;
 }
 
+/** A published version's document with what names it: all of it fixed at publishing (the period is not part of it). */
+export interface PublishedDocument {
+  ruleSetId: string;
+  version: number;
+  contentHash: string;
+  document: RuleSet;
+}
+
 /** What publishing (or seeding) stores. */
 export interface NewVersion {
   ruleSetId: string;
@@ -227,6 +235,11 @@ export interface IntegrityReport {
 export interface ReadTx {
   versions: {
     get(ruleSetId: string, version: number): Promise<StoredVersion | null>;
+    /**
+     * A published version's document, checked against its content hash, without the record: nothing of it ever
+     * changes once published (versions are append-only), so a store may answer it from memory.
+     */
+    document(ruleSetId: string, version: number): Promise<PublishedDocument | null>;
     byHash(contentHash: string): Promise<StoredVersion | null>;
     /** Version records, ordered by rule set then version. */
     list(ruleSetId?: string): Promise<VersionRecord[]>;
@@ -245,6 +258,8 @@ export interface ReadTx {
     revisions(id: string): Promise<DossierRevisionMeta[]>;
     /** One revision with its content (the latest when `revision` is left out), deleted dossiers included. */
     revision(id: string, revision?: number): Promise<DossierRevision | null>;
+    /** The dossier (deleted ones included) and one of its revisions with content (the latest when left out; null when it has no such revision), in one read. */
+    withRevision(id: string, revision?: number): Promise<{ record: DossierRecord; rev: DossierRevision | null } | null>;
   };
   evaluations: {
     get(id: string): Promise<StoredEvaluation | null>;

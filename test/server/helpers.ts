@@ -40,7 +40,22 @@ export interface TestServer {
   storeVersion(): Promise<string>;
   /** Errors that became 500s (bugs). */
   internalErrors: unknown[];
+  /** What the app was built from (the store aside), for another app on the same store. */
+  deps: Omit<AppDeps, 'repo'>;
+  /** The database of a PostgreSQL store (null for lowdb). */
+  databaseUrl: string | null;
   cleanup(): Promise<void>;
+}
+
+/**
+ * A second app on the same store, as another server process has it: on PostgreSQL its own repository (connection
+ * pool, in-memory caches) on the same database; on lowdb, whose store one process opens at a time, a second app
+ * (its own services and caches) on the same repository. Close it before the first.
+ */
+export async function secondInstance(t: TestServer): Promise<{ app: ReturnType<typeof createApp>; repo: Repository; close(): Promise<void> }> {
+  if (t.databaseUrl === null) return { app: createApp({ ...t.deps, repo: t.repo }), repo: t.repo, close: async () => undefined };
+  const repo = await openPgRepository(t.databaseUrl, { auditKey: t.auditKey, ruleSetHash: t.deps.engine.ruleSetHash, poolSize: 4 });
+  return { app: createApp({ ...t.deps, repo }), repo, close: () => repo.close() };
 }
 
 // With MC_TEST_STORE=postgres the API suites run on PostgreSQL: one throwaway cluster per test file, a database per server.
@@ -72,8 +87,9 @@ export async function makeServer(
   for (const f of (opts.versions ?? [1]).flatMap((v) => [`v${v}.json`, `v${v}.golden.json`])) await cp(path.join(RULES_DIR, 'sfc-2017', f), path.join(rulesDir, 'sfc-2017', f)).catch(() => undefined);
   const auditKey = randomBytes(32);
   const onPostgres = process.env.MC_TEST_STORE === 'postgres';
-  const repo: Repository = onPostgres
-    ? await openPgRepository(await testDatabase(), { auditKey, ruleSetHash: engine.ruleSetHash, poolSize: 4 })
+  const databaseUrl = onPostgres ? await testDatabase() : null;
+  const repo: Repository = databaseUrl
+    ? await openPgRepository(databaseUrl, { auditKey, ruleSetHash: engine.ruleSetHash, poolSize: 4 })
     : await openLowdbRepository(path.join(dataDir, 'store'), { auditKey, ruleSetHash: engine.ruleSetHash });
   const clauses = await loadClauseIds(rulesDir);
   const clauseIds = (p: string) => clauses.get(p) ?? [];
@@ -90,10 +106,13 @@ export async function makeServer(
     for (const role of ['viewer', 'analyst', 'editor'] as const) tokens[role] = (await addToken(tx, `${role}-user`, role, 'test', now())).secret;
   });
   const internalErrors: unknown[] = [];
-  const app = createApp({ repo, engine, clauseIds, now, logError: (e) => internalErrors.push(e), checkResponses: true, ...appOpts, pool, protection });
+  const deps = { engine, clauseIds, now, logError: (e: unknown) => internalErrors.push(e), checkResponses: true, ...appOpts, pool, protection };
+  const app = createApp({ repo, ...deps });
   return {
     app,
     repo,
+    deps,
+    databaseUrl,
     dataDir: path.join(dataDir, 'store'),
     tokens,
     internalErrors,

@@ -137,6 +137,22 @@ for (const kind of kinds) {
       expect(JSON.stringify(got.document)).toBe(JSON.stringify({ ...v1, version: 2 }));
       expect((await repo.read((tx) => tx.versions.byHash(got.contentHash)))!.version).toBe(2);
       expect(await repo.read((tx) => tx.versions.get('sfc-2017', 3))).toBeNull();
+      // The document alone, read twice (a store may keep it): what get answers, and nothing for a number not published.
+      for (let i = 0; i < 2; i++) {
+        const doc = (await repo.read((tx) => tx.versions.document('sfc-2017', 2), { snapshot: false }))!;
+        expect({ ruleSetId: doc.ruleSetId, version: doc.version, contentHash: doc.contentHash }).toEqual({ ruleSetId: 'sfc-2017', version: 2, contentHash: got.contentHash });
+        expect(JSON.stringify(doc.document)).toBe(JSON.stringify(got.document));
+        expect(await repo.read((tx) => tx.versions.document('sfc-2017', 3))).toBeNull();
+      }
+      // A version published in a transaction that rolls back is not answered afterwards, even if the transaction read it.
+      await expect(
+        repo.transact(async (tx) => {
+          await tx.versions.insert(newVersion(3));
+          expect((await tx.versions.document('sfc-2017', 3))!.version).toBe(3);
+          throw new Error('stop');
+        }),
+      ).rejects.toThrow('stop');
+      expect(await repo.read((tx) => tx.versions.document('sfc-2017', 3))).toBeNull();
       expect(await repo.read((tx) => tx.versions.golden(got))).toEqual(golden);
       expect(await repo.transact((tx) => tx.versions.nextNumber('sfc-2017'))).toBe(3);
       expect(await repo.transact((tx) => tx.versions.nextNumber('other'))).toBe(1);
@@ -247,7 +263,15 @@ for (const kind of kinds) {
       expect((await repo.read((tx) => tx.dossiers.revisions('a-2018'))).map((r) => r.revision)).toEqual([1, 2]);
       expect((await repo.read((tx) => tx.dossiers.revision('a-2018', 1)))!.dossier).toEqual(r1.dossier);
       expect((await repo.read((tx) => tx.dossiers.revision('a-2018')))!.dossier).toEqual(r2.dossier);
+      // The record with a revision in one read: the latest, one by number, none for a number it does not have.
+      const latest = (await repo.read((tx) => tx.dossiers.withRevision('a-2018'), { snapshot: false }))!;
+      expect(latest.record).toEqual(await repo.read((tx) => tx.dossiers.get('a-2018')));
+      expect(latest.rev).toMatchObject({ revision: 2, hash: r2.hash, dossier: r2.dossier });
+      expect((await repo.read((tx) => tx.dossiers.withRevision('a-2018', 1)))!.rev).toMatchObject({ revision: 1, hash: r1.hash, dossier: r1.dossier });
+      expect(await repo.read((tx) => tx.dossiers.withRevision('a-2018', 7))).toMatchObject({ record: { id: 'a-2018' }, rev: null });
+      expect(await repo.read((tx) => tx.dossiers.withRevision('z-2018'))).toBeNull();
       await repo.transact((tx) => tx.dossiers.markDeleted('a-2018', 2));
+      expect((await repo.read((tx) => tx.dossiers.withRevision('a-2018')))!).toMatchObject({ record: { deleted: true }, rev: { revision: 2 } });
       expect((await repo.read((tx) => tx.dossiers.get('a-2018')))!.deleted).toBe(true);
       expect((await repo.read((tx) => tx.dossiers.list())).map((d) => d.id)).toEqual(['B-2018', 'b-2018']);
       // A deleted dossier keeps its revisions and comes back with the next one.

@@ -50,7 +50,7 @@ export const evaluationRoutes = (): RouteDef[] => [
     response: { status: 201, schema: S.EvaluationRecord, description: 'The evaluation record' },
     errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_dossier', 'invalid_interpretation', 'integrity_mismatch', 'store_read_only'],
     handler: async ({ body, actor, services }) => {
-      const v = await services.repo.read((tx) => services.resolveRef(tx, body.ruleSet));
+      const v = await services.repo.read((tx) => services.resolveDocument(tx, body.ruleSet));
       const src = await dossierFromRequest(services, body);
       const interpretations = body.interpretations ?? {};
       const now = services.now();
@@ -102,7 +102,7 @@ export const evaluationRoutes = (): RouteDef[] => [
       const ref = body.ruleSet.includes('@') ? body.ruleSet : `${body.ruleSet}@${now.slice(0, 10)}`;
       // The version and a stored dossier in one read, without a snapshot: a published document never changes and a
       // dossier only gains revisions, so each read may see the latest commit.
-      const { v, src } = await services.repo.read(async (tx) => ({ v: await services.resolveRef(tx, ref), src: await dossierFromRequest(services, body, tx) }), { snapshot: false });
+      const { v, src } = await services.repo.read(async (tx) => ({ v: await services.resolveDocument(tx, ref), src: await dossierFromRequest(services, body, tx) }), { snapshot: false });
       const interpretations = body.interpretations ?? {};
       if (body.view === 'full') return { body: await services.evaluate(services.versionInput(v, interpretations), src.dossier, now, src.hash) };
       return { json: services.decide(v, interpretations, src.dossier, now, src.hash) };
