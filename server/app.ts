@@ -5,7 +5,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import compression from 'compression';
 import { z } from 'zod';
 import { ApiError, zodIssues } from './api/errors.js';
-import type { RouteDef } from './api/route.js';
+import type { Reply, RouteDef } from './api/route.js';
 import { costOf, route } from './api/route.js';
 import * as S from './api/schemas.js';
 import { buildOpenApi, type ApiExamples } from './api/openapi.js';
@@ -19,8 +19,8 @@ import { policyRoutes } from './api/routes/policies.js';
 import { settingsRoutes } from './api/routes/settings.js';
 import { analysisRoutes } from './api/routes/analysis.js';
 import { createServices, type AppDeps } from './services.js';
-import { lookupToken, roleAllows } from './auth.js';
-import { StoreError, type Actor } from './store/repository.js';
+import { lookupToken, roleAllows, sha256, tokenState } from './auth.js';
+import { StoreError, type Actor, type Repository, type StoredToken } from './store/repository.js';
 import { assertWellFormedBody, checkDeclaredBody, parseSize, readJsonBody } from './api/edge.js';
 import { createProtection } from './api/protection.js';
 
@@ -29,6 +29,16 @@ export type { AppDeps };
 const API_VERSION = '0.1.0';
 
 const PUBLIC_ACTOR: Actor = { tokenId: 'public', name: 'public', role: 'viewer' };
+
+/** Tokens kept as lately found live, per process (see tokenInRead). */
+const LIVE_TOKENS_KEPT = 10_000;
+
+/** The secret of an `Authorization: Bearer <token>` header; null when there is none or it has another form. */
+function bearerSecret(req: Request): string | null {
+  const header = req.headers.authorization;
+  const m = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return m ? m[1] : null;
+}
 
 // The schemas of a route that takes no params, no query or no body: built once (zod compiles a schema on its first parse).
 const NO_PARAMS = z.object({}).strict();
@@ -116,58 +126,104 @@ export function createApp(deps: AppDeps): express.Express {
   // Before anything costs anything (authentication included): a body declared larger than the limit, or not JSON, is refused.
   app.use('/api', (req: Request, res: Response, next: NextFunction) => next(checkDeclaredBody(req, res, limit) ?? undefined));
 
+  // Tokens this process has found live lately, by hash. On a route with tokenInRead such a token is checked again in
+  // the route's own first store read (one round trip for both) rather than in a read before it; the answer waits for
+  // that check, so a token revoked through any process is refused on its next request. Only a token that was live
+  // here has its body read before the check; any other is looked up first, as on every other route.
+  const liveTokens = new Map<string, StoredToken>();
+  const rememberLive = (hash: string, token: StoredToken) => {
+    liveTokens.delete(hash);
+    if (liveTokens.size >= LIVE_TOKENS_KEPT) liveTokens.delete(liveTokens.keys().next().value as string);
+    liveTokens.set(hash, token);
+  };
+
   for (const r of table) {
     const cost = costOf(r);
+    /** Rate limit, body, validation and the handler: the reply, not yet sent. */
+    const run = async (req: Request, res: Response, actor: Actor, read: Repository['read']): Promise<Reply> => {
+      if (r.role) await protection.limit(cost, req, res);
+      const raw = await readJsonBody(req, res, limit);
+      assertWellFormedBody(raw);
+      const params = parse(r.params ?? NO_PARAMS, req.params, 'params');
+      const query = parse(r.query ?? NO_QUERY, req.query, 'query');
+      const rawBody = raw === undefined || (isEmptyObject(raw) && !r.body) ? undefined : raw;
+      const body = parse(r.body ?? NO_BODY, rawBody, 'body');
+      const ifMatchHeader = req.headers['if-match'];
+      return r.handler({ params, query, body, actor, ifMatch: typeof ifMatchHeader === 'string' ? ifMatchHeader.trim() : null, services, read });
+    };
     app[r.method](r.path, async (req: Request, res: Response, next: NextFunction) => {
       try {
         // Everything behind a token is private to its holder; nothing of it may sit in a shared cache.
         if (r.role) res.setHeader('Cache-Control', 'no-store');
-        // Authenticate, then parse: an unknown caller's body is never read.
-        const actor = r.role ? await authenticate(req, res, r.role) : PUBLIC_ACTOR;
-        if (r.role) await protection.limit(cost, req, res);
-        const raw = await readJsonBody(req, res, limit);
-        assertWellFormedBody(raw);
-        const params = parse(r.params ?? NO_PARAMS, req.params, 'params');
-        const query = parse(r.query ?? NO_QUERY, req.query, 'query');
-        const rawBody = raw === undefined || (isEmptyObject(raw) && !r.body) ? undefined : raw;
-        const body = parse(r.body ?? NO_BODY, rawBody, 'body');
-        const ifMatchHeader = req.headers['if-match'];
-        const reply = await r.handler({ params, query, body, actor, ifMatch: typeof ifMatchHeader === 'string' ? ifMatchHeader.trim() : null, services });
-        const status = reply.status ?? r.response.status;
-        if (deps.checkResponses && r.response.schema && !reply.contentType && status === r.response.status) {
-          const checked = r.response.schema.safeParse(reply.json !== undefined ? JSON.parse(reply.json.toString()) : reply.body);
+        let reply: Reply;
+        const secret = r.role && r.tokenInRead ? bearerSecret(req) : null;
+        const hash = secret === null ? null : sha256(secret);
+        const known = hash === null ? undefined : liveTokens.get(hash);
+        if (hash !== null && known && roleAllows(known.role, r.role!)) {
+          await protection.checkAuthAddress(req, res);
+          res.locals.tokenId = known.id;
+          let seen: StoredToken | null | undefined;
+          const read: Repository['read'] = (fn, opts) => deps.repo.read(fn, { ...opts, token: { hash, seen: (t) => (seen = t) } });
+          let failure: { error: unknown } | null = null;
+          try {
+            reply = await run(req, res, { tokenId: known.id, name: known.name, role: known.role }, read);
+          } catch (error) {
+            failure = { error };
+          }
+          // The route read nothing (its body was refused, say): the token is looked up now. Its verdict comes first.
+          if (seen === undefined) seen = await deps.repo.read((tx) => tx.tokens.byHash(hash), { snapshot: false });
+          await admit(req, res, hash, seen === null ? { token: null, state: 'unknown' } : { token: seen, state: tokenState(seen, now()) }, r.role!);
+          if (failure) throw failure.error;
+        } else {
+          // Authenticate, then parse: an unknown caller's body is never read.
+          const actor = r.role ? await authenticate(req, res, r.role) : PUBLIC_ACTOR;
+          reply = await run(req, res, actor, services.repo.read.bind(services.repo));
+        }
+        const status = reply!.status ?? r.response.status;
+        if (deps.checkResponses && r.response.schema && !reply!.contentType && status === r.response.status) {
+          const checked = r.response.schema.safeParse(reply!.json !== undefined ? JSON.parse(reply!.json.toString()) : reply!.body);
           if (!checked.success) throw new Error(`${r.method} ${r.path}: response does not match its schema: ${JSON.stringify(checked.error.issues.slice(0, 3))}`);
         }
-        for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+        for (const [k, v] of Object.entries(reply!.headers ?? {})) res.setHeader(k, v);
         res.status(status);
-        if (reply.json !== undefined) res.type('application/json; charset=utf-8').send(reply.json);
-        else if (reply.body === undefined) res.end();
-        else if (reply.contentType) res.type(reply.contentType).send(reply.body);
-        else res.json(reply.body);
+        if (reply!.json !== undefined) res.type('application/json; charset=utf-8').send(reply!.json);
+        else if (reply!.body === undefined) res.end();
+        else if (reply!.contentType) res.type(reply!.contentType).send(reply!.body);
+        else res.json(reply!.body);
       } catch (err) {
         next(err);
       }
     });
   }
 
+  const now = () => deps.now?.() ?? new Date().toISOString();
+
   async function authenticate(req: Request, res: Response, needs: NonNullable<RouteDef['role']>): Promise<Actor> {
     await protection.checkAuthAddress(req, res);
     const header = req.headers.authorization;
     if (header === undefined) throw new ApiError('unauthenticated', 'Send Authorization: Bearer <token>');
-    const m = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!m) {
+    const secret = bearerSecret(req);
+    if (secret === null) {
       await protection.authFailed(req, 'an Authorization header that is not "Bearer <token>"');
       throw new ApiError('unauthenticated', 'Send Authorization: Bearer <token>', undefined, { reason: 'missing' });
     }
-    const now = deps.now?.() ?? new Date().toISOString();
-    const found = await deps.repo.read((tx) => lookupToken(tx, m[1], now), { snapshot: false });
-    if (found.state !== 'live') await protection.authFailed(req, `a token that is ${found.state}`);
+    const found = await deps.repo.read((tx) => lookupToken(tx, secret, now()), { snapshot: false });
+    return admit(req, res, sha256(secret), found, needs);
+  }
+
+  /** The actor a looked-up token makes, or the refusal (a token that is not live is counted as a failed sign-in). */
+  async function admit(req: Request, res: Response, hash: string, found: Awaited<ReturnType<typeof lookupToken>>, needs: NonNullable<RouteDef['role']>): Promise<Actor> {
+    if (found.state !== 'live') {
+      liveTokens.delete(hash);
+      await protection.authFailed(req, `a token that is ${found.state}`);
+    }
     // `reason` lets the web app say why it signed out (revoked, expired) rather than just that it did.
     if (found.state === 'unknown') throw new ApiError('unauthenticated', 'Unknown token', undefined, { reason: 'unknown' });
     if (found.state === 'revoked') throw new ApiError('unauthenticated', `The token was revoked at ${found.token.revokedAt}`, undefined, { reason: 'revoked' });
     if (found.state === 'expired') throw new ApiError('unauthenticated', `The token expired at ${found.token.expiresAt}`, undefined, { reason: 'expired' });
     const token = found.token;
     res.locals.tokenId = token.id;
+    rememberLive(hash, token);
     if (!roleAllows(token.role, needs)) throw new ApiError('forbidden', `This needs the ${needs} role; the token has ${token.role}`, undefined, { needs, has: token.role });
     return { tokenId: token.id, name: token.name, role: token.role };
   }

@@ -1,6 +1,6 @@
 // The route table's entry type: one object per endpoint drives routing, role checks, request validation and the OpenAPI document.
 import type { z } from 'zod';
-import type { Actor, Role } from '../store/repository.js';
+import type { Actor, Repository, Role } from '../store/repository.js';
 import type { ErrorCode } from './errors.js';
 import type { Services } from '../services.js';
 import type { Cost } from './protection.js';
@@ -24,6 +24,11 @@ export interface RouteContext<P, Q, B> {
   actor: Actor;
   ifMatch: string | null;
   services: Services;
+  /**
+   * The store read of this request: services.repo.read, but on a route with `tokenInRead` it checks the caller's
+   * token too, in the same round trip as its first single-row read (the answer waits for that check).
+   */
+  read: Repository['read'];
 }
 
 export interface RouteDef<P = any, Q = any, B = any> {
@@ -35,6 +40,12 @@ export interface RouteDef<P = any, Q = any, B = any> {
   description?: string;
   /** Least role allowed; null: public. */
   role: Role | null;
+  /**
+   * A token this process has seen live is checked again in the route's store read (ctx.read) instead of in a read of
+   * its own before the route runs: for a route called at a high rate by other systems. The answer (or the route's
+   * error) waits for that check, and an unknown token is still looked up before the body is read.
+   */
+  tokenInRead?: boolean;
   /** For the per-token rate limit: heavy work, other writes (the default for non-GET), stateless evaluations or reads (the default for GET). */
   cost?: Cost;
   params?: z.ZodType<P, any>;

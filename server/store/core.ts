@@ -25,6 +25,7 @@ import {
   type NewVersion,
   type PublishedDocument,
   type ReadTx,
+  type ReadOptions,
   type StoredDraft,
   type StoredEvaluation,
   type StoredToken,
@@ -445,6 +446,16 @@ export class StoreCore {
   /** The read view: it holds nothing of its own (every write throws before it changes anything), so one serves every read. */
   readTx(): ReadTx {
     return (this.#reader ??= new Tx(this, null));
+  }
+
+  /** A read on the read view; a token asked for is looked up after `fn` (in memory: it costs nothing to ask). */
+  async read<T>(fn: (tx: ReadTx) => Promise<T> | T, opts?: ReadOptions): Promise<T> {
+    const tx = this.readTx();
+    try {
+      return await fn(tx);
+    } finally {
+      if (opts?.token) opts.token.seen(await tx.tokens.byHash(opts.token.hash));
+    }
   }
 
   /** Runs a transaction one at a time; `persist` makes its changes durable before they are applied. */

@@ -417,7 +417,7 @@ async function openLocked(dataDir: string, blobDir: string, opts: LowdbOptions, 
   let closed = false;
   return {
     kind: 'lowdb',
-    read: async (fn) => fn(core.readTx()),
+    read: (fn, opts) => core.read(fn, opts),
     transact: (fn) => {
       if (closed) return Promise.reject(new Error('the store is closed'));
       return core

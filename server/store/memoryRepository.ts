@@ -11,7 +11,7 @@ export function createMemoryRepository(opts: { auditKey?: Buffer; ruleSetHash?: 
   let closed = false;
   return {
     kind: 'memory',
-    read: async (fn) => fn(core.readTx()),
+    read: (fn, opts) => core.read(fn, opts),
     transact: (fn) => {
       if (closed) return Promise.reject(new Error('the store is closed'));
       return core.transact(fn, async (plan) => {

@@ -3,7 +3,8 @@
 // Every write transaction first takes one transaction-level advisory lock, so writes from all instances are
 // serialised: an ETag check, a publish or an audit append made inside a transaction sees every commit before it,
 // and two instances can never both win. Reads run in REPEATABLE READ snapshots (or, asked for none, statement by
-// statement) and never wait for writes; verified blobs are kept in memory (the blobs table is append-only).
+// statement) and never wait for writes; verified blobs, and published documents by id@version, are kept in memory
+// (the blobs and versions tables are append-only). A read may check a token in its first single-row statement.
 // The append-only tables refuse UPDATE, DELETE and TRUNCATE by trigger; the audit chain is verified in full at
 // start-up and, before each append, from the last entry this instance verified to the current head.
 import { readdir, readFile } from 'node:fs/promises';
@@ -34,6 +35,7 @@ import {
   type NewVersion,
   type PublishedDocument,
   type ReadTx,
+  type ReadOptions,
   type Repository,
   type StoredDraft,
   type StoredEvaluation,
@@ -171,6 +173,27 @@ class PgTx {
     return (await this.c.query<R>(sql, params)).rows;
   }
 
+  /** A token a read was asked to check too (ReadOptions.token): it goes with the first single-row query. */
+  token: ReadOptions['token'] | null = null;
+
+  /** The one row (or none) of a query; when a token is to be checked, it is read in the same statement. */
+  async #one<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R | undefined> {
+    const token = this.token;
+    if (!token) return (await this.#q<R>(sql, params))[0];
+    this.token = null;
+    // One row always: the token (or null) beside the query's row (or nulls, told apart by __row).
+    const r = (
+      await this.#q<R & { __token: StoredToken | null; __row: boolean | null }>(
+        `SELECT (SELECT record FROM tokens WHERE hash = $${params.length + 1}) AS __token, q.* FROM (SELECT 1) AS one LEFT JOIN (SELECT true AS __row, s.* FROM (${sql}) s LIMIT 1) q ON true`,
+        [...params, token.hash],
+      )
+    )[0];
+    token.seen(r.__token);
+    if (!r.__row) return undefined;
+    const { __token: _t, __row: _r, ...row } = r;
+    return row as unknown as R;
+  }
+
   /** Before the first write: the chain from what this instance verified to the head still verifies. */
   async #beforeWrite(): Promise<void> {
     if (!this.writable) throw new Error('a read snapshot cannot write');
@@ -251,7 +274,7 @@ class PgTx {
       if (why) throw new StoreError('integrity_mismatch', why, ref);
       const hit = this.st.published.get(ref);
       if (hit) return hit;
-      const r = (await this.#q<{ content_hash: string; document_blob: string }>('SELECT content_hash, document_blob FROM versions WHERE rule_set_id = $1 AND version = $2', [id, version]))[0];
+      const r = await this.#one<{ content_hash: string; document_blob: string }>('SELECT content_hash, document_blob FROM versions WHERE rule_set_id = $1 AND version = $2', [id, version]);
       if (!r) return null;
       const out: PublishedDocument = Object.freeze({ ruleSetId: id, version, contentHash: r.content_hash, document: await this.#document({ ruleSetId: id, version, contentHash: r.content_hash }, r.document_blob) });
       // Only what a read saw is committed; a write transaction's own version may yet roll back.
@@ -383,12 +406,10 @@ class PgTx {
     },
     withRevision: async (id: string, revision?: number): Promise<{ record: DossierRecord; rev: DossierRevision | null } | null> => {
       // One statement (one snapshot): the dossier and the revision asked for, else its latest (latest_revision is the highest).
-      const r = (
-        await this.#q<{ record: DossierRecord; revision: number | null; hash: string; at: string; by_actor: string; blob: string }>(
-          'SELECT d.record, r.revision, r.hash, r.at, r.by_actor, r.blob FROM dossiers d LEFT JOIN dossier_revisions r ON r.dossier_id = d.id AND r.revision = coalesce($2::int, d.latest_revision) WHERE d.id = $1',
-          [id, revision ?? null],
-        )
-      )[0];
+      const r = await this.#one<{ record: DossierRecord; revision: number | null; hash: string; at: string; by_actor: string; blob: string }>(
+        'SELECT d.record, r.revision, r.hash, r.at, r.by_actor, r.blob FROM dossiers d LEFT JOIN dossier_revisions r ON r.dossier_id = d.id AND r.revision = coalesce($2::int, d.latest_revision) WHERE d.id = $1',
+        [id, revision ?? null],
+      );
       if (!r) return null;
       if (r.revision === null) return { record: r.record, rev: null };
       return { record: r.record, rev: { revision: r.revision, hash: r.hash, at: r.at, by: r.by_actor, dossier: await this.#blob(r.blob, `dossier:${id}`) } };
@@ -662,11 +683,24 @@ function pgRepository(pool: pg.Pool, st: PgState): Repository {
   let closed = false;
   // A read view holds no state of its own (only writes do), so each connection keeps one: building one makes some
   // forty closures, which every request paid for twice (the token, then the route's reads).
-  const views = new WeakMap<Client, ReadTx>();
-  const view = (c: Client): ReadTx => {
+  const views = new WeakMap<Client, PgTx>();
+  const view = (c: Client): PgTx => {
     let v = views.get(c);
-    if (!v) views.set(c, (v = new PgTx(c, st, false) as unknown as ReadTx));
+    if (!v) views.set(c, (v = new PgTx(c, st, false)));
     return v;
+  };
+  /** fn on a connection's read view, with the token asked for checked in its first single-row query (or after it). */
+  const run = async <T>(c: Client, fn: (tx: ReadTx) => Promise<T> | T, token: ReadOptions['token']): Promise<T> => {
+    const v = view(c);
+    v.token = token ?? null;
+    try {
+      return await fn(v as unknown as ReadTx);
+    } finally {
+      if (v.token) {
+        v.token = null;
+        token!.seen(await v.tokens.byHash(token!.hash));
+      }
+    }
   };
   return {
     kind: 'postgres',
@@ -674,13 +708,13 @@ function pgRepository(pool: pg.Pool, st: PgState): Repository {
       const c = await pool.connect();
       if (opts?.snapshot === false)
         try {
-          return await fn(view(c));
+          return await run(c, fn, opts.token);
         } finally {
           c.release();
         }
       try {
         await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const out = await fn(view(c));
+        const out = await run(c, fn, opts?.token);
         await c.query('COMMIT');
         return out;
       } catch (e) {

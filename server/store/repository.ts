@@ -331,6 +331,17 @@ export interface StoreSettings {
 /** A new store's settings: review before publishing is required. */
 export const DEFAULT_SETTINGS: StoreSettings = { publishReview: 'required' };
 
+export interface ReadOptions {
+  snapshot?: boolean;
+  /**
+   * Also read the token with this hash, as the store has it then: `seen` is called with it (null: no such token) before
+   * the read settles, whether `fn` resolves or throws. PostgreSQL asks for it in the statement of fn's first
+   * single-row read (a stored dossier, a published document), so checking the caller's token costs no round trip of
+   * its own; with no such read it asks once more after `fn`.
+   */
+  token?: { hash: string; seen(token: StoredToken | null): void };
+}
+
 /**
  * Storage behind the routes. `read` sees committed data; `transact` runs one change so that no other change
  * interleaves with it (per store: one at a time, or serialised across instances by the database) and resolves
@@ -343,7 +354,7 @@ export interface Repository {
    * token by its hash; or records that only ever gain revisions, such as a dossier and the revision it names).
    * PostgreSQL then runs them without BEGIN and COMMIT, two round trips fewer; lowdb reads are one state anyway.
    */
-  read<T>(fn: (tx: ReadTx) => Promise<T> | T, opts?: { snapshot?: boolean }): Promise<T>;
+  read<T>(fn: (tx: ReadTx) => Promise<T> | T, opts?: ReadOptions): Promise<T>;
   transact<T>(fn: (tx: WriteTx) => Promise<T> | T): Promise<T>;
   /** The last integrity check (start-up, then before each append). */
   integrity(): Promise<IntegrityReport>;

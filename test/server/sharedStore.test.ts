@@ -38,11 +38,18 @@ describe('two apps on one store', () => {
       const refused = await decide(app, body, auth);
       expect(refused.status).toBe(401);
       expect(refused.body.error.reason).toBe('revoked');
-      // An inline dossier (no stored record read) is refused all the same.
+      // An inline dossier (no stored record read) is refused all the same, and so is a body that does not validate:
+      // the token's verdict comes before the body's.
       expect((await decide(app, { ruleSet: 'sfc-2017@1', dossier: { dossierFormat: 1, facts: {} } }, auth)).status).toBe(401);
+      expect((await decide(app, { ruleSet: 'no such ref!' }, auth)).status).toBe(401);
+      expect((await decide(app, { ruleSet: 'sfc-2017@1', dossierId: 'no-such-dossier' }, auth)).status).toBe(401);
     }
-    // The other tokens go on.
+    // The other tokens go on, and a live one still gets the body's and the store's verdicts.
     expect((await decide(other.app, body)).status).toBe(200);
+    expect((await decide(other.app, { ruleSet: 'no such ref!' })).status).toBe(400);
+    expect((await decide(other.app, { ruleSet: 'sfc-2017@1', dossierId: 'no-such-dossier' })).status).toBe(404);
+    // A viewer's token is refused (403) on every request, the first and the ones after it.
+    for (let i = 0; i < 2; i++) expect((await decide(other.app, body, t.auth('viewer'))).status).toBe(403);
   });
 
   it('a dossier revised or deleted through one app is evaluated as it now is by the other', async () => {

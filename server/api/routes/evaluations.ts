@@ -94,15 +94,16 @@ export const evaluationRoutes = (): RouteDef[] => [
       `Rate limit: its own class, evaluate (${DEFAULT_RATE_LIMITS.evaluate.toLocaleString('en')} per token and minute by default, RATE_LIMIT_EVALUATE), not the write limit.`,
     role: 'analyst',
     cost: 'evaluate',
+    tokenInRead: true,
     body: S.StatelessEvaluateBody,
     response: { status: 200, schema: S.StatelessEvaluateResponse, description: 'The decision (view=decision) or the fully explained evaluation (view=full)' },
     errors: ['invalid_request', 'not_found', 'no_version_in_force', 'invalid_dossier', 'invalid_interpretation', 'integrity_mismatch'],
-    handler: async ({ body, services }) => {
+    handler: async ({ body, services, read }) => {
       const now = services.now();
       const ref = body.ruleSet.includes('@') ? body.ruleSet : `${body.ruleSet}@${now.slice(0, 10)}`;
       // The version and a stored dossier in one read, without a snapshot: a published document never changes and a
-      // dossier only gains revisions, so each read may see the latest commit.
-      const { v, src } = await services.repo.read(async (tx) => ({ v: await services.resolveDocument(tx, ref), src: await dossierFromRequest(services, body, tx) }), { snapshot: false });
+      // dossier only gains revisions, so each read may see the latest commit. The caller's token is checked with them.
+      const { v, src } = await read(async (tx) => ({ v: await services.resolveDocument(tx, ref), src: await dossierFromRequest(services, body, tx) }), { snapshot: false });
       const interpretations = body.interpretations ?? {};
       if (body.view === 'full') return { body: await services.evaluate(services.versionInput(v, interpretations), src.dossier, now, src.hash) };
       return { json: services.decide(v, interpretations, src.dossier, now, src.hash) };
