@@ -139,7 +139,12 @@ export const dossierRoutes = (): RouteDef[] => [
     query: S.EmptyQuery,
     response: { status: 200, schema: S.DossierDetail, description: 'The dossier', etag: true },
     errors: ['not_found'],
-    handler: ({ params, services }) => services.repo.read(async (tx) => detail(tx, await services.findDossier(tx, params.id))),
+    // The record and its latest revision in one read (on PostgreSQL one statement, so no snapshot is needed).
+    handler: ({ params, services }) =>
+      services.repo.read(async (tx) => {
+        const { dossier, rev } = await services.dossierRevision(tx, params.id);
+        return { body: { ...summary(dossier), dossier: rev.dossier }, headers: { ETag: etag(dossier) } };
+      }, { snapshot: false }),
   }),
   route({
     method: 'put',
