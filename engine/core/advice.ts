@@ -5,7 +5,7 @@ import type { OutcomeStage } from './types.js';
 import type { CompiledRuleSetCore } from './compile.js';
 import type { Values } from './conditions.js';
 import { dec, fmt, type Dec as DecT } from './decimal.js';
-import { alternatives, join, missingText, needWords, t } from './text.js';
+import { alternatives, join, missingText, needText, t } from './text.js';
 
 /** A failed veto check or 备注 requirement, with what the engine knows of it. */
 export interface FailedItem {
@@ -83,6 +83,13 @@ function merge(items: { item: FailedItem; kind: 'gate' | 'requirement' }[]): Mer
 export function buildAdvice(x: AdviceInput): { verdict: I18nText; opinions: Opinion[]; gap: Evaluation['gapToPass'] } {
   const { core } = x;
   const w = core.words;
+  // What an unmet condition needs, in words: once per trace (an opinion and every route that lists it read it).
+  const needTexts = new Map<ConditionTrace, I18nText>();
+  const needWords = (tr: ConditionTrace): I18nText => {
+    let n = needTexts.get(tr);
+    if (n === undefined) needTexts.set(tr, (n = needText(tr, w)));
+    return n;
+  };
   const outcomeLabel = (id: string | null) => (id ? (core.outcomes.get(id)?.label ?? t(id, id)) : null);
   const stageOrder = new Map(core.stages.map((s, i) => [s.id, i]));
   const checksOf = (stageIds: string[]) =>
@@ -135,7 +142,7 @@ export function buildAdvice(x: AdviceInput): { verdict: I18nText; opinions: Opin
     itemId: m.itemIds[0],
     itemIds: m.itemIds,
     cites: m.cites,
-    text: m.trace ? join([m.label, needWords(m.trace, w)], '：', ': ') : join([m.label, t('未满足', 'not met')], '：', ': '),
+    text: m.trace ? join([m.label, needWords(m.trace)], '：', ': ') : join([m.label, t('未满足', 'not met')], '：', ': '),
     shortfalls: m.shortfalls,
     kind: m.kind,
   }));
@@ -199,7 +206,7 @@ export function buildAdvice(x: AdviceInput): { verdict: I18nText; opinions: Opin
         cleared.push(m.label);
         continue;
       }
-      needs.push({ itemIds: m.itemIds, cites: m.cites, text: m.trace ? join([m.label, needWords(m.trace, w)], '：', ': ') : join([m.label, t('未满足', 'not met')], '：', ': ') });
+      needs.push({ itemIds: m.itemIds, cites: m.cites, text: m.trace ? join([m.label, needWords(m.trace)], '：', ': ') : join([m.label, t('未满足', 'not met')], '：', ': ') });
     }
     if (cleared.length && needs.length) {
       const first = needs.find((n) => n.itemIds.some((id) => failed.find((m) => m.itemIds.includes(id) && Object.keys(own.get(m)!).length)));

@@ -24,6 +24,7 @@ import { compileAccept, type Accept } from './accept.js';
 import { buildFastPlan, type FastPlan } from './fast.js';
 import { ruleSetHash } from './hash.js';
 import { factLabeler, wordsFor, type Words } from './text.js';
+import { compileExplainer, type ConditionExplainer } from './explain.js';
 
 /** Why a check stage is evaluated for a subject it does not apply to. */
 export type ShownFor = 'fallback' | 'precondition' | 'cohort';
@@ -61,6 +62,8 @@ export interface CompiledRuleSetCore {
   accept: Accept;
   expressions: Map<string, CompiledExpr>;
   jre(): Engine;
+  /** The compiled explanation (trace builder and words) of a condition, made when an explained evaluation first reads it. */
+  explainer(key: string): ConditionExplainer;
   /** Labels, units and number formatting of the rule set. */
   words: Words;
   /** Check stages evaluated in full for every subject, with the reason (an enabled fallback rule, a bonus precondition, a cohort rule). */
@@ -275,6 +278,7 @@ export function compileCore(ruleSet: RuleSet, reuse: CompileReuse = {}): { ok: t
 
   const derived = order.map((def) => ({ def, fn: compiledDerived.get(def.id)!, reads: [...(deps.get(def.id) ?? [])] }));
   let engine: Engine | null = null;
+  const explainers = new Map<string, ConditionExplainer>();
   let hash: string | null = null;
   // Labels may name a parameter ({revenueThreshold}) so that they follow its value in every version.
   const fill = (text: string) => fillParameters(text, ruleSet.parameters);
@@ -341,6 +345,11 @@ export function compileCore(ruleSet: RuleSet, reuse: CompileReuse = {}): { ok: t
     accept: reuse.accept && reuse.schema === schema ? reuse.accept : compileAccept(schema),
     expressions,
     jre: () => (engine ??= buildJreEngine([...conditions.values()])),
+    explainer(key) {
+      let x = explainers.get(key);
+      if (!x) explainers.set(key, (x = compileExplainer(conditions.get(key)!.source, (id) => params.get(id), core.words)));
+      return x;
+    },
     num,
     numOrNull,
     str,

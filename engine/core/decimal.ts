@@ -33,3 +33,24 @@ export function fmt(x: Dec | number | null | undefined): string {
   const d = dec(x);
   return d.toString();
 }
+
+/** The exact number of millionths in x, or null when x has more than six decimals or is too large to count so. */
+function millionths(x: number): number | null {
+  const u = Math.round(x * 1_000_000);
+  return u / 1_000_000 === x && Math.abs(u) < 9_007_199_254_740 ? u : null;
+}
+
+/**
+ * a − b of two JSON numbers, exactly as dec(a).minus(dec(b)).toNumber() gives it: for numbers with at most six decimals
+ * the difference of their millionths is exact and one division rounds it as the decimal's conversion does; the decimal
+ * otherwise.
+ */
+export function minusNumber(a: number, b: number): number {
+  const ua = millionths(a);
+  const ub = millionths(b);
+  if (ua !== null && ub !== null) {
+    const r = (ua - ub) / 1_000_000;
+    return r === 0 ? 0 : r;
+  }
+  return dec(a).minus(dec(b)).toNumber();
+}

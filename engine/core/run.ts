@@ -8,16 +8,18 @@ import type {
   FastResult,
   IndicatorResult,
   Score,
+  Shortfall,
   StageResult,
   Status,
 } from '../schema/evaluation.js';
 import type { BonusItem, BonusStage, ChecksStage, OutcomeStage, ScoreStage } from './types.js';
 import type { CompiledRuleSetCore } from './compile.js';
-import { traceFromJre, type Tri, type Values } from './conditions.js';
+import type { Tri, Values } from './conditions.js';
+import type { ConditionExplainer } from './explain.js';
 import { Dec, ZERO, dec, fmt, roundTo, type Dec as DecT } from './decimal.js';
 import type { PreparedDossier } from './dossier.js';
 import { Undecided, numbersOf, type ExprEnv, type Value } from './expr.js';
-import { join, missingText, t, traceWords } from './text.js';
+import { join, missingText, t } from './text.js';
 import { buildAdvice, type FailedItem, type RouteResult } from './advice.js';
 
 /** A score known exactly or within bounds; hi null means unbounded. */
@@ -218,8 +220,6 @@ function constantsOf(core: CompiledRuleSetCore): Constants {
   return c;
 }
 
-type Resolve = (key: string) => { result: Tri; trace: ConditionTrace | null };
-
 export interface RunOutput {
   fast: FastResult;
   full?: Omit<Evaluation, 'provenance'>;
@@ -234,25 +234,48 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
   const { scale, rounding } = rs.numeric;
   const words = core.words;
   const labeler = words.labeler;
-  const param = (id: string) => core.params.get(id);
   const stageLabel = (id: string): I18nText => core.stageById.get(id)?.label ?? t(id, id);
 
-  // Each condition's trace is folded once per evaluation, however many items read it.
-  const resolved = new Map<string, { result: Tri; trace: ConditionTrace | null }>();
-  const resolve: Resolve = (key) => {
-    const c = core.conditions.get(key)!;
-    if (!explain || !jreResults) return { result: c.fast(ctx.values), trace: null };
+  // Each condition's trace is folded once per evaluation, however many items read it; its words are made when first read.
+  type Resolved = { result: Tri; trace: ConditionTrace | null; ex: ConditionExplainer | null; text?: I18nText; shortfalls?: Shortfall[] };
+  const resolved = new Map<string, Resolved>();
+  const missingOf = (f: string) => ctx.missingOf(f);
+  const resolve = (key: string): Resolved => {
     let r = resolved.get(key);
     if (!r) {
-      const tr = traceFromJre(c.source, jreResults.get(key)?.conditions, ctx.values, (f) => ctx.missingOf(f), param);
-      resolved.set(key, (r = { result: tr.result, trace: tr }));
+      if (!explain || !jreResults) r = { result: core.conditions.get(key)!.fast(ctx.values), trace: null, ex: null };
+      else {
+        const ex = core.explainer(key);
+        const tr = ex.trace(jreResults.get(key)?.conditions, ctx.values, missingOf);
+        r = { result: tr.result, trace: tr, ex };
+      }
+      resolved.set(key, r);
     }
     return r;
   };
-  /** The words of a condition's trace: its checklist text and shortfalls, kept per compiled rule set for traces that read alike. */
-  const traceText = (key: string, tr: ConditionTrace) => traceWords(core, key, tr).text;
-  const traceShortfalls = (key: string, tr: ConditionTrace) => traceWords(core, key, tr).shortfalls;
-  const applies = (key: string, has: boolean): Tri => (has ? resolve(`${key}#applies`).result : true);
+  /** The result alone of a condition whose trace no item shows (where a stage, item or rule applies). */
+  const results = new Map<string, Tri>();
+  const resultOf = (key: string): Tri => {
+    let r = results.get(key);
+    if (r === undefined) {
+      const known = resolved.get(key);
+      if (known) r = known.result;
+      else if (!explain || !jreResults) r = core.conditions.get(key)!.fast(ctx.values);
+      else r = core.explainer(key).result(jreResults.get(key)?.conditions, ctx.values);
+      results.set(key, r);
+    }
+    return r;
+  };
+  /** The words of a condition's trace: its checklist text and shortfalls, made once per evaluation. */
+  const traceText = (key: string, _tr: ConditionTrace): I18nText => {
+    const r = resolved.get(key)!;
+    return (r.text ??= r.ex!.text(r.trace!));
+  };
+  const traceShortfalls = (key: string, _tr: ConditionTrace): Shortfall[] => {
+    const r = resolved.get(key)!;
+    return (r.shortfalls ??= r.ex!.shortfalls(r.trace!));
+  };
+  const applies = (key: string, has: boolean): Tri => (has ? resultOf(`${key}#applies`) : true);
 
   const missing = new Map<string, Set<string>>();
   const noteMissing = (facts: string[] | undefined, by: string) => {
@@ -262,7 +285,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
       missing.get(f)!.add(by);
     }
   };
-  const traceMissing = (tr: ConditionTrace | null, key: string): string[] => (tr ? [...traceWords(core, key, tr).missing] : []);
+  const traceMissing = (tr: ConditionTrace | null, key: string): string[] => (tr ? resolved.get(key)!.ex!.missing(tr) : []);
 
   const stageStatus: Record<string, Status> = {};
   const vetoStatus = new Map<string, Status>();
@@ -717,7 +740,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
     const results: R[] = stage.rules.map((rule) => {
       const min = core.num(rule.minTotal);
       const enabled = core.bool(rule.enabled as boolean | { param: string });
-      const when = rule.when ? resolve(`${rule.id}#when`).result : true;
+      const when = rule.when ? resultOf(`${rule.id}#when`) : true;
       if (!enabled || when === false) return { rule, status: 'not-applicable' as Status, min };
       // A rule for totals below a mark (a 90–99 fallback) does not apply at or above it.
       const below = rule.belowTotal === undefined ? null : core.num(rule.belowTotal);
@@ -763,7 +786,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
           minTotal: r.min.toNumber(),
           text:
             r.status === 'not-applicable'
-              ? r.rule.belowTotal !== undefined && core.bool(r.rule.enabled as boolean | { param: string }) && (!r.rule.when || resolve(`${r.rule.id}#when`).result !== false)
+              ? r.rule.belowTotal !== undefined && core.bool(r.rule.enabled as boolean | { param: string }) && (!r.rule.when || resultOf(`${r.rule.id}#when`) !== false)
                 ? t(`不适用：总分 ${rangeText(tot)} 不低于 ${fmt(core.num(r.rule.belowTotal))} 分，本规则只适用于低于该分数的总分`, `not applicable: the total ${rangeText(tot)} is not below ${fmt(core.num(r.rule.belowTotal))}, and this rule is for totals below it`)
                 : t('不适用', 'not applicable')
               : t(

@@ -80,6 +80,8 @@ export interface Words {
   /** The label of a fact, derived value, reference figure or reason a value is missing for. */
   missingLabel(id: string): I18nText;
   unit(u: string | undefined): UnitWords | null;
+  /** What `amount` appends to a number for a unit: amount(x, u, sc).zh === num(x, sc) + unitSuffix(u).zh, and the same in English. */
+  unitSuffix(u: string | undefined): I18nText;
   /** A value of a fact as shown in words (yes/no, enum labels, numbers with units). */
   value(v: unknown, fact?: string, lang?: 'zh' | 'en'): I18nText;
 }
@@ -161,6 +163,15 @@ export function wordsFor(rs: Pick<RuleSet, 'numeric' | 'units' | 'referenceData'
     if (!u.en) return n;
     return /^[0-9]/.test(u.en) ? `${n} × ${u.en}` : `${n} ${u.en}`;
   };
+  const suffixes = new Map<string | undefined, I18nText>();
+  const unitSuffix = (u: string | undefined): I18nText => {
+    let s = suffixes.get(u);
+    if (s === undefined) {
+      const uw = unit(u);
+      suffixes.set(u, (s = Object.freeze({ zh: withUnit('', uw, 'zh'), en: withUnit('', uw, 'en') })));
+    }
+    return s;
+  };
   const amount = (x: number | DecT, u?: string, sc = scale): I18nText => {
     const n = num(x, sc);
     const uw = unit(u);
@@ -211,7 +222,7 @@ export function wordsFor(rs: Pick<RuleSet, 'numeric' | 'units' | 'referenceData'
     if (Array.isArray(v)) return join(v.map(lab), '、', ', ');
     return lab(v);
   };
-  return { scale, labeler, num, amount, diff, pairScale, missingLabel, unit, value };
+  return { scale, labeler, num, amount, diff, pairScale, missingLabel, unit, unitSuffix, value };
 }
 
 /** A list of missing things in words. */
@@ -327,69 +338,4 @@ export function factLabeler(facts: Map<string, FactDef>, extra: Map<string, { la
     if (d) return d;
     return { label: t(id, id) };
   };
-}
-
-/** A trace's checklist text, shortfalls, missing facts and (when asked) what it needs; shared between evaluations, so frozen. */
-export interface TraceWords {
-  readonly text: I18nText;
-  readonly shortfalls: Shortfall[];
-  readonly missing: string[];
-  /** needText, made when an opinion first asks. */
-  need?: I18nText;
-}
-
-/** The facts a trace's leaves miss, in order (repeats kept). */
-function traceMissingOf(tr: ConditionTrace, out: string[] = []): string[] {
-  if (tr.op === 'leaf') {
-    if (tr.missing) for (const m of tr.missing) out.push(m);
-  } else for (const c of tr.children ?? []) traceMissingOf(c, out);
-  return out;
-}
-
-/** What `describeTrace` and `shortfallsOf` read of a trace that can differ between evaluations of one condition. */
-function traceSignature(tr: ConditionTrace): string {
-  if (tr.op !== 'leaf') {
-    let s = `${tr.result}(`;
-    for (const c of tr.children ?? []) s += `${traceSignature(c)},`;
-    return `${s})`;
-  }
-  const rhs = tr.compareTo;
-  return `${tr.result}|${enc(tr.factValue)}|${rhs ? `${rhs.source}:${enc(rhs.value)}` : ''}|${tr.missing ? tr.missing.join('\u0001') : ''}`;
-}
-const enc = (v: unknown): string =>
-  typeof v === 'number' ? (Object.is(v, -0) ? 'n-0' : `n${v}`) : typeof v === 'string' ? `s${v.length}:${v}` : typeof v === 'boolean' ? `b${v}` : v === null || v === undefined ? 'z' : `j${JSON.stringify(v)}`;
-
-const traceWordCache = new WeakMap<object, Map<string, Map<string, TraceWords>>>();
-
-/** The words of the trace of condition `key` under a compiled rule set (`owner` holds its words), computed once per distinct reading. */
-export function traceWords(owner: { words: Words }, key: string, tr: ConditionTrace): TraceWords {
-  const known = wordsOf(tr);
-  if (known) return known;
-  let byKey = traceWordCache.get(owner);
-  if (!byKey) traceWordCache.set(owner, (byKey = new Map()));
-  let m = byKey.get(key);
-  if (!m) byKey.set(key, (m = new Map()));
-  const sig = traceSignature(tr);
-  let e = m.get(sig);
-  if (!e) {
-    // Bounded: a condition on a figure that differs in every dossier keeps only its recent readings.
-    if (m.size >= 512) m.clear();
-    const text = Object.freeze(describeTrace(tr, owner.words));
-    const shortfalls = Object.freeze(shortfallsOf(tr, owner.words.labeler).map((x) => Object.freeze(x))) as Shortfall[];
-    const missing = Object.freeze(traceMissingOf(tr)) as string[];
-    m.set(sig, (e = { text, shortfalls, missing }));
-  }
-  Object.defineProperty(tr, WORDS, { value: e, enumerable: false, configurable: true });
-  return e;
-}
-// A trace's words ride on the trace under a non-enumerable symbol (never in its JSON, not carried by a copy): a WeakMap
-// of every trace of every evaluation was visited by each minor garbage collection.
-const WORDS = Symbol('trace words');
-const wordsOf = (tr: ConditionTrace): TraceWords | undefined => (tr as ConditionTrace & { [WORDS]?: TraceWords })[WORDS];
-
-/** What an unmet condition needs (needText), from the words kept for its trace when there are any. */
-export function needWords(tr: ConditionTrace, w: Words): I18nText {
-  const e = wordsOf(tr);
-  if (!e) return needText(tr, w);
-  return (e.need ??= Object.freeze(needText(tr, w)));
 }
