@@ -30,8 +30,12 @@ export function sum(xs: Dec[]): Dec {
 /** Shortest readable text of a decimal, e.g. "1", "0.5", "99.95". */
 export function fmt(x: Dec | number | null | undefined): string {
   if (x === null || x === undefined) return '—';
-  const d = dec(x);
-  return d.toString();
+  if (typeof x === 'number') {
+    // A number's decimal starts from its shortest text, which the decimal prints back unless that text has an exponent.
+    const s = String(x);
+    if (s.indexOf('e') < 0) return s;
+  }
+  return dec(x).toString();
 }
 
 /** The exact number of millionths in x, or null when x has more than six decimals or is too large to count so. */

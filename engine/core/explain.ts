@@ -204,10 +204,12 @@ function leaf(n: LeafCondition, param: (id: string) => unknown, w: Words): Node 
   // The right-hand side in words at each precision, for a literal or parameter number (the same in every evaluation).
   const rhsTexts: I18nText[] = [];
   const rhsWithName = (x: I18nText): I18nText => (rhsName ? { zh: `${rhsName.zh} ${x.zh}`, en: `${rhsName.en} ${x.en}` } : x);
+  const rhsNums: string[] = [];
+  const fixedRhsNum = (sc: number): string => (rhsNums[sc] ??= w.num(literal as number, sc));
   const fixedRhsText = (sc: number): I18nText => {
     let r = rhsTexts[sc];
     if (r === undefined) {
-      const num = w.num(literal as number, sc);
+      const num = fixedRhsNum(sc);
       r = rhsTexts[sc] = Object.freeze({ zh: num + rhsSuffix.zh, en: num + rhsSuffix.en });
     }
     return r;
@@ -278,11 +280,19 @@ function leaf(n: LeafCondition, param: (id: string) => unknown, w: Words): Node 
       const rv = tr.compareTo!.value;
       const fvNum = typeof fv === 'number';
       const rvNum = typeof rv === 'number';
-      const sc = fvNum && rvNum ? w.pairScale(fv, rv) : w.scale;
+      let sc = w.scale;
       let lz: string;
       let le: string;
       if (fvNum) {
-        const num = w.num(fv, sc);
+        // As w.pairScale: enough decimals that the value and the threshold do not read alike when they differ.
+        let num = w.numOnce(fv, sc);
+        if (rvNum && fv !== rv) {
+          if (rhsFact === undefined) {
+            while (sc < 8 && num === fixedRhsNum(sc)) num = w.numOnce(fv, ++sc);
+          } else {
+            while (sc < 8 && num === w.numOnce(rv, sc)) num = w.numOnce(fv, ++sc);
+          }
+        }
         lz = num + lhsSuffix.zh;
         le = num + lhsSuffix.en;
       } else {
@@ -295,7 +305,7 @@ function leaf(n: LeafCondition, param: (id: string) => unknown, w: Words): Node 
         if (rvNum) r = fixedRhsText(sc);
         else r = fixedRhsValue ??= Object.freeze(w.value(rv, fact));
       } else if (rvNum) {
-        const num = w.num(rv, sc);
+        const num = w.numOnce(rv, sc);
         r = rhsWithName({ zh: num + rhsSuffix.zh, en: num + rhsSuffix.en });
       } else r = rhsWithName(w.value(rv, fact));
       return { zh: `${preZh}${lz}${midZh}${r.zh}：${verdict.zh}${miss.zh}`, en: `${preEn}${le}${midEn}${r.en}: ${verdict.en}${miss.en}` };

@@ -228,6 +228,27 @@ export interface RunOutput {
 /** What a what-if run needs: the dossier with some facts changed, evaluated on the fast path, and its fact values. */
 export type WhatIf = (changes: Record<string, number>) => { values: Values; fast: FastResult };
 
+/** Keys of the conditions saying where an item applies and when an outcome rule is considered, made once per id. */
+const appliesKeys = new Map<string, string>();
+const whenKeys = new Map<string, string>();
+const appliesKey = (id: string): string => {
+  let k = appliesKeys.get(id);
+  if (k === undefined) appliesKeys.set(id, (k = `${id}#applies`));
+  return k;
+};
+const whenKey = (id: string): string => {
+  let k = whenKeys.get(id);
+  if (k === undefined) whenKeys.set(id, (k = `${id}#when`));
+  return k;
+};
+/** The last part of an award's label ("加分项：重大创新" → "重大创新"), as its line in the bonus text names it. */
+const awardNames = new WeakMap<I18nText, I18nText>();
+const awardName = (l: I18nText): I18nText => {
+  let n = awardNames.get(l);
+  if (n === undefined) awardNames.set(l, (n = { zh: l.zh.split('：').pop()!, en: l.en.split(': ').pop()! }));
+  return n;
+};
+
 /** Runs every stage; with `explain`, also builds traces, words, opinions, gaps and the missing-fact list. */
 export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: EvalContext, explain: boolean, jreResults?: Map<string, { conditions: any; result: boolean }>): RunOutput {
   const rs = core.ruleSet;
@@ -275,7 +296,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
     const r = resolved.get(key)!;
     return (r.shortfalls ??= r.ex!.shortfalls(r.trace!));
   };
-  const applies = (key: string, has: boolean): Tri => (has ? resultOf(`${key}#applies`) : true);
+  const applies = (key: string, has: boolean): Tri => (has ? resultOf(appliesKey(key)) : true);
 
   const missing = new Map<string, Set<string>>();
   const noteMissing = (facts: string[] | undefined, by: string) => {
@@ -712,8 +733,10 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
           if (typeof v === 'number') {
             lo = lo.plus(dec(v));
             if (explain) {
-              const l = core.facts.get(id)?.label ?? t(id, id);
-              parts.push(t(`${l.zh.split('：').pop()} ${fmt(v)}`, `${l.en.split(': ').pop()} ${fmt(v)}`));
+              const l = core.facts.get(id)?.label;
+              const name = l ? awardName(l) : t(id, id);
+              const n = fmt(v);
+              parts.push(t(`${name.zh} ${n}`, `${name.en} ${n}`));
             }
           } else {
             miss.push(id);
@@ -740,7 +763,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
     const results: R[] = stage.rules.map((rule) => {
       const min = core.num(rule.minTotal);
       const enabled = core.bool(rule.enabled as boolean | { param: string });
-      const when = rule.when ? resultOf(`${rule.id}#when`) : true;
+      const when = rule.when ? resultOf(whenKey(rule.id)) : true;
       if (!enabled || when === false) return { rule, status: 'not-applicable' as Status, min };
       // A rule for totals below a mark (a 90–99 fallback) does not apply at or above it.
       const below = rule.belowTotal === undefined ? null : core.num(rule.belowTotal);
@@ -786,7 +809,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
           minTotal: r.min.toNumber(),
           text:
             r.status === 'not-applicable'
-              ? r.rule.belowTotal !== undefined && core.bool(r.rule.enabled as boolean | { param: string }) && (!r.rule.when || resultOf(`${r.rule.id}#when`) !== false)
+              ? r.rule.belowTotal !== undefined && core.bool(r.rule.enabled as boolean | { param: string }) && (!r.rule.when || resultOf(whenKey(r.rule.id)) !== false)
                 ? t(`不适用：总分 ${rangeText(tot)} 不低于 ${fmt(core.num(r.rule.belowTotal))} 分，本规则只适用于低于该分数的总分`, `not applicable: the total ${rangeText(tot)} is not below ${fmt(core.num(r.rule.belowTotal))}, and this rule is for totals below it`)
                 : t('不适用', 'not applicable')
               : t(

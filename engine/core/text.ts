@@ -34,7 +34,14 @@ export function t(zh: string, en: string): I18nText {
 }
 
 export function join(parts: I18nText[], sepZh = '；', sepEn = '; '): I18nText {
-  return { zh: parts.map((p) => p.zh).join(sepZh), en: parts.map((p) => p.en).join(sepEn) };
+  if (parts.length === 0) return { zh: '', en: '' };
+  let zh = parts[0].zh;
+  let en = parts[0].en;
+  for (let i = 1; i < parts.length; i++) {
+    zh += sepZh + parts[i].zh;
+    en += sepEn + parts[i].en;
+  }
+  return { zh, en };
 }
 
 /** Alternatives, worded as such: "A；或 B" / "either A, or B". */
@@ -71,6 +78,8 @@ export interface Words {
   labeler: Labeler;
   /** A number at the rule set's precision; a value that would round to 0 keeps its first significant digit. */
   num(x: number | DecT, scale?: number): string;
+  /** The same text, not kept: for a figure that differs in every dossier. */
+  numOnce(x: number | DecT, scale: number): string;
   /** A number with its unit: "980亿元" / "980 (100 million yuan)". */
   amount(x: number | DecT, unit?: string, scale?: number): I18nText;
   /** A difference: percentage points for percentages. */
@@ -222,7 +231,7 @@ export function wordsFor(rs: Pick<RuleSet, 'numeric' | 'units' | 'referenceData'
     if (Array.isArray(v)) return join(v.map(lab), '、', ', ');
     return lab(v);
   };
-  return { scale, labeler, num, amount, diff, pairScale, missingLabel, unit, unitSuffix, value };
+  return { scale, labeler, num, numOnce: (x, sc) => numText(x, sc), amount, diff, pairScale, missingLabel, unit, unitSuffix, value };
 }
 
 /** A list of missing things in words. */
