@@ -5,7 +5,7 @@ import type { OutcomeStage } from './types.js';
 import type { CompiledRuleSetCore } from './compile.js';
 import type { Values } from './conditions.js';
 import { dec, fmt, type Dec as DecT } from './decimal.js';
-import { alternatives, join, missingText, needText, t } from './text.js';
+import { alternatives, join, missingText, t } from './text.js';
 
 /** A failed veto check or 备注 requirement, with what the engine knows of it. */
 export interface FailedItem {
@@ -83,11 +83,12 @@ function merge(items: { item: FailedItem; kind: 'gate' | 'requirement' }[]): Mer
 export function buildAdvice(x: AdviceInput): { verdict: I18nText; opinions: Opinion[]; gap: Evaluation['gapToPass'] } {
   const { core } = x;
   const w = core.words;
-  // What an unmet condition needs, in words: once per trace (an opinion and every route that lists it read it).
+  // What an unmet condition needs, in words: once per trace (an opinion and every route that lists it read it), by the
+  // compiled explanation of the condition whose trace it is.
   const needTexts = new Map<ConditionTrace, I18nText>();
-  const needWords = (tr: ConditionTrace): I18nText => {
+  const needWords = (m: Merged, tr: ConditionTrace): I18nText => {
     let n = needTexts.get(tr);
-    if (n === undefined) needTexts.set(tr, (n = needText(tr, w)));
+    if (n === undefined) needTexts.set(tr, (n = core.explainer(m.itemIds[0]).need(tr)));
     return n;
   };
   const outcomeLabel = (id: string | null) => (id ? (core.outcomes.get(id)?.label ?? t(id, id)) : null);
@@ -142,7 +143,7 @@ export function buildAdvice(x: AdviceInput): { verdict: I18nText; opinions: Opin
     itemId: m.itemIds[0],
     itemIds: m.itemIds,
     cites: m.cites,
-    text: m.trace ? join([m.label, needWords(m.trace)], '：', ': ') : join([m.label, t('未满足', 'not met')], '：', ': '),
+    text: m.trace ? join([m.label, needWords(m, m.trace)], '：', ': ') : join([m.label, t('未满足', 'not met')], '：', ': '),
     shortfalls: m.shortfalls,
     kind: m.kind,
   }));
@@ -206,7 +207,7 @@ export function buildAdvice(x: AdviceInput): { verdict: I18nText; opinions: Opin
         cleared.push(m.label);
         continue;
       }
-      needs.push({ itemIds: m.itemIds, cites: m.cites, text: m.trace ? join([m.label, needWords(m.trace)], '：', ': ') : join([m.label, t('未满足', 'not met')], '：', ': ') });
+      needs.push({ itemIds: m.itemIds, cites: m.cites, text: m.trace ? join([m.label, needWords(m, m.trace)], '：', ': ') : join([m.label, t('未满足', 'not met')], '：', ': ') });
     }
     if (cleared.length && needs.length) {
       const first = needs.find((n) => n.itemIds.some((id) => failed.find((m) => m.itemIds.includes(id) && Object.keys(own.get(m)!).length)));

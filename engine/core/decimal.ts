@@ -50,11 +50,14 @@ function millionths(x: number): number | null {
  * otherwise.
  */
 export function minusNumber(a: number, b: number): number {
+  return exactMinus(a, b) ?? dec(a).minus(dec(b)).toNumber();
+}
+
+/** a − b as a number whose shortest text is the exact decimal difference, for numbers with at most six decimals; null otherwise. */
+export function exactMinus(a: number, b: number): number | null {
   const ua = millionths(a);
   const ub = millionths(b);
-  if (ua !== null && ub !== null) {
-    const r = (ua - ub) / 1_000_000;
-    return r === 0 ? 0 : r;
-  }
-  return dec(a).minus(dec(b)).toNumber();
+  if (ua === null || ub === null) return null;
+  const r = (ua - ub) / 1_000_000;
+  return r === 0 ? 0 : r;
 }

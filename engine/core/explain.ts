@@ -7,8 +7,8 @@ import type { Condition, LeafCondition } from '../schema/condition.js';
 import { isLeaf } from '../schema/condition.js';
 import type { ConditionTrace, Shortfall } from '../schema/evaluation.js';
 import type { Tri, Values } from './conditions.js';
-import { minusNumber } from './decimal.js';
-import { OP_SYMBOL, missingText, type Words } from './text.js';
+import { dec, exactMinus, minusNumber, type Dec as DecT } from './decimal.js';
+import { OP_SYMBOL, OP_WORD, alternatives, join, missingText, type Words } from './text.js';
 
 type MissingOf = (fact: string) => string[];
 
@@ -24,6 +24,8 @@ export interface ConditionExplainer {
   shortfalls(tr: ConditionTrace): Shortfall[];
   /** The facts its leaves miss, in order, repeats kept. */
   missing(tr: ConditionTrace): string[];
+  /** What the unmet condition of that trace needs, in words (needText). */
+  need(tr: ConditionTrace): I18nText;
 }
 
 interface Node {
@@ -32,6 +34,7 @@ interface Node {
   text(tr: ConditionTrace): I18nText;
   shortfalls(tr: ConditionTrace, out: Shortfall[]): void;
   missing(tr: ConditionTrace, out: string[]): void;
+  need(tr: ConditionTrace): I18nText;
 }
 
 const EMPTY_TEXT: I18nText = Object.freeze({ zh: '', en: '' });
@@ -58,6 +61,7 @@ export function compileExplainer(source: Condition, param: (id: string) => unkno
         n.missing(tr, out);
         return out;
       },
+      need: (tr) => n.need(tr),
     };
   }
   const n = node(source, param, w);
@@ -75,6 +79,7 @@ export function compileExplainer(source: Condition, param: (id: string) => unkno
       n.missing(tr, out);
       return out;
     },
+    need: (tr) => n.need(tr),
   };
 }
 
@@ -144,6 +149,18 @@ function group(op: 'all' | 'any', kids: Node[], label: I18nText | undefined): No
       const ch = tr.children!;
       for (let i = 0; i < k; i++) kids[i].missing(ch[i], out);
     },
+    need(tr) {
+      const ch = tr.children!;
+      if (op === 'all') {
+        // The failed parts, or every part when none failed (an undecided condition).
+        let anyFailed = false;
+        for (let i = 0; i < k; i++) if (ch[i].result === false) anyFailed = true;
+        const parts: I18nText[] = [];
+        for (let i = 0; i < k; i++) if (!anyFailed || ch[i].result === false) parts.push(kids[i].need(ch[i]));
+        return join(parts);
+      }
+      return alternatives(kids.map((x, i) => x.need(ch[i])));
+    },
   };
 }
 
@@ -164,6 +181,10 @@ function negation(kid: Node): Node {
     shortfalls() {},
     missing(tr, out) {
       kid.missing(tr.children![0], out);
+    },
+    need(tr) {
+      const inner = kid.text(tr.children![0]);
+      return { zh: `须不满足：${inner.zh}`, en: `must not hold: ${inner.en}` };
     },
   };
 }
@@ -192,6 +213,7 @@ function leaf(n: LeafCondition, param: (id: string) => unknown, w: Words): Node 
   const sym = OP_SYMBOL[operator] ?? operator;
   const lhsSuffix = w.unitSuffix(unit);
   const rhsSuffix = w.unitSuffix(rhsUnit);
+  const word = OP_WORD[operator] ?? { zh: operator, en: operator };
   const gapSign = operator === 'greaterThanInclusive' || operator === 'greaterThan' ? 1 : operator === 'lessThanInclusive' || operator === 'lessThan' ? -1 : 0;
 
   // A yes/no requirement (equal or notEqual to true or false) reads "label：是（要求：否）".
@@ -320,6 +342,49 @@ function leaf(n: LeafCondition, param: (id: string) => unknown, w: Words): Node 
     },
     missing(tr, out) {
       if (tr.missing) for (const m of tr.missing) out.push(m);
+    },
+    need(tr) {
+      const fv = tr.factValue;
+      if (tr.result === null) {
+        const m = missingText(tr.missing ?? [fact], w);
+        return { zh: `${factLabel.zh}：无法判定（缺少 ${m.zh}）`, en: `${factLabel.en}: undecided (missing ${m.en})` };
+      }
+      if (boolWant !== null) {
+        const have = w.value(fv);
+        return { zh: `${factLabel.zh}：${have.zh}（须为“${boolWant ? '是' : '否'}”）`, en: `${factLabel.en}: ${have.en} (required: ${boolWant ? 'yes' : 'no'})` };
+      }
+      const rv = tr.compareTo!.value;
+      if (typeof fv === 'number' && typeof rv === 'number') {
+        // The gap as a number where it is exact (both with at most six decimals), as a decimal otherwise.
+        const gapN = gapSign > 0 ? exactMinus(rv, fv) : exactMinus(fv, rv);
+        const gap: number | DecT = gapN !== null ? gapN : gapSign > 0 ? dec(rv).minus(dec(fv)) : dec(fv).minus(dec(rv));
+        let sc = w.scale;
+        let lnum = w.numOnce(fv, sc);
+        let rnum = rhsFact === undefined ? fixedRhsNum(sc) : w.numOnce(rv, sc);
+        if (fv !== rv) {
+          while (sc < 8 && lnum === rnum) {
+            sc++;
+            lnum = w.numOnce(fv, sc);
+            rnum = rhsFact === undefined ? fixedRhsNum(sc) : w.numOnce(rv, sc);
+          }
+        }
+        const lz = lnum + lhsSuffix.zh;
+        const le = lnum + lhsSuffix.en;
+        const rz = rhsName ? `${rhsName.zh} ${rnum}${rhsSuffix.zh}` : rnum + rhsSuffix.zh;
+        const re = rhsName ? `${rhsName.en}, ${rnum}${rhsSuffix.en}` : rnum + rhsSuffix.en;
+        const more = gapSign > 0;
+        if (gapN !== null ? gapN === 0 : (gap as DecT).isZero()) {
+          return { zh: `${factLabel.zh} ${lz}，须${word.zh} ${rz}（目前恰好相等）`, en: `${factLabel.en} ${le} (required: ${word.en} ${re}; now exactly equal)` };
+        }
+        const g = w.diff(gap, unit, Math.max(sc, w.scale));
+        return {
+          zh: `${factLabel.zh} ${lz}，须${word.zh} ${rz}，${more ? '差' : '超出'} ${g.zh}`,
+          en: `${factLabel.en} ${le} (required: ${word.en} ${re}; ${g.en} ${more ? 'short' : 'over'})`,
+        };
+      }
+      const have = w.value(fv, fact);
+      const want = rhsFact !== undefined ? { zh: `${rhsName!.zh} ${w.value(rv, rhsFact).zh}`, en: `${rhsName!.en} ${w.value(rv, rhsFact).en}` } : w.value(rv, fact);
+      return { zh: `${factLabel.zh} 为 ${have.zh}，须${word.zh} ${want.zh}`, en: `${factLabel.en} ${have.en} (required: ${word.en} ${want.en})` };
     },
   };
 }

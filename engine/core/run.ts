@@ -7,6 +7,7 @@ import type {
   Evaluation,
   FastResult,
   IndicatorResult,
+  RequirementResult,
   Score,
   Shortfall,
   StageResult,
@@ -28,13 +29,30 @@ interface Range {
   hi: DecT | null;
 }
 const exact = (x: DecT): Range => ({ lo: x, hi: x });
-const decided = (r: Range): boolean => r.hi !== null && r.lo.eq(r.hi);
-const add = (a: Range, b: Range): Range => ({ lo: a.lo.plus(b.lo), hi: a.hi === null || b.hi === null ? null : a.hi.plus(b.hi) });
+const decided = (r: Range): boolean => r.hi !== null && (r.lo === r.hi || r.lo.eq(r.hi));
+const add = (a: Range, b: Range): Range => {
+  const lo = a.lo.plus(b.lo);
+  // Two exact scores: one sum.
+  return { lo, hi: a.hi === null || b.hi === null ? null : a.hi === a.lo && b.hi === b.lo ? lo : a.hi.plus(b.hi) };
+};
 const capRange = (r: Range, cap: DecT | null): Range =>
   cap === null ? r : { lo: Dec.min(r.lo, cap), hi: r.hi === null ? cap : Dec.min(r.hi, cap) };
 function toScore(r: Range, exactText?: string | null): Score {
-  const d = decided(r);
-  return { value: d ? r.lo.toNumber() : null, exact: d ? (exactText === undefined ? r.lo.toString() : exactText) : null, lo: r.lo.toNumber(), hi: r.hi === null ? null : r.hi.toNumber() };
+  if (decided(r)) {
+    const lo = r.lo;
+    let value: number;
+    let text: string;
+    if (lo.isZero()) {
+      value = lo.toNumber();
+      text = lo.toString();
+    } else {
+      // A non-zero decimal's number is its text read as a number (which is how the decimal converts itself).
+      text = lo.toString();
+      value = Number(text);
+    }
+    return { value, exact: exactText === undefined ? text : exactText, lo: value, hi: r.hi === lo ? value : r.hi!.toNumber() };
+  }
+  return { value: null, exact: null, lo: r.lo.toNumber(), hi: r.hi === null ? null : r.hi.toNumber() };
 }
 const rangeText = (r: Range): string => (decided(r) ? fmt(r.lo) : `${fmt(r.lo)}–${r.hi ? fmt(r.hi) : '∞'}`);
 const STATUS_WORD: Record<Status, I18nText> = {
@@ -249,6 +267,106 @@ const awardName = (l: I18nText): I18nText => {
   return n;
 };
 
+/** A condition read in one evaluation: its result, its trace (explained runs) and its words once made. */
+type Resolved = { result: Tri; trace: ConditionTrace | null; ex: ConditionExplainer | null; text?: I18nText; shortfalls?: Shortfall[] };
+/** What an item that does not apply reads instead of its condition. */
+const NOT_RESOLVED: Resolved = Object.freeze({ result: null, trace: null, ex: null });
+const NOT_APPLICABLE: I18nText = Object.freeze(t('不适用', 'not applicable'));
+
+/** An indicator's points from the evaluators' score, with the words before "met/n". */
+interface ScoredPoints {
+  pts: Range;
+  zh: string;
+  en: string;
+}
+/** An indicator's indicative share for n counted requirements, met of them met and open undecided. */
+interface IndicativeShare {
+  /** The share's bounds times the stage's common denominator, exact (what the stage sums). */
+  lo: DecT;
+  hi: DecT;
+  /** Shown rounded. */
+  pts: Range;
+  exactText: string | null | undefined;
+  text: I18nText;
+}
+interface IndicatorPlan {
+  max: DecT;
+  maxNumber: number;
+  /** "indicator：requirement", as a failed requirement is labelled. */
+  requirementLabels: I18nText[];
+  scored(score: number): ScoredPoints;
+  share(n: number, met: number, open: number): IndicativeShare;
+}
+interface ScorePlan {
+  L: number;
+  base: number;
+  items: IndicatorPlan[];
+}
+// What a score stage's indicators give for each evaluators' score and each count of met and open requirements is the
+// same in every evaluation: kept per stage of a compiled rule set (its rendered stages are its own objects).
+const scorePlans = new WeakMap<ScoreStage, ScorePlan>();
+function scorePlan(core: CompiledRuleSetCore, stage: ScoreStage): ScorePlan {
+  let sp = scorePlans.get(stage);
+  if (sp) return sp;
+  const { scale, rounding } = core.ruleSet.numeric;
+  const words = core.words;
+  const L = lcmUpTo(Math.max(1, ...stage.items.map((i) => i.requirements.length)));
+  const items = stage.items.map((ind): IndicatorPlan => {
+    const max = core.num(ind.max);
+    const byScore = new Map<number, ScoredPoints>();
+    const byCount = new Map<number, IndicativeShare>();
+    const shown = (x: DecT) => words.num(x);
+    return {
+      max,
+      maxNumber: max.toNumber(),
+      requirementLabels: ind.requirements.map((r) => Object.freeze(join([ind.label, r.label], '：', ': '))),
+      scored(score) {
+        let e = byScore.get(score);
+        if (e === undefined) {
+          if (byScore.size >= 4096) byScore.clear();
+          const s = fmt(dec(score));
+          e = { pts: exact(Dec.min(Dec.max(dec(score), ZERO), max)), zh: `专家评分 ${s} 分（满分 ${fmt(max)}）；备注要求满足 `, en: `Evaluators' score ${s} of ${fmt(max)}; remark requirements met ` };
+          byScore.set(score, e);
+        }
+        return e;
+      },
+      share(n, met, open) {
+        const key = (n * 1024 + met) * 1024 + open;
+        let e = byCount.get(key);
+        if (e === undefined) {
+          let lo: DecT;
+          let hi: DecT;
+          let pts: Range;
+          let exactText: string | null | undefined;
+          if (n === 0) {
+            lo = ZERO;
+            hi = max.times(L);
+            pts = { lo: ZERO, hi: max };
+          } else {
+            lo = max.times(met).times(L / n);
+            hi = max.times(met + open).times(L / n);
+            pts = { lo: roundTo(lo.div(L), scale, rounding), hi: roundTo(hi.div(L), scale, rounding) };
+            const ex = lo.div(L);
+            exactText = ex.times(L).eq(lo) && ex.decimalPlaces() <= 12 ? ex.toString() : null;
+          }
+          const text = decided(pts)
+            ? t(
+                `参考分：${fmt(max)} × ${met}/${n} = ${shown(pts.lo)} 分（无专家评分${exactText === null ? '；合计时按精确值计算' : ''}）`,
+                `Indicative: ${fmt(max)} × ${met}/${n} = ${shown(pts.lo)} (no evaluators' score${exactText === null ? '; summed exactly' : ''})`,
+              )
+            : t(`参考分：${shown(pts.lo)}–${pts.hi ? shown(pts.hi) : '?'} 分（部分要求无法判定）`, `Indicative: ${shown(pts.lo)}–${pts.hi ? shown(pts.hi) : '?'} (some requirements undecided)`);
+          e = { lo, hi, pts, exactText, text: Object.freeze(text) };
+          byCount.set(key, e);
+        }
+        return e;
+      },
+    };
+  });
+  sp = { L, base: core.num(stage.base).toNumber(), items };
+  scorePlans.set(stage, sp);
+  return sp;
+}
+
 /** Runs every stage; with `explain`, also builds traces, words, opinions, gaps and the missing-fact list. */
 export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: EvalContext, explain: boolean, jreResults?: Map<string, { conditions: any; result: boolean }>): RunOutput {
   const rs = core.ruleSet;
@@ -258,7 +376,6 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
   const stageLabel = (id: string): I18nText => core.stageById.get(id)?.label ?? t(id, id);
 
   // Each condition's trace is folded once per evaluation, however many items read it; its words are made when first read.
-  type Resolved = { result: Tri; trace: ConditionTrace | null; ex: ConditionExplainer | null; text?: I18nText; shortfalls?: Shortfall[] };
   const resolved = new Map<string, Resolved>();
   const missingOf = (f: string) => ctx.missingOf(f);
   const resolve = (key: string): Resolved => {
@@ -507,73 +624,74 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
 
   function runScore(stage: ScoreStage) {
     // Indicative shares max × met / n are kept as exact fractions over a common denominator and rounded once, at the end.
-    const maxReqs = Math.max(1, ...stage.items.map((i) => i.requirements.length));
-    const L = lcmUpTo(maxReqs);
+    const sp = scorePlan(core, stage);
+    const L = sp.L;
     let given: Range = exact(ZERO);
     let shareLo = ZERO;
     let shareHi: DecT | null = ZERO;
     let anyIndicative = false;
     const items: IndicatorResult[] = [];
-    for (const ind of stage.items) {
-      const max = core.num(ind.max);
-      const reqs = ind.requirements.map((r) => {
+    for (let ii = 0; ii < stage.items.length; ii++) {
+      const ind = stage.items[ii];
+      const ip = sp.items[ii];
+      const max = ip.max;
+      const nReq = ind.requirements.length;
+      const reqAp: Tri[] = new Array(nReq);
+      const reqRes: Resolved[] = new Array(nReq);
+      let n = 0;
+      let met = 0;
+      let open = 0;
+      for (let ri = 0; ri < nReq; ri++) {
+        const r = ind.requirements[ri];
         const ap = applies(r.id, !!r.appliesWhen);
-        const { result, trace } = ap === false ? { result: null, trace: null } : resolve(r.id);
-        return { r, ap, result, trace };
-      });
+        const res = ap === false ? NOT_RESOLVED : resolve(r.id);
+        reqAp[ri] = ap;
+        reqRes[ri] = res;
+        if (ap !== false) {
+          n++;
+          if (ap === true && res.result === true) met++;
+          if (ap === null || res.result === null) open++;
+        }
+      }
       const score = ind.scoreFact ? d.values[ind.scoreFact] : undefined;
       let pts: Range;
       let exactText: string | null | undefined;
       let basis: 'evaluators' | 'indicative';
+      let shown: IndicativeShare | null = null;
+      let scored: ScoredPoints | null = null;
       if (typeof score === 'number') {
         basis = 'evaluators';
-        pts = exact(Dec.min(Dec.max(dec(score), ZERO), max));
+        scored = ip.scored(score);
+        pts = scored.pts;
         given = add(given, pts);
       } else {
         basis = 'indicative';
         anyIndicative = true;
-        const counted = reqs.filter((x) => x.ap !== false);
-        const n = counted.length;
-        const met = counted.filter((x) => x.ap === true && x.result === true).length;
-        const open = counted.filter((x) => x.ap === null || x.result === null).length;
-        if (n === 0) {
-          pts = { lo: ZERO, hi: max };
-          shareHi = shareHi === null ? null : shareHi.plus(max.times(L));
-        } else {
-          const lo = max.times(met).times(L / n);
-          const hi = max.times(met + open).times(L / n);
-          shareLo = shareLo.plus(lo);
-          shareHi = shareHi === null ? null : shareHi.plus(hi);
-          // Shown rounded; the exact share is kept for the sum.
-          pts = { lo: roundTo(lo.div(L), scale, rounding), hi: roundTo(hi.div(L), scale, rounding) };
-          const ex = lo.div(L);
-          exactText = ex.times(L).eq(lo) && ex.decimalPlaces() <= 12 ? ex.toString() : null;
+        shown = ip.share(n, met, open);
+        pts = shown.pts;
+        exactText = shown.exactText;
+        if (n === 0) shareHi = shareHi === null ? null : shareHi.plus(shown.hi);
+        else {
+          shareLo = shareLo.plus(shown.lo);
+          shareHi = shareHi === null ? null : shareHi.plus(shown.hi);
         }
       }
       if (explain) {
-        const reqResults = reqs.map(({ r, ap, result, trace }) => {
+        const reqResults: RequirementResult[] = new Array(nReq);
+        for (let ri = 0; ri < nReq; ri++) {
+          const r = ind.requirements[ri];
+          const ap = reqAp[ri];
+          const { result, trace } = reqRes[ri];
           const status: Status = ap === false ? 'not-applicable' : ap === null ? 'undecided' : triStatus(result);
           const shortfalls = trace ? traceShortfalls(r.id, trace) : [];
           const miss = traceMissing(trace, r.id);
           if (basis === 'indicative' && status === 'undecided') noteMissing(miss, r.id);
-          if (status === 'failed')
-            failedRequirements.push({ itemId: r.id, cites: r.cites, label: join([ind.label, r.label], '：', ': '), shortfalls, trace, conditionKey: conditionKey(r.id) });
-          return { id: r.id, label: r.label, cites: r.cites, status, trace, shortfalls, missing: miss, text: trace ? traceText(r.id, trace) : t('不适用', 'not applicable') };
-        });
+          if (status === 'failed') failedRequirements.push({ itemId: r.id, cites: r.cites, label: ip.requirementLabels[ri], shortfalls, trace, conditionKey: conditionKey(r.id) });
+          reqResults[ri] = { id: r.id, label: r.label, cites: r.cites, status, trace, shortfalls, missing: miss, text: trace ? traceText(r.id, trace) : NOT_APPLICABLE };
+        }
         if (basis === 'indicative' && ind.scoreFact) noteMissing([ind.scoreFact], ind.id);
-        const counted = reqResults.filter((x) => x.status !== 'not-applicable');
-        const met = counted.filter((x) => x.status === 'passed').length;
-        const shown = (x: DecT) => words.num(x);
-        const text =
-          basis === 'evaluators'
-            ? t(`专家评分 ${fmt(dec(score as number))} 分（满分 ${fmt(max)}）；备注要求满足 ${met}/${counted.length}`, `Evaluators' score ${fmt(dec(score as number))} of ${fmt(max)}; remark requirements met ${met}/${counted.length}`)
-            : decided(pts)
-              ? t(
-                  `参考分：${fmt(max)} × ${met}/${counted.length} = ${shown(pts.lo)} 分（无专家评分${exactText === null ? '；合计时按精确值计算' : ''}）`,
-                  `Indicative: ${fmt(max)} × ${met}/${counted.length} = ${shown(pts.lo)} (no evaluators' score${exactText === null ? '; summed exactly' : ''})`,
-                )
-              : t(`参考分：${shown(pts.lo)}–${pts.hi ? shown(pts.hi) : '?'} 分（部分要求无法判定）`, `Indicative: ${shown(pts.lo)}–${pts.hi ? shown(pts.hi) : '?'} (some requirements undecided)`);
-        items.push({ id: ind.id, label: ind.label, cites: ind.cites, max: max.toNumber(), points: toScore(pts, exactText), basis, requirements: reqResults, text });
+        const text = scored ? t(`${scored.zh}${met}/${n}`, `${scored.en}${met}/${n}`) : shown!.text;
+        items.push({ id: ind.id, label: ind.label, cites: ind.cites, max: ip.maxNumber, points: toScore(pts, exactText), basis, requirements: reqResults, text });
       }
     }
     const shares: Range = anyIndicative ? { lo: roundTo(shareLo.div(L), scale, rounding), hi: shareHi === null ? null : roundTo(shareHi.div(L), scale, rounding) } : exact(ZERO);
@@ -582,7 +700,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
     base = add(base, sum);
     const status: Status = decided(sum) ? 'passed' : 'undecided';
     stageStatus[stage.id] = status;
-    if (explain) stages.push({ kind: 'score', id: stage.id, label: stage.label, cites: stage.cites, status, base: core.num(stage.base).toNumber(), points: toScore(sum), indicative: anyIndicative, items });
+    if (explain) stages.push({ kind: 'score', id: stage.id, label: stage.label, cites: stage.cites, status, base: sp.base, points: toScore(sum), indicative: anyIndicative, items });
   }
 
   function runBonus(stage: BonusStage) {

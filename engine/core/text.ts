@@ -16,7 +16,7 @@ export const OP_SYMBOL: Record<string, string> = {
 };
 
 /** A comparison as a requirement in words: "不低于" / "at least". */
-const OP_WORD: Record<string, I18nText> = {
+export const OP_WORD: Record<string, I18nText> = {
   equal: { zh: '为', en: 'equal to' },
   notEqual: { zh: '不为', en: 'other than' },
   lessThan: { zh: '低于', en: 'below' },

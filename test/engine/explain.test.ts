@@ -1,5 +1,5 @@
 // The compiled explanation of each condition (engine/core/explain.ts) gives what the generic fold of json-rules-engine's
-// result tree and the generic words give (traceFromJre, describeTrace, shortfallsOf), on every condition of golden,
+// result tree and the generic words give (traceFromJre, describeTrace, shortfallsOf, needText), on every condition of golden,
 // sample and generated dossiers, some facts left out.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConditionTrace } from '../../engine/index.js';
 import { runJre, traceFromJre } from '../../engine/core/conditions.js';
 import { prepareValues } from '../../engine/core/run.js';
-import { describeTrace, shortfallsOf } from '../../engine/core/text.js';
+import { describeTrace, needText, shortfallsOf } from '../../engine/core/text.js';
 import { generate, mulberry32 } from '../bench/dossiers.js';
 import { compiledVersion, readJson } from './fixtures.js';
 
@@ -66,6 +66,7 @@ describe.each([1, 2])('compiled explanations under sfc-2017 v%i', (version) => {
         expect(ex.text(got), key).toEqual(describeTrace(want, core.words));
         expect(JSON.stringify(ex.shortfalls(got)), key).toBe(JSON.stringify(shortfallsOf(want, core.words.labeler)));
         expect(ex.missing(got), key).toEqual(missingOf(want));
+        expect(ex.need(got), key).toEqual(needText(want, core.words));
         outcomes.add(String(want.result));
         compared++;
       }
