@@ -175,11 +175,14 @@ export function buildJreEngine(conds: CompiledCondition[]): Engine {
 
 /** Runs json-rules-engine once over all conditions; missing facts are given as null and refolded to "undecided". */
 export async function runJre(engine: Engine, factIds: string[], values: Values): Promise<Map<string, { conditions: any; result: boolean }>> {
-  const facts: Record<string, unknown> = {};
-  for (const id of factIds) facts[id] = values[id] === undefined ? null : values[id];
+  // A copy of the fact map keeps its shape (every fact and derived value has its place where the platform allows: dossier.ts), then missing ones become null.
+  const facts: Record<string, unknown> = { ...values };
+  for (const id of factIds) if (facts[id] === undefined) facts[id] = null;
   const out = await engine.run(facts);
+  // A rule result has the rule's name, its result and its condition tree with each leaf's result.
   const byKey = new Map<string, { conditions: any; result: boolean }>();
-  for (const r of [...out.results, ...out.failureResults]) byKey.set((r as any).name, { conditions: (r as any).conditions, result: (r as any).result });
+  for (const r of out.results) byKey.set((r as any).name, r as any);
+  for (const r of out.failureResults) byKey.set((r as any).name, r as any);
   return byKey;
 }
 
