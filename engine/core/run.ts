@@ -273,6 +273,35 @@ type Resolved = { result: Tri; trace: ConditionTrace | null; ex: ConditionExplai
 const NOT_RESOLVED: Resolved = Object.freeze({ result: null, trace: null, ex: null });
 const NOT_APPLICABLE: I18nText = Object.freeze(t('不适用', 'not applicable'));
 
+/** A per-item tiers formula of a compiled rule set: its tiers in ascending order and their words, worked out once. */
+interface TierPlan {
+  tiers: { over: DecT; points: DecT; inclusive: boolean | undefined }[];
+  cumulative: boolean;
+  ext: { above: DecT; step: DecT; pps: DecT } | null;
+  none: I18nText;
+  /** "highest tier > over" by the index of the tier. */
+  highest: I18nText[];
+  cumulated(count: number): I18nText;
+}
+type TiersFormula = Extract<BonusItem['formula'], { kind: 'perItemTiers' }>;
+const tierPlans = new WeakMap<TiersFormula, TierPlan>();
+function tierPlan(core: CompiledRuleSetCore, f: TiersFormula): TierPlan {
+  let p = tierPlans.get(f);
+  if (p) return p;
+  const tiers = f.tiers.map((x) => ({ over: core.num(x.over), points: core.num(x.points), inclusive: x.inclusive })).sort((a, c) => a.over.cmp(c.over));
+  const cum: I18nText[] = [];
+  p = {
+    tiers,
+    cumulative: core.str(f.mode) === 'cumulative',
+    ext: f.extension && core.bool(f.extension.enabled) ? { above: core.num(f.extension.above), step: core.num(f.extension.step), pps: core.num(f.extension.pointsPerStep) } : null,
+    none: Object.freeze(t('未达任何档次', 'below every tier')),
+    highest: tiers.map((x) => Object.freeze(t(`最高档 > ${fmt(x.over)}`, `highest tier > ${fmt(x.over)}`))),
+    cumulated: (n) => (cum[n] ??= Object.freeze(t(`累加 ${n} 档`, `${n} tiers cumulated`))),
+  };
+  tierPlans.set(f, p);
+  return p;
+}
+
 /** An indicator's points from the evaluators' score, with the words before "met/n". */
 interface ScoredPoints {
   pts: Range;
@@ -531,16 +560,13 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
     stages,
     derived: core.derived.map(({ def, reads }) => {
       const v = ctx.derived.get(def.id);
-      return {
-        id: def.id,
-        label: def.label,
-        value: v instanceof Dec ? v.toNumber() : null,
-        ...(def.unit ? { unit: def.unit } : {}),
-        expr: def.expr,
-        inputs: reads.map((f) => ({ fact: f, value: ctx.values[f] ?? null })),
-        missing: v instanceof Undecided ? (v.facts.length ? v.facts : v.reasons.map((r) => `(${r})`)) : [],
-        cites: def.cites,
-      };
+      // A decimal derived value's number is already in the fact map (prepareValues put it there).
+      const value = v instanceof Dec ? (ctx.values[def.id] as number) : null;
+      const inputs = reads.map((f) => ({ fact: f, value: ctx.values[f] ?? null }));
+      const miss = v instanceof Undecided ? (v.facts.length ? v.facts : v.reasons.map((r) => `(${r})`)) : [];
+      return def.unit
+        ? { id: def.id, label: def.label, value, unit: def.unit, expr: def.expr, inputs, missing: miss, cites: def.cites }
+        : { id: def.id, label: def.label, value, expr: def.expr, inputs, missing: miss, cites: def.cites };
     }),
     improvementOpinions: advice.opinions,
     gapToPass: advice.gap,
@@ -814,19 +840,30 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
       case 'perItemTiers': {
         const list = d.values[f.list];
         if (!Array.isArray(list)) return { range: { lo: ZERO, hi: null }, text: explain ? t(`缺少 ${labeler(f.list).label.zh}`, `${labeler(f.list).label.en} missing`) : null, missing: [f.list] };
-        const tiers = f.tiers.map((x) => ({ over: core.num(x.over), points: core.num(x.points), inclusive: x.inclusive })).sort((a, c) => a.over.cmp(c.over));
-        const mode = core.str(f.mode);
-        const ext = f.extension && core.bool(f.extension.enabled) ? { above: core.num(f.extension.above), step: core.num(f.extension.step), pps: core.num(f.extension.pointsPerStep) } : null;
+        const tp = tierPlan(core, f);
+        const { tiers, ext, cumulative } = tp;
         let sumPts = ZERO;
         const lines: I18nText[] = [];
         for (const item of list as Record<string, unknown>[]) {
-          const v = dec(item[f.field] as number);
-          const passed = tiers.filter((x) => (x.inclusive ? v.gte(x.over) : v.gt(x.over)));
-          let pts = passed.length === 0 ? ZERO : mode === 'cumulative' ? passed.reduce((s, x) => s.plus(x.points), ZERO) : passed[passed.length - 1].points;
-          let how = passed.length === 0 ? t('未达任何档次', 'below every tier') : mode === 'cumulative' ? t(`累加 ${passed.length} 档`, `${passed.length} tiers cumulated`) : t(`最高档 > ${fmt(passed[passed.length - 1].over)}`, `highest tier > ${fmt(passed[passed.length - 1].over)}`);
+          const raw = item[f.field] as number;
+          const v = dec(raw);
+          // The tiers the value passes: how many, the last of them (in ascending order) and, cumulated, their points.
+          let count = 0;
+          let last = -1;
+          let cum = ZERO;
+          for (let ti = 0; ti < tiers.length; ti++) {
+            const x = tiers[ti];
+            if (x.inclusive ? v.gte(x.over) : v.gt(x.over)) {
+              count++;
+              last = ti;
+              if (cumulative) cum = cum.plus(x.points);
+            }
+          }
+          let pts = count === 0 ? ZERO : cumulative ? cum : tiers[last].points;
+          let how = count === 0 ? tp.none : cumulative ? tp.cumulated(count) : tp.highest[last];
           if (ext && v.gt(ext.above)) {
             const e = v.div(ext.step).floor().times(ext.pps);
-            const top = passed.length ? passed[passed.length - 1].points : ZERO;
+            const top = count ? tiers[last].points : ZERO;
             if (e.gt(top)) {
               pts = pts.minus(top).plus(e);
               how = t(`以此类推：每满 ${fmt(ext.step)} 得 ${fmt(ext.pps)} 分 → ${fmt(e)}`, `extended: ${fmt(ext.pps)} per full ${fmt(ext.step)} → ${fmt(e)}`);
@@ -835,7 +872,9 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
           sumPts = sumPts.plus(pts);
           if (explain) {
             const name = f.nameField ? String(item[f.nameField]) : '';
-            lines.push(t(`${name} ${fmt(v)}：${how.zh} → ${fmt(pts)} 分`, `${name} ${fmt(v)}: ${how.en} → ${fmt(pts)}`));
+            const vt = typeof raw === 'number' ? fmt(raw) : fmt(v);
+            const pt = fmt(pts);
+            lines.push(t(`${name} ${vt}：${how.zh} → ${pt} 分`, `${name} ${vt}: ${how.en} → ${pt}`));
           }
         }
         const text = explain ? (lines.length ? join([...lines, t(`合计 ${fmt(sumPts)} 分`, `total ${fmt(sumPts)}`)]) : t('无符合条件的企业 → 0 分', 'no qualifying firms → 0')) : null;
