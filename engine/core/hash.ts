@@ -18,6 +18,19 @@ const ASK_LIBRARY = Symbol('ask the library');
  * arrays, strings, finite numbers, booleans and null, serialized as ECMAScript's JSON.stringify does. Anything else (a
  * toJSON method, a class instance, a lone surrogate, NaN, nesting deep enough to be a cycle) is the library's.
  */
+// Member names repeat across objects and documents (every dossier has the same ones): each one's quoted text and colon
+// is made and checked once.
+const keyTexts = new Map<string, string>();
+function keyText(k: string): string {
+  let t = keyTexts.get(k);
+  if (t === undefined) {
+    if (!wellFormed(k)) throw ASK_LIBRARY;
+    if (keyTexts.size >= 8192) keyTexts.clear();
+    keyTexts.set(k, (t = `${JSON.stringify(k)}:`));
+  }
+  return t;
+}
+
 function fast(x: unknown, depth: number): string {
   if (x === null) return 'null';
   switch (typeof x) {
@@ -42,14 +55,14 @@ function fast(x: unknown, depth: number): string {
       }
       if (Object.getPrototypeOf(x) !== PLAIN) throw ASK_LIBRARY;
       const o = x as Record<string, unknown>;
-      const keys = Object.keys(o).sort();
+      const keys = Object.keys(o);
+      if (keys.length > 1) keys.sort();
       let out = '{';
       let first = true;
       for (const k of keys) {
         const v = o[k];
         if (v === undefined) continue;
-        if (!wellFormed(k)) throw ASK_LIBRARY;
-        out += (first ? '' : ',') + JSON.stringify(k) + ':' + fast(v, depth + 1);
+        out += (first ? '' : ',') + keyText(k) + fast(v, depth + 1);
         first = false;
       }
       return out + '}';
