@@ -251,12 +251,19 @@ const appliesKeys = new Map<string, string>();
 const whenKeys = new Map<string, string>();
 const appliesKey = (id: string): string => {
   let k = appliesKeys.get(id);
-  if (k === undefined) appliesKeys.set(id, (k = `${id}#applies`));
+  if (k === undefined) {
+    // Bounded: drafts of many rule sets name many ids.
+    if (appliesKeys.size >= 8192) appliesKeys.clear();
+    appliesKeys.set(id, (k = `${id}#applies`));
+  }
   return k;
 };
 const whenKey = (id: string): string => {
   let k = whenKeys.get(id);
-  if (k === undefined) whenKeys.set(id, (k = `${id}#when`));
+  if (k === undefined) {
+    if (whenKeys.size >= 8192) whenKeys.clear();
+    whenKeys.set(id, (k = `${id}#when`));
+  }
   return k;
 };
 /** The last part of an award's label ("加分项：重大创新" → "重大创新"), as its line in the bonus text names it. */
