@@ -12,7 +12,7 @@ import { consistencyIssues } from './core/consistency.js';
 import { parameterValueIssues, semanticIssues } from './semantic.js';
 import { migrate } from './migrate.js';
 
-export const ENGINE_VERSION = '1.1.0';
+export const ENGINE_VERSION = '1.2.0';
 
 export type { PreparedDossier };
 

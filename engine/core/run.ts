@@ -567,8 +567,9 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
     stages,
     derived: core.derived.map(({ def, reads }) => {
       const v = ctx.derived.get(def.id);
-      // A decimal derived value's number is already in the fact map (prepareValues put it there).
-      const value = v instanceof Dec ? (ctx.values[def.id] as number) : null;
+      // A decimal derived value's number is already in the fact map (prepareValues put it there); a yes/no or a text is
+      // itself; null only when it cannot be computed (and then `missing` says why).
+      const value = v instanceof Dec ? (ctx.values[def.id] as number) : typeof v === 'boolean' || typeof v === 'string' ? v : null;
       const inputs = reads.map((f) => ({ fact: f, value: ctx.values[f] ?? null }));
       const miss = v instanceof Undecided ? (v.facts.length ? v.facts : v.reasons.map((r) => `(${r})`)) : [];
       return def.unit

@@ -227,7 +227,10 @@ export const DerivedValue = z
   .object({
     id: z.string(),
     label: I18nText,
-    value: z.number().nullable(),
+    value: z
+      .union([z.number(), z.boolean(), z.string()])
+      .nullable()
+      .describe('The value computed (a number, yes/no or a text); null when it cannot be computed, with `missing` saying why'),
     unit: z.string().optional(),
     expr: z.string().describe('The expression it is computed by'),
     inputs: z.array(z.object({ fact: z.string(), value: z.unknown() }).strict()).describe('The values it read'),

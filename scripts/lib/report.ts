@@ -139,8 +139,27 @@ export function renderEvaluation(ev: Evaluation, compiled: CompiledRuleSet, lang
     // or the reason it cannot be computed; never the engine's id.
     const missingLabel = (id: string) => compiled.core.words.missingLabel(id)[lang];
     for (const d of ev.derived) {
-      const v = d.value !== null ? `${readable(d.value)}${d.unit ? ` ${d.unit}` : ''}` : paint.yellow(`? (${lang === 'zh' ? '缺少' : 'missing'} ${d.missing.map(missingLabel).join(lang === 'zh' ? '、' : ', ')})`);
-      const inputs = d.inputs.map((i) => `${factLabel(i.fact)} ${typeof i.value === 'number' ? readable(i.value) : i.value === null ? '?' : String(i.value)}`).join(lang === 'zh' ? '；' : '; ');
+      const v =
+        typeof d.value === 'number'
+          ? `${readable(d.value)}${d.unit ? ` ${d.unit}` : ''}`
+          : d.value !== null
+            ? compiled.core.words.value(d.value, d.id)[lang]
+            : paint.yellow(`? (${lang === 'zh' ? '缺少' : 'missing'} ${d.missing.map(missingLabel).join(lang === 'zh' ? '、' : ', ')})`);
+      const inputs = d.inputs
+        .map((i) => {
+          const shown =
+            typeof i.value === 'number'
+              ? readable(i.value)
+              : i.value === null
+                ? '?'
+                : Array.isArray(i.value)
+                  ? lang === 'zh'
+                    ? `${i.value.length} 项`
+                    : `${i.value.length} entr${i.value.length === 1 ? 'y' : 'ies'}`
+                  : compiled.core.words.value(i.value, i.fact)[lang];
+          return `${factLabel(i.fact)} ${shown}`;
+        })
+        .join(lang === 'zh' ? '；' : '; ');
       L.push(`  ${tx(d.label)} = ${v}${cites.tag(d.cites)}`, ...(inputs ? [paint.dim(`      ← ${inputs}`)] : []));
     }
   }

@@ -57,6 +57,11 @@ describe.concurrent('npm run score', () => {
     const en = await score(file, '--lang', 'en');
     expect(en.stdout).toMatch(/Share of national employees = \? \(missing National software and IT services industry: National employees \(2016; reference figure missing\)\)/);
     for (const out of [zh.stdout, en.stdout]) expect(out).not.toContain('ref:');
+    // A yes/no derived value is shown as such, not as a value missing nothing; a list read by one as its count.
+    expect(zh.stdout).toContain('城市属于四个直辖市 = 否');
+    expect(en.stdout).toContain('The city is one of the four municipalities = no');
+    expect(zh.stdout).toMatch(/← 软件业务收入过50亿元的企业 \d+ 项/);
+    expect(zh.stdout).not.toContain('[object Object]');
   });
 
   it('prints with --json an evaluation that matches the Evaluation schema', async () => {

@@ -280,3 +280,25 @@ describe('derived values made once per rule set', () => {
     for (const id of ['largeFirmsRevenueSum', 'largeFirmTopRevenue', 'largeFirmLowRevenue']) expect(none[id].missing, id).toEqual(['largeFirms']);
   });
 });
+
+describe('derived values that are yes or no', () => {
+  it('are given as true or false, not as missing: whether the city is a listed municipality', async () => {
+    const c = compiledVersion(2);
+    const of = async (patch: (f: Record<string, any>) => void) => {
+      const r = await c.evaluate(dossier(patch));
+      if (!r.ok) throw new Error(JSON.stringify(r.issues));
+      return r.evaluation.derived.find((x) => x.id === 'cityIsListedMunicipality')!;
+    };
+    const city = await of(() => {});
+    expect([city.value, city.missing]).toEqual([false, []]);
+    const beijing = await of((f) => {
+      f.cityName = '北京';
+      f.isMunicipality = true;
+    });
+    expect([beijing.value, beijing.missing]).toEqual([true, []]);
+    // The Evaluation schema takes them.
+    const r = await c.evaluate(dossier());
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(Evaluation.safeParse(r.evaluation).success).toBe(true);
+  });
+});
