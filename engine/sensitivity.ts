@@ -100,8 +100,8 @@ export function sweepSlice(
   // and each figure itself, gives the dossier one result, evaluated once (a variant is compiled only for a value some
   // dossier needs evaluated at).
   const compared = feedsDerived ? null : thresholdsOf(compiled.ruleSet, parameter);
-  const points_ = compared ? prepared.map((d) => comparedValues(factValues(compiled, d), compared, () => compiled.evaluateFast(d).total)) : null;
-  const known = points_ ? prepared.map(() => new Map<number, FastResult>()) : null;
+  const figures = compared ? prepared.map((d) => comparedValues(factValues(compiled, d), compared, () => compiled.evaluateFast(d).total)) : null;
+  const known = figures ? prepared.map(() => new Map<number, FastResult>()) : null;
   const index = compiled.ruleSet.parameters.indexOf(p);
   for (let vi = 0; vi < values.length; vi++) {
     const value = values[vi];
@@ -118,7 +118,7 @@ export function sweepSlice(
     const point: SweepPoint = { value, passed: 0, failed: 0, undecided: 0, titles: {} };
     for (let di = 0; di < prepared.length; di++) {
       const d = prepared[di];
-      const cell = points_ && typeof value === 'number' ? stretchOf(points_[di], value) : -1;
+      const cell = figures && typeof value === 'number' ? stretchOf(figures[di], value) : -1;
       let r = cell >= 0 ? known![di].get(cell) : undefined;
       if (!r) {
         const v = at();

@@ -44,30 +44,13 @@ const NOT_MET: I18nText = Object.freeze({ zh: '未满足', en: 'not met' });
 
 /** Compiles the explainer of one condition (parameters resolved with `param`, as json-rules-engine receives them). */
 export function compileExplainer(source: Condition, param: (id: string) => unknown, w: Words): ConditionExplainer {
-  if (isLeaf(source)) {
-    // json-rules-engine runs a lone leaf as `{all: [leaf]}`.
-    const n = leaf(source, param, w);
-    return {
-      trace: (j, values, missingOf) => n.trace(j.all[0], values, missingOf),
-      result: (j, values) => n.result(j.all[0], values),
-      text: (tr) => n.text(tr),
-      shortfalls: (tr) => {
-        const out: Shortfall[] = [];
-        n.shortfalls(tr, out);
-        return out;
-      },
-      missing: (tr) => {
-        const out: string[] = [];
-        n.missing(tr, out);
-        return out;
-      },
-      need: (tr) => n.need(tr),
-    };
-  }
-  const n = node(source, param, w);
+  // json-rules-engine runs a lone leaf as `{all: [leaf]}`: its result tree is unwrapped for the leaf.
+  const lone = isLeaf(source);
+  const n = lone ? leaf(source, param, w) : node(source, param, w);
+  const tree = lone ? (j: any) => j.all[0] : (j: any) => j;
   return {
-    trace: (j, values, missingOf) => n.trace(j, values, missingOf),
-    result: (j, values) => n.result(j, values),
+    trace: (j, values, missingOf) => n.trace(tree(j), values, missingOf),
+    result: (j, values) => n.result(tree(j), values),
     text: (tr) => n.text(tr),
     shortfalls: (tr) => {
       const out: Shortfall[] = [];

@@ -247,25 +247,20 @@ export interface RunOutput {
 export type WhatIf = (changes: Record<string, number>) => { values: Values; fast: FastResult };
 
 /** Keys of the conditions saying where an item applies and when an outcome rule is considered, made once per id. */
-const appliesKeys = new Map<string, string>();
-const whenKeys = new Map<string, string>();
-const appliesKey = (id: string): string => {
-  let k = appliesKeys.get(id);
-  if (k === undefined) {
-    // Bounded: drafts of many rule sets name many ids.
-    if (appliesKeys.size >= 8192) appliesKeys.clear();
-    appliesKeys.set(id, (k = `${id}#applies`));
-  }
-  return k;
-};
-const whenKey = (id: string): string => {
-  let k = whenKeys.get(id);
-  if (k === undefined) {
-    if (whenKeys.size >= 8192) whenKeys.clear();
-    whenKeys.set(id, (k = `${id}#when`));
-  }
-  return k;
-};
+/** A key made from an id once (`${id}${suffix}`), bounded: drafts of many rule sets name many ids. */
+function keptKeys(suffix: string): (id: string) => string {
+  const kept = new Map<string, string>();
+  return (id) => {
+    let k = kept.get(id);
+    if (k === undefined) {
+      if (kept.size >= 8192) kept.clear();
+      kept.set(id, (k = `${id}${suffix}`));
+    }
+    return k;
+  };
+}
+const appliesKey = keptKeys('#applies');
+const whenKey = keptKeys('#when');
 /** The last part of an award's label ("加分项：重大创新" → "重大创新"), as its line in the bonus text names it. */
 const awardNames = new WeakMap<I18nText, I18nText>();
 const awardName = (l: I18nText): I18nText => {
