@@ -6,7 +6,7 @@ import type { Evaluation, FastResult } from './schema/evaluation.js';
 import { compileCore, type CompiledRuleSetCore } from './core/compile.js';
 import { prepareDossier, type PreparedDossier } from './core/dossier.js';
 import { dossierHash } from './core/hash.js';
-import { runJre } from './core/conditions.js';
+import { decideLeaves } from './core/conditions.js';
 import { prepareValues, runStages, type EvalContext } from './core/run.js';
 import { consistencyIssues } from './core/consistency.js';
 import { parameterValueIssues, semanticIssues } from './semantic.js';
@@ -143,8 +143,8 @@ function wrap(core: CompiledRuleSetCore): CompiledRuleSet {
     },
     async evaluatePrepared(d, opts = {}) {
       const ctxv = contextFor(core, d);
-      const jre = await runJre(core.jre(), core.factIds, ctxv.values);
-      const out = runStages(core, d, ctxv, true, jre);
+      const leaves = await decideLeaves(core.jre(), core.factIds, ctxv.values, core.leafSlots);
+      const out = runStages(core, d, ctxv, true, leaves);
       const evaluation: Evaluation = {
         provenance: {
           ruleSetId: rs.id,

@@ -16,7 +16,7 @@ import type {
   RuleSet,
   Stage,
 } from './types.js';
-import { buildJreEngine, compileCondition, type CompiledCondition } from './conditions.js';
+import { buildJreEngine, compileCondition, leafSlots, type CompiledCondition, type LeafSlots } from './conditions.js';
 import { Dec, dec, type Dec as DecT } from './decimal.js';
 import { compileExpr, type CompiledExpr } from './expr.js';
 import { dossierSchema } from './dossier.js';
@@ -62,6 +62,8 @@ export interface CompiledRuleSetCore {
   accept: Accept;
   expressions: Map<string, CompiledExpr>;
   jre(): Engine;
+  /** Where each condition's leaf results sit in what decideLeaves gives. */
+  readonly leafSlots: LeafSlots;
   /** The compiled explanation (trace builder and words) of a condition, made when an explained evaluation first reads it. */
   explainer(key: string): ConditionExplainer;
   /** Labels, units and number formatting of the rule set. */
@@ -278,6 +280,7 @@ export function compileCore(ruleSet: RuleSet, reuse: CompileReuse = {}): { ok: t
 
   const derived = order.map((def) => ({ def, fn: compiledDerived.get(def.id)!, reads: [...(deps.get(def.id) ?? [])] }));
   let engine: Engine | null = null;
+  let slotsOf: LeafSlots | undefined;
   const explainers = new Map<string, ConditionExplainer>();
   let hash: string | null = null;
   // Labels may name a parameter ({revenueThreshold}) so that they follow its value in every version.
@@ -345,6 +348,9 @@ export function compileCore(ruleSet: RuleSet, reuse: CompileReuse = {}): { ok: t
     accept: reuse.accept && reuse.schema === schema ? reuse.accept : compileAccept(schema),
     expressions,
     jre: () => (engine ??= buildJreEngine([...conditions.values()])),
+    get leafSlots() {
+      return (slotsOf ??= leafSlots(conditions.values()));
+    },
     explainer(key) {
       let x = explainers.get(key);
       if (!x) explainers.set(key, (x = compileExplainer(conditions.get(key)!.source, (id) => params.get(id), core.words)));

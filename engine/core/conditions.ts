@@ -175,15 +175,82 @@ export function buildJreEngine(conds: CompiledCondition[]): Engine {
 
 /** Runs json-rules-engine once over all conditions; missing facts are given as null and refolded to "undecided". */
 export async function runJre(engine: Engine, factIds: string[], values: Values): Promise<Map<string, { conditions: any; result: boolean }>> {
-  // A copy of the fact map keeps its shape (every fact and derived value has its place where the platform allows: dossier.ts), then missing ones become null.
-  const facts: Record<string, unknown> = { ...values };
-  for (const id of factIds) if (facts[id] === undefined) facts[id] = null;
-  const out = await engine.run(facts);
+  const out = await engine.run(jreFacts(factIds, values));
   // A rule result has the rule's name, its result and its condition tree with each leaf's result.
   const byKey = new Map<string, { conditions: any; result: boolean }>();
   for (const r of out.results) byKey.set((r as any).name, r as any);
   for (const r of out.failureResults) byKey.set((r as any).name, r as any);
   return byKey;
+}
+
+/** The fact map json-rules-engine receives: missing facts as null. */
+function jreFacts(factIds: string[], values: Values): Record<string, unknown> {
+  // A copy of the fact map keeps its shape (every fact and derived value has its place where the platform allows: dossier.ts), then missing ones become null.
+  const facts: Record<string, unknown> = { ...values };
+  for (const id of factIds) if (facts[id] === undefined) facts[id] = null;
+  return facts;
+}
+
+/**
+ * Where each condition's leaves sit in a run's leaf results: a slot per leaf of every condition, depth first, in the
+ * tree json-rules-engine runs (a lone leaf wrapped in `all`). Fixed per compiled rule set.
+ */
+export interface LeafSlots {
+  at: Map<string, number>;
+  size: number;
+}
+export function leafSlots(conds: Iterable<CompiledCondition>): LeafSlots {
+  const at = new Map<string, number>();
+  let size = 0;
+  for (const c of conds) {
+    at.set(c.key, size);
+    size += leafCount(c.jre);
+  }
+  return { at, size };
+}
+
+/** The leaves of a condition tree (json-rules-engine's form or its result tree). */
+function leafCount(n: any): number {
+  const kids: any[] | undefined = n.all ?? n.any ?? (n.not ? [n.not] : undefined);
+  if (!kids) return 1;
+  let k = 0;
+  for (const x of kids) k += leafCount(x);
+  return k;
+}
+
+/** Writes the leaf results of one json-rules-engine result tree from slot `i` on (1 held, 0 did not or was not run); gives the next slot. */
+function writeLeaves(j: any, bits: Uint8Array, i: number): number {
+  if (j.all) {
+    for (const x of j.all) i = writeLeaves(x, bits, i);
+    return i;
+  }
+  if (j.any) {
+    for (const x of j.any) i = writeLeaves(x, bits, i);
+    return i;
+  }
+  if (j.not) return writeLeaves(j.not, bits, i);
+  bits[i] = j.result ? 1 : 0;
+  return i + 1;
+}
+
+/** One result tree's leaf results on their own (slot 0 on), as the explainers read them. */
+export function leafResultsOf(tree: any): Uint8Array {
+  const bits = new Uint8Array(leafCount(tree));
+  writeLeaves(tree, bits, 0);
+  return bits;
+}
+
+/**
+ * Runs json-rules-engine once over all conditions and keeps only what an explanation reads of it: each leaf's result,
+ * at the condition's slots. Its result trees (deep copies of every rule's conditions) are let go as soon as the run
+ * ends, so they are not carried, and copied by the garbage collector, through the rest of the evaluation.
+ */
+export async function decideLeaves(engine: Engine, factIds: string[], values: Values, slots: LeafSlots): Promise<Uint8Array> {
+  const out = await engine.run(jreFacts(factIds, values));
+  const bits = new Uint8Array(slots.size);
+  for (const r of out.results) writeLeaves((r as any).conditions, bits, slots.at.get((r as any).name)!);
+  for (const r of out.failureResults) writeLeaves((r as any).conditions, bits, slots.at.get((r as any).name)!);
+  return bits;
 }
 
 /** Folds json-rules-engine's per-leaf results into a three-valued trace, marking leaves whose facts are missing. */

@@ -14,10 +14,13 @@ type MissingOf = (fact: string) => string[];
 
 /** A condition's trace for one evaluation and, when asked, its words. */
 export interface ConditionExplainer {
-  /** The three-valued trace of the condition from json-rules-engine's result tree (`conditions` of its rule result). */
-  trace(jre: any, values: Values, missingOf: MissingOf): ConditionTrace;
+  /**
+   * The three-valued trace of the condition from json-rules-engine's leaf results: `bits[at + i]` is 1 where its i-th
+   * leaf (depth first, in the tree json-rules-engine runs) held (conditions.ts: decideLeaves, leafResultsOf).
+   */
+  trace(bits: ArrayLike<number>, at: number, values: Values, missingOf: MissingOf): ConditionTrace;
   /** Its result alone: `trace(...).result` without building the trace. */
-  result(jre: any, values: Values): Tri;
+  result(bits: ArrayLike<number>, at: number, values: Values): Tri;
   /** The checklist text of a trace this explainer built (describeTrace). */
   text(tr: ConditionTrace): I18nText;
   /** Numeric shortfalls of that trace (shortfallsOf). */
@@ -29,8 +32,8 @@ export interface ConditionExplainer {
 }
 
 interface Node {
-  trace(j: any, values: Values, missingOf: MissingOf): ConditionTrace;
-  result(j: any, values: Values): Tri;
+  trace(bits: ArrayLike<number>, at: number, values: Values, missingOf: MissingOf): ConditionTrace;
+  result(bits: ArrayLike<number>, at: number, values: Values): Tri;
   text(tr: ConditionTrace): I18nText;
   shortfalls(tr: ConditionTrace, out: Shortfall[]): void;
   missing(tr: ConditionTrace, out: string[]): void;
@@ -44,13 +47,11 @@ const NOT_MET: I18nText = Object.freeze({ zh: '未满足', en: 'not met' });
 
 /** Compiles the explainer of one condition (parameters resolved with `param`, as json-rules-engine receives them). */
 export function compileExplainer(source: Condition, param: (id: string) => unknown, w: Words): ConditionExplainer {
-  // json-rules-engine runs a lone leaf as `{all: [leaf]}`: its result tree is unwrapped for the leaf.
-  const lone = isLeaf(source);
-  const n = lone ? leaf(source, param, w) : node(source, param, w);
-  const tree = lone ? (j: any) => j.all[0] : (j: any) => j;
+  // Leaves are numbered depth first (json-rules-engine runs a lone leaf as `{all: [leaf]}`: its one leaf is leaf 0).
+  const n = node(source, param, w, { next: 0 });
   return {
-    trace: (j, values, missingOf) => n.trace(tree(j), values, missingOf),
-    result: (j, values) => n.result(tree(j), values),
+    trace: (bits, at, values, missingOf) => n.trace(bits, at, values, missingOf),
+    result: (bits, at, values) => n.result(bits, at, values),
     text: (tr) => n.text(tr),
     shortfalls: (tr) => {
       const out: Shortfall[] = [];
@@ -66,24 +67,23 @@ export function compileExplainer(source: Condition, param: (id: string) => unkno
   };
 }
 
-function node(c: Condition, param: (id: string) => unknown, w: Words): Node {
-  if (isLeaf(c)) return leaf(c, param, w);
-  if ('all' in c) return group('all', c.all.map((x) => node(x, param, w)), c.label);
-  if ('any' in c) return group('any', c.any.map((x) => node(x, param, w)), c.label);
-  return negation(node(c.not, param, w));
+function node(c: Condition, param: (id: string) => unknown, w: Words, leaves: { next: number }): Node {
+  if (isLeaf(c)) return leaf(c, param, w, leaves.next++);
+  if ('all' in c) return group('all', c.all.map((x) => node(x, param, w, leaves)), c.label);
+  if ('any' in c) return group('any', c.any.map((x) => node(x, param, w, leaves)), c.label);
+  return negation(node(c.not, param, w, leaves));
 }
 
 function group(op: 'all' | 'any', kids: Node[], label: I18nText | undefined): Node {
   const k = kids.length;
   return {
-    trace(j, values, missingOf) {
-      const js = op === 'all' ? j.all : j.any;
+    trace(bits, at, values, missingOf) {
       const children: ConditionTrace[] = new Array(k);
       let anyFalse = false;
       let anyTrue = false;
       let anyNull = false;
       for (let i = 0; i < k; i++) {
-        const t = kids[i].trace(js[i], values, missingOf);
+        const t = kids[i].trace(bits, at, values, missingOf);
         children[i] = t;
         if (t.result === false) anyFalse = true;
         else if (t.result === null) anyNull = true;
@@ -92,13 +92,12 @@ function group(op: 'all' | 'any', kids: Node[], label: I18nText | undefined): No
       const result = op === 'all' ? (anyFalse ? false : anyNull ? null : true) : anyTrue ? true : anyNull ? null : false;
       return label ? { op, result, children, label } : { op, result, children };
     },
-    result(j, values) {
-      const js = op === 'all' ? j.all : j.any;
+    result(bits, at, values) {
       let anyFalse = false;
       let anyTrue = false;
       let anyNull = false;
       for (let i = 0; i < k; i++) {
-        const r = kids[i].result(js[i], values);
+        const r = kids[i].result(bits, at, values);
         if (r === false) anyFalse = true;
         else if (r === null) anyNull = true;
         else anyTrue = true;
@@ -149,12 +148,12 @@ function group(op: 'all' | 'any', kids: Node[], label: I18nText | undefined): No
 
 function negation(kid: Node): Node {
   return {
-    trace(j, values, missingOf) {
-      const child = kid.trace(j.not, values, missingOf);
+    trace(bits, at, values, missingOf) {
+      const child = kid.trace(bits, at, values, missingOf);
       return { op: 'not', result: child.result === null ? null : !child.result, children: [child] };
     },
-    result(j, values) {
-      const r = kid.result(j.not, values);
+    result(bits, at, values) {
+      const r = kid.result(bits, at, values);
       return r === null ? null : !r;
     },
     text(tr) {
@@ -172,7 +171,7 @@ function negation(kid: Node): Node {
   };
 }
 
-function leaf(n: LeafCondition, param: (id: string) => unknown, w: Words): Node {
+function leaf(n: LeafCondition, param: (id: string) => unknown, w: Words, slot: number): Node {
   const fact = n.fact;
   const operator = n.operator;
   const label = n.label;
@@ -233,7 +232,7 @@ function leaf(n: LeafCondition, param: (id: string) => unknown, w: Words): Node 
   }
 
   return {
-    trace(j, values, missingOf) {
+    trace(bits, at, values, missingOf) {
       const a = values[fact];
       let missing: string[] | null = null;
       if (a === undefined) missing = missingOf(fact);
@@ -251,7 +250,7 @@ function leaf(n: LeafCondition, param: (id: string) => unknown, w: Words): Node 
         compareTo = fixedCompare!;
         decided = a !== undefined;
       }
-      const result = decided ? Boolean(j?.result) : null;
+      const result = decided ? bits[at + slot] === 1 : null;
       const factValue = a ?? null;
       if (missing !== null && missing.length) {
         const m = [...new Set(missing)];
@@ -259,10 +258,10 @@ function leaf(n: LeafCondition, param: (id: string) => unknown, w: Words): Node 
       }
       return label ? { op: 'leaf', result, fact, operator, factValue, compareTo, label } : { op: 'leaf', result, fact, operator, factValue, compareTo };
     },
-    result(j, values) {
+    result(bits, at, values) {
       if (values[fact] === undefined) return null;
       if (rhsFact !== undefined && values[rhsFact] === undefined) return null;
-      return Boolean(j?.result);
+      return bits[at + slot] === 1;
     },
     text(tr) {
       const fv = tr.factValue;

@@ -399,23 +399,24 @@ function scorePlan(core: CompiledRuleSetCore, stage: ScoreStage): ScorePlan {
 }
 
 /** Runs every stage; with `explain`, also builds traces, words, opinions, gaps and the missing-fact list. */
-export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: EvalContext, explain: boolean, jreResults?: Map<string, { conditions: any; result: boolean }>): RunOutput {
+export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: EvalContext, explain: boolean, leaves?: Uint8Array): RunOutput {
   const rs = core.ruleSet;
   const { scale, rounding } = rs.numeric;
   const words = core.words;
   const labeler = words.labeler;
   const stageLabel = (id: string): I18nText => core.stageById.get(id)?.label ?? t(id, id);
 
+  const slots = core.leafSlots;
   // Each condition's trace is folded once per evaluation, however many items read it; its words are made when first read.
   const resolved = new Map<string, Resolved>();
   const missingOf = (f: string) => ctx.missingOf(f);
   const resolve = (key: string): Resolved => {
     let r = resolved.get(key);
     if (!r) {
-      if (!explain || !jreResults) r = { result: core.conditions.get(key)!.fast(ctx.values), trace: null, ex: null };
+      if (!explain || !leaves) r = { result: core.conditions.get(key)!.fast(ctx.values), trace: null, ex: null };
       else {
         const ex = core.explainer(key);
-        const tr = ex.trace(jreResults.get(key)?.conditions, ctx.values, missingOf);
+        const tr = ex.trace(leaves, slots.at.get(key)!, ctx.values, missingOf);
         r = { result: tr.result, trace: tr, ex };
       }
       resolved.set(key, r);
@@ -429,8 +430,8 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
     if (r === undefined) {
       const known = resolved.get(key);
       if (known) r = known.result;
-      else if (!explain || !jreResults) r = core.conditions.get(key)!.fast(ctx.values);
-      else r = core.explainer(key).result(jreResults.get(key)?.conditions, ctx.values);
+      else if (!explain || !leaves) r = core.conditions.get(key)!.fast(ctx.values);
+      else r = core.explainer(key).result(leaves, slots.at.get(key)!, ctx.values);
       results.set(key, r);
     }
     return r;

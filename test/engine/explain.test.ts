@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ConditionTrace } from '../../engine/index.js';
-import { runJre, traceFromJre } from '../../engine/core/conditions.js';
+import { decideLeaves, leafResultsOf, runJre, traceFromJre } from '../../engine/core/conditions.js';
 import { prepareValues } from '../../engine/core/run.js';
 import { describeTrace, needText, shortfallsOf } from '../../engine/core/text.js';
 import { generate, mulberry32 } from '../bench/dossiers.js';
@@ -56,13 +56,20 @@ describe.each([1, 2])('compiled explanations under sfc-2017 v%i', (version) => {
       if (!p.ok) continue;
       const ctx = prepareValues(core, p.dossier);
       const jre = await runJre(core.jre(), core.factIds, ctx.values);
+      // What the explained path reads: every condition's leaf results at its slots in one run's results.
+      const bits = await decideLeaves(core.jre(), core.factIds, ctx.values, core.leafSlots);
+      expect(bits.length).toBe(core.leafSlots.size);
       for (const [key, cond] of core.conditions) {
         const tree = jre.get(key)!.conditions;
+        const own = leafResultsOf(tree);
+        const at = core.leafSlots.at.get(key)!;
+        expect([...bits.subarray(at, at + own.length)], key).toEqual([...own]);
+        expect(JSON.stringify(core.explainer(key).trace(bits, at, ctx.values, (f) => ctx.missingOf(f))), key).toBe(JSON.stringify(traceFromJre(cond.source, tree, ctx.values, (f) => ctx.missingOf(f), (id) => core.params.get(id))));
         const want = traceFromJre(cond.source, tree, ctx.values, (f) => ctx.missingOf(f), (id) => core.params.get(id));
         const ex = core.explainer(key);
-        const got = ex.trace(tree, ctx.values, (f) => ctx.missingOf(f));
+        const got = ex.trace(leafResultsOf(tree), 0, ctx.values, (f) => ctx.missingOf(f));
         expect(JSON.stringify(got), key).toBe(JSON.stringify(want));
-        expect(ex.result(tree, ctx.values), key).toBe(want.result);
+        expect(ex.result(leafResultsOf(tree), 0, ctx.values), key).toBe(want.result);
         expect(ex.text(got), key).toEqual(describeTrace(want, core.words));
         expect(JSON.stringify(ex.shortfalls(got)), key).toBe(JSON.stringify(shortfallsOf(want, core.words.labeler)));
         expect(ex.missing(got), key).toEqual(missingOf(want));
