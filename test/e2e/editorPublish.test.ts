@@ -88,6 +88,9 @@ describe('review and publishing', () => {
     await reviewer.getByTestId('review-comment-input').fill('英文说明也请一并核对');
     await reviewer.getByTestId('review-request-changes').click();
     await poll(() => reviewer.getByTestId('review-status').innerText()).toBe('需修改');
+    // The reviewer is not offered to send it back for review: its authors do, once they have changed it.
+    await reviewer.getByTestId('review-sent-back').waitFor();
+    expect(await reviewer.getByTestId('review-request').count()).toBe(0);
     await screenshots(reviewer, 'review-changes-requested');
     // The author sees it (the page picks up the reviewer's step by itself).
     await poll(() => author.getByTestId('review-status').innerText(), { timeout: 30_000 }).toBe('需修改');

@@ -73,7 +73,13 @@ export function ReviewPanel({ doc, reviewRequired }: { doc: RuleSetDocument; rev
       </div>
       {can('editor') && (
         <div className="review-actions">
-          {(status === 'none' || status === 'changes_requested') && (
+          {/* Sent back: the draft's authors change it and send it again; the reviewer who asked for changes is not asked to send it. */}
+          {status === 'changes_requested' && !author && (
+            <span className="muted small" data-testid="review-sent-back">
+              {t('review.sentBack')}
+            </span>
+          )}
+          {(status === 'none' || (status === 'changes_requested' && author)) && (
             <>
               <input type="text" className="review-input" data-native-undo value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('review.notePlaceholder')} aria-label={t('review.note')} />
               <button type="button" disabled={busy} onClick={() => void run(() => api.requestReview(d.id, note, doc.etag!))} data-testid="review-request">
