@@ -138,10 +138,12 @@ export function renderEvaluation(ev: Evaluation, compiled: CompiledRuleSet, lang
     // What a value misses, by its label: a fact, a derived value, a reference figure ("national software revenue, 2015")
     // or the reason it cannot be computed; never the engine's id.
     const missingLabel = (id: string) => compiled.core.words.missingLabel(id)[lang];
+    // A number with its unit as the checks word it ("17.2%", "256.6亿元"; "256.6 × 100 million yuan").
+    const withUnit = (x: number, unit: string | undefined) => `${readable(x)}${compiled.core.words.unitSuffix(unit)[lang]}`;
     for (const d of ev.derived) {
       const v =
         typeof d.value === 'number'
-          ? `${readable(d.value)}${d.unit ? ` ${d.unit}` : ''}`
+          ? withUnit(d.value, d.unit)
           : d.value !== null
             ? compiled.core.words.value(d.value, d.id)[lang]
             : paint.yellow(`? (${lang === 'zh' ? '缺少' : 'missing'} ${d.missing.map(missingLabel).join(lang === 'zh' ? '、' : ', ')})`);
@@ -149,7 +151,7 @@ export function renderEvaluation(ev: Evaluation, compiled: CompiledRuleSet, lang
         .map((i) => {
           const shown =
             typeof i.value === 'number'
-              ? readable(i.value)
+              ? withUnit(i.value, compiled.core.words.labeler(i.fact).unit)
               : i.value === null
                 ? '?'
                 : Array.isArray(i.value)

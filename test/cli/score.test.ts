@@ -62,6 +62,12 @@ describe.concurrent('npm run score', () => {
     expect(en.stdout).toContain('The city is one of the four municipalities = no');
     expect(zh.stdout).toMatch(/← 软件业务收入过50亿元的企业 \d+ 项/);
     expect(zh.stdout).not.toContain('[object Object]');
+    // Derived values and their inputs carry their units as the checks word them, in the report's language.
+    expect(zh.stdout).toMatch(/本市产业增量 = [\d.]+亿元/);
+    expect(zh.stdout).toMatch(/本市产业增速 = [\d.]+%/);
+    expect(en.stdout).toMatch(/City industry increment = [\d.]+ × 100 million yuan/);
+    expect(en.stdout).toMatch(/← Software and IT services \(software business\) revenue [\d.]+ × 100 million yuan/);
+    for (const out of [zh.stdout, en.stdout]) expect(out).not.toMatch(/\d %|\d 亿元|× 100 million yuan亿元/);
   });
 
   it('prints with --json an evaluation that matches the Evaluation schema', async () => {
