@@ -79,6 +79,14 @@ function merge(items: { item: FailedItem; kind: 'gate' | 'requirement' }[]): Mer
   return out;
 }
 
+/** Each stage's place in the rule set, by id: once per compiled rule set. */
+const stageOrders = new WeakMap<CompiledRuleSetCore, Map<string, number>>();
+function stageOrderOf(core: CompiledRuleSetCore): Map<string, number> {
+  let m = stageOrders.get(core);
+  if (!m) stageOrders.set(core, (m = new Map(core.stages.map((s, i) => [s.id, i]))));
+  return m;
+}
+
 /** Builds the verdict words, the opinions and the gap for one evaluation. */
 export function buildAdvice(x: AdviceInput): { verdict: I18nText; opinions: Opinion[]; gap: Evaluation['gapToPass'] } {
   const { core } = x;
@@ -92,9 +100,11 @@ export function buildAdvice(x: AdviceInput): { verdict: I18nText; opinions: Opin
     return n;
   };
   const outcomeLabel = (id: string | null) => (id ? (core.outcomes.get(id)?.label ?? t(id, id)) : null);
-  const stageOrder = new Map(core.stages.map((s, i) => [s.id, i]));
-  const checksOf = (stageIds: string[]) =>
-    [...stageIds].sort((a, b) => (stageOrder.get(a) ?? 0) - (stageOrder.get(b) ?? 0)).flatMap((sid) => x.failedChecks.get(sid) ?? []);
+  const stageOrder = stageOrderOf(core);
+  const checksOf = (stageIds: string[]): FailedItem[] => {
+    if (stageIds.length === 1) return x.failedChecks.get(stageIds[0]) ?? [];
+    return [...stageIds].sort((a, b) => (stageOrder.get(a) ?? 0) - (stageOrder.get(b) ?? 0)).flatMap((sid) => x.failedChecks.get(sid) ?? []);
+  };
 
   // The verdict line.
   let verdict: I18nText;
