@@ -52,7 +52,39 @@ const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pg',
 const MIGRATION_LOCK = 726_173_001;
 const WRITE_LOCK = 726_173_002;
 
-type Client = pg.PoolClient;
+/**
+ * A pooled connection that hands node-postgres one statement at a time, in the order they were asked for. A read
+ * view or transaction may be asked for several at once (a route's Promise.all over dossiers, which the in-memory
+ * stores serve as they come); given a query while one is running, node-postgres queues it, but warns that this queue
+ * is deprecated (pg 9 removes it). A connection runs one statement at a time however they are asked for, so this
+ * queue costs no round trip, and an idle connection gets its statement at once.
+ */
+class Conn {
+  /** Statements asked for and not yet settled, the one running included. */
+  #pending = 0;
+  /** Settles when the last statement asked for has. */
+  #last: Promise<unknown> = Promise.resolve();
+  constructor(readonly client: pg.PoolClient) {}
+
+  query<R extends pg.QueryResultRow = any>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
+    const send = () => this.client.query<R>(sql, params);
+    const out = this.#pending === 0 ? send() : this.#last.then(send);
+    this.#pending++;
+    const settled = () => {
+      this.#pending--;
+    };
+    this.#last = out.then(settled, settled);
+    return out;
+  }
+}
+
+/** The one Conn of each pooled connection (so statements asked for through its read view and around it share one queue). */
+const conns = new WeakMap<pg.PoolClient, Conn>();
+const connOf = (client: pg.PoolClient): Conn => {
+  let c = conns.get(client);
+  if (!c) conns.set(client, (c = new Conn(client)));
+  return c;
+};
 
 /** Published documents kept in memory per instance (each some 130 kB parsed; a store has a handful of versions). */
 const PUBLISHED_KEPT = 64;
@@ -164,7 +196,7 @@ class PgTx {
   lastAppended: AuditEntry | null = null;
 
   constructor(
-    private readonly c: Client,
+    private readonly c: Conn,
     private readonly st: PgState,
     private readonly writable: boolean,
   ) {}
@@ -605,7 +637,8 @@ export async function openPgRepository(url: string, opts: PgOptions): Promise<Re
 
 /** The full check: key, chain, sealed head, records against the chain, every published document. */
 async function verifyPg(pool: pg.Pool, st: PgState): Promise<IntegrityReport> {
-  const c = await pool.connect();
+  const client = await pool.connect();
+  const c = connOf(client);
   try {
     await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const problems: IntegrityProblem[] = [];
@@ -675,7 +708,7 @@ async function verifyPg(pool: pg.Pool, st: PgState): Promise<IntegrityReport> {
     await c.query('ROLLBACK').catch(() => undefined);
     throw e;
   } finally {
-    c.release();
+    client.release();
   }
 }
 
@@ -683,14 +716,14 @@ function pgRepository(pool: pg.Pool, st: PgState): Repository {
   let closed = false;
   // A read view holds no state of its own (only writes do), so each connection keeps one: building one makes some
   // forty closures, which every request paid for twice (the token, then the route's reads).
-  const views = new WeakMap<Client, PgTx>();
-  const view = (c: Client): PgTx => {
+  const views = new WeakMap<Conn, PgTx>();
+  const view = (c: Conn): PgTx => {
     let v = views.get(c);
     if (!v) views.set(c, (v = new PgTx(c, st, false)));
     return v;
   };
   /** fn on a connection's read view, with the token asked for checked in its first single-row query (or after it). */
-  const run = async <T>(c: Client, fn: (tx: ReadTx) => Promise<T> | T, token: ReadOptions['token']): Promise<T> => {
+  const run = async <T>(c: Conn, fn: (tx: ReadTx) => Promise<T> | T, token: ReadOptions['token']): Promise<T> => {
     const v = view(c);
     v.token = token ?? null;
     try {
@@ -705,12 +738,13 @@ function pgRepository(pool: pg.Pool, st: PgState): Repository {
   return {
     kind: 'postgres',
     async read(fn, opts) {
-      const c = await pool.connect();
+      const client = await pool.connect();
+      const c = connOf(client);
       if (opts?.snapshot === false)
         try {
           return await run(c, fn, opts.token);
         } finally {
-          c.release();
+          client.release();
         }
       try {
         await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -721,12 +755,13 @@ function pgRepository(pool: pg.Pool, st: PgState): Repository {
         await c.query('ROLLBACK').catch(() => undefined);
         throw e;
       } finally {
-        c.release();
+        client.release();
       }
     },
     async transact(fn) {
       if (closed) throw new Error('the store is closed');
-      const c = await pool.connect();
+      const client = await pool.connect();
+      const c = connOf(client);
       try {
         await c.query('BEGIN');
         await c.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
@@ -739,7 +774,7 @@ function pgRepository(pool: pg.Pool, st: PgState): Repository {
         await c.query('ROLLBACK').catch(() => undefined);
         throw e;
       } finally {
-        c.release();
+        client.release();
       }
     },
     integrity: async () => st.report,
