@@ -76,7 +76,11 @@ async function releaseTestDatabase(): Promise<void> {
 /** A fresh app on a temp store (lowdb; PostgreSQL with MC_TEST_STORE=postgres); `clock` gives a fixed time unless told otherwise. */
 export async function makeServer(
   engine: EngineApi,
-  opts: { samples?: boolean; /** Published versions of sfc-2017 to seed (default [1]). */ versions?: number[] } & Pick<AppDeps, 'bodyLimit' | 'batchCellLimit' | 'limits' | 'protection' | 'evaluateInPool' | 'checkResponses'> & { pool?: ComputePool | null } = {},
+  opts: {
+    samples?: boolean;
+    /** Published versions of sfc-2017 to seed (default [1]). */ versions?: number[];
+    /** The store (default PostgreSQL with MC_TEST_STORE=postgres, else lowdb). */ store?: 'lowdb' | 'postgres';
+  } & Pick<AppDeps, 'bodyLimit' | 'batchCellLimit' | 'limits' | 'protection' | 'evaluateInPool' | 'checkResponses'> & { pool?: ComputePool | null } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mc-server-'));
   // Seed from a copy holding only sfc-2017@1 (or the versions asked for), so versions added to rules/ later do not shift the tests' version numbers.
@@ -86,7 +90,7 @@ export async function makeServer(
   await cp(path.join(RULES_DIR, 'samples'), path.join(rulesDir, 'samples'), { recursive: true });
   for (const f of (opts.versions ?? [1]).flatMap((v) => [`v${v}.json`, `v${v}.golden.json`])) await cp(path.join(RULES_DIR, 'sfc-2017', f), path.join(rulesDir, 'sfc-2017', f)).catch(() => undefined);
   const auditKey = randomBytes(32);
-  const onPostgres = process.env.MC_TEST_STORE === 'postgres';
+  const onPostgres = (opts.store ?? (process.env.MC_TEST_STORE === 'postgres' ? 'postgres' : 'lowdb')) === 'postgres';
   const databaseUrl = onPostgres ? await testDatabase() : null;
   const repo: Repository = databaseUrl
     ? await openPgRepository(databaseUrl, { auditKey, ruleSetHash: engine.ruleSetHash, poolSize: 4 })
@@ -95,7 +99,7 @@ export async function makeServer(
   const clauseIds = (p: string) => clauses.get(p) ?? [];
   let tick = 0;
   const now = () => new Date(Date.UTC(2026, 0, 1) + tick++ * 1000).toISOString();
-  const { samples, versions: _versions, ...appOpts } = opts;
+  const { samples, versions: _versions, store: _store, ...appOpts } = opts;
   // The pool's workers run the real engine: a stand-in engine computes on the event loop.
   const pool = opts.pool !== undefined ? opts.pool : engine === (realEngine as EngineApi) ? testPool() : null;
   // Tests send many requests from one token and fail sign-ins on purpose: the limits are tested on their own.
