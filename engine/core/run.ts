@@ -131,7 +131,16 @@ export function prepareValues(core: CompiledRuleSetCore, d: PreparedDossier, fro
     let v: Value | undefined;
     if (dirty && from) {
       if (reads.some((r) => dirty.has(r))) dirty.add(def.id);
-      else v = from.ctx.derived.get(def.id);
+      else {
+        // Taken over with its place in the fact map (a number already converted, a yes/no or text, or none).
+        v = from.ctx.derived.get(def.id);
+        if (v !== undefined) {
+          derived.set(def.id, v);
+          const n = from.ctx.values[def.id];
+          if (n !== undefined) values[def.id] = n;
+          continue;
+        }
+      }
     }
     if (v === undefined) {
       // A derived value that reads one fact is kept by that fact's value (a year's national figures); an undecided one
