@@ -49,8 +49,13 @@ const server = app.listen(0, '127.0.0.1', async () => {
 });
 
 async function stop(): Promise<void> {
-  server.close();
-  server.closeAllConnections();
+  // The load has stopped: requests still being answered finish before the store closes (a closed pool refuses them),
+  // and connections left open after 2 s are cut.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const cut = setTimeout(() => server.closeAllConnections(), 2000);
+  await closed;
+  clearTimeout(cut);
   await repo.close();
   await pool.destroy();
   await cluster?.stop();
