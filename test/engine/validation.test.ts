@@ -213,6 +213,19 @@ describe.each([1, 2])('dossier validation under sfc-2017@%i: compiled accept pat
     }
   });
 
+  it('an accepted dossier is made of plain objects, whichever path accepted it', () => {
+    const d = generate(c.ruleSet, mulberry32(version + 5), 2);
+    for (const [kind, accept] of [...acceptPaths(c), ['zod', undefined] as const]) {
+      const p = prepareDossier(c.ruleSet, c.core.schema, d, accept);
+      if (!p.ok) throw new Error(`${kind}: ${JSON.stringify(p.issues)}`);
+      for (const [what, o] of Object.entries({ result: p, dossier: p.dossier, subject: p.dossier.subject, evidence: p.dossier.evidence }))
+        expect(Object.getPrototypeOf(o), `${kind}: ${what}`).toBe(Object.prototype);
+      expect(Object.keys(p), kind).toEqual(['ok', 'dossier']);
+      expect(Object.keys(p.dossier), kind).toEqual(['values', 'evidence', 'dossier', 'subject']);
+      expect(p.dossier.subject, kind).toEqual({ id: d.facts.cityId, name: d.facts.cityName, type: d.facts.applicationType, period: d.facts.period });
+    }
+  });
+
   it('inputs that are not plain JSON objects are left to zod', () => {
     class Facts {
       cityId = 'x';
