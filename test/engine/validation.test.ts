@@ -213,6 +213,80 @@ describe.each([1, 2])('dossier validation under sfc-2017@%i: compiled accept pat
     }
   });
 
+  /** A dossier with every declared fact present: each fact's value taken from the first generated dossier that has it. */
+  function everyFact(): { dossierFormat: 1; facts: Record<string, unknown> } {
+    const rng = mulberry32(version + 11);
+    const pool = Array.from({ length: 40 }, (_, i) => generate(c.ruleSet, rng, i));
+    const d = { dossierFormat: 1 as const, facts: {} as Record<string, unknown> };
+    for (const f of facts) {
+      const parts = f.id.split('.');
+      const from = pool.map((p) => parts.reduce<any>((o, k) => o?.[k], p.facts)).find((v) => v !== undefined);
+      if (from === undefined) throw new Error(`no generated dossier has ${f.id}`);
+      setPath(d.facts, parts, from);
+    }
+    return d;
+  }
+  /** The same object with its keys (at every level) in an order given by `order`, values as they are. */
+  function reorder(x: unknown, order: (keys: string[]) => string[]): unknown {
+    if (x === null || typeof x !== 'object' || Array.isArray(x)) return x;
+    const o = x as Record<string, unknown>;
+    return Object.fromEntries(order(Object.keys(o)).map((k) => [k, reorder(o[k], order)]));
+  }
+
+  it('keys in any order, and unknown keys anywhere among them, are judged as zod judges them', () => {
+    const full = everyFact();
+    expect(expectSame(c, full, 'every fact present')).toBe(true);
+    const rng = mulberry32(version + 13);
+    const shuffle = (ks: string[]) => {
+      const out = [...ks];
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = Math.floor(rng() * (i + 1));
+        [out[i], out[j]] = [out[j], out[i]];
+      }
+      return out;
+    };
+    const sparse = generate(c.ruleSet, mulberry32(version + 17), 3);
+    for (const [name, d] of [['every fact', full], ['some facts left out', sparse]] as const) {
+      expect(expectSame(c, reorder(d, (ks) => [...ks].reverse()), `${name}, keys reversed`)).toBe(true);
+      for (let i = 0; i < 20; i++) expect(expectSame(c, reorder(d, shuffle), `${name}, keys shuffled ${i}`)).toBe(true);
+      // An unknown key first, in the middle, last, at every level; prototype names as own keys (JSON.parse makes them own).
+      const keyCount = Object.keys(d.facts).length;
+      for (const unknown of ['nope', '__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+        for (const at of [0, keyCount >> 1, keyCount]) {
+          const text = JSON.stringify(d.facts);
+          const entries = Object.entries(JSON.parse(text) as Record<string, unknown>);
+          const withUnknown = `{${[...entries.slice(0, at), [unknown, 1], ...entries.slice(at)].map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
+          const bad = { dossierFormat: 1, facts: JSON.parse(withUnknown) };
+          expect(Object.keys(bad.facts), 'the unknown key is an own key').toContain(unknown);
+          expect(expectSame(c, bad, `${name}, unknown ${unknown} at ${at}`), `${name}, unknown ${unknown} at ${at}`).toBe(false);
+        }
+      }
+      for (const group of ['application', 'application.materials', 'bonusAwards.strategies']) {
+        const bad = clone(d) as { facts: Record<string, any> };
+        const parts = group.split('.');
+        const node = parts.reduce<any>((o, k) => o?.[k], bad.facts);
+        if (node === undefined) continue;
+        setPath(bad.facts, parts, { ...node, extra: true });
+        expect(expectSame(c, bad, `${name}, unknown key in ${group}`)).toBe(false);
+        setPath(bad.facts, parts, { extra: true, ...node });
+        expect(expectSame(c, bad, `${name}, unknown key first in ${group}`)).toBe(false);
+      }
+    }
+  });
+
+  it('a declared key present with undefined (an object built in code) is left to zod, at every level', () => {
+    const full = everyFact();
+    for (const f of facts) {
+      const d = clone(full);
+      setPath(d.facts, f.id.split('.'), undefined);
+      const p = expectSame(c, d, `${f.id}: undefined`);
+      expect(p, `${f.id}: undefined is accepted as absent only when the fact is optional`).toBe(!f.required);
+    }
+    const d = clone(full) as Record<string, unknown>;
+    d.meta = undefined;
+    expect(expectSame(c, d, 'meta: undefined')).toBe(true);
+  });
+
   it('an accepted dossier is made of plain objects, whichever path accepted it', () => {
     const d = generate(c.ruleSet, mulberry32(version + 5), 2);
     for (const [kind, accept] of [...acceptPaths(c), ['zod', undefined] as const]) {
