@@ -9,6 +9,7 @@ import { dossierHash } from './core/hash.js';
 import { decideLeaves } from './core/conditions.js';
 import { prepareValues, runStages, type EvalContext } from './core/run.js';
 import { consistencyIssues } from './core/consistency.js';
+import { plain } from './core/plain.js';
 import { parameterValueIssues, semanticIssues } from './semantic.js';
 import { migrate } from './migrate.js';
 
@@ -94,7 +95,7 @@ function contextFor(core: CompiledRuleSetCore, d: PreparedDossier): EvalContext 
   const c = (d as WithContext)[CONTEXT];
   if (c && c.core === core) return c.ctx;
   const ctx = prepareValues(core, d);
-  Object.defineProperty(d, CONTEXT, { value: { core, ctx }, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(d, CONTEXT, { value: new Kept(core, ctx), writable: true, configurable: true, enumerable: false });
   return ctx;
 }
 
@@ -102,6 +103,17 @@ function contextFor(core: CompiledRuleSetCore, d: PreparedDossier): EvalContext 
 export function factValues(compiled: CompiledRuleSet, d: PreparedDossier): Readonly<Record<string, unknown>> {
   return contextFor(compiled.core, d).values;
 }
+
+// Made by constructor calls, not literals, as a checked dossier's other objects are (plain.ts says why).
+const Kept = plain(function (this: { core: CompiledRuleSetCore; ctx: EvalContext }, core: CompiledRuleSetCore, ctx: EvalContext) {
+  this.core = core;
+  this.ctx = ctx;
+});
+const Checked = plain(function (this: { ok: true; dossier: PreparedDossier; warnings: Issue[] }, dossier: PreparedDossier, warnings: Issue[]) {
+  this.ok = true;
+  this.dossier = dossier;
+  this.warnings = warnings;
+});
 
 function wrap(core: CompiledRuleSetCore): CompiledRuleSet {
   const rs = core.ruleSet;
@@ -112,11 +124,11 @@ function wrap(core: CompiledRuleSetCore): CompiledRuleSet {
     const p = prepareDossier(rs, core.schema, input, core.accept);
     if (!p.ok) return p;
     const ctx = contextFor(core, p.dossier);
-    if (!core.dossierChecks.length) return { ...p, warnings: [] };
+    if (!core.dossierChecks.length) return new Checked(p.dossier, []);
     const found = consistencyIssues(core, p.dossier, ctx);
     if (found.some((i) => i.severity === 'error')) return { ok: false, issues: found };
     if (found.length) p.dossier.warnings = found;
-    return { ...p, warnings: found };
+    return new Checked(p.dossier, found);
   };
   const compiled: CompiledRuleSet = {
     ruleSet: rs,

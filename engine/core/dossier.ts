@@ -5,6 +5,7 @@ import type { Issue } from '../schema/common.js';
 import type { FactDef, RuleSet } from '../schema/ruleSet.js';
 import { CAN_GENERATE, REJECT, putFact, registerFactNode, type Accept } from './accept.js';
 import { generateFlatten, generateShape } from './acceptCode.js';
+import { plain } from './plain.js';
 
 export interface PreparedDossier {
   /** Fact values by id; absent facts are missing. */
@@ -220,16 +221,7 @@ export function prepareDossier(
   return new Accepted(new Prepared(values, evidence, dossier, subject));
 }
 
-// The objects of an accepted dossier are made by constructor calls, not literals. V8 allocates a literal's objects straight
-// in the old generation once most of them have outlived a collection (allocation-site pretenuring: a caller that keeps
-// its prepared dossiers, as a cohort run or the benchmark does, teaches it that). A pretenured result pointing at its fact
-// map (a constructor's object, always young) then keeps every fact map, checked and dropped since, alive through each
-// young collection until the next full one: checking took twice as long, most of it in the garbage collector. A
-// constructor call has no allocation site. The objects are plain (their prototype is Object.prototype), as literals are.
-function plain<A extends unknown[], T>(init: (this: T, ...a: A) => void): new (...a: A) => T {
-  (init as unknown as { prototype: object }).prototype = Object.prototype;
-  return init as unknown as new (...a: A) => T;
-}
+// The objects of an accepted dossier are made by constructor calls, not literals (plain.ts says why).
 const Subject = plain(function (this: PreparedDossier['subject'], id: string, name: string, type: string, period: number) {
   this.id = id;
   this.name = name;

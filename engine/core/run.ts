@@ -21,6 +21,7 @@ import { Dec, ZERO, dec, fmt, millionths, roundTo, type Dec as DecT } from './de
 import type { PreparedDossier } from './dossier.js';
 import { Undecided, numbersOf, type ExprEnv, type Value } from './expr.js';
 import { join, missingText, t } from './text.js';
+import { plain } from './plain.js';
 import { buildAdvice, type FailedItem, type RouteResult } from './advice.js';
 
 /** A score known exactly or within bounds; hi null means unbounded. */
@@ -90,41 +91,37 @@ export function prepareValues(core: CompiledRuleSetCore, d: PreparedDossier, fro
   const derived = new Map<string, Value>();
   const decCache = new Map<string, Value>();
   const k = constantsOf(core);
-  const env: ExprEnv = {
-    fact(id) {
-      const dv = derived.get(id);
-      if (dv !== undefined) return dv;
-      if (core.derivedById.has(id)) return new Undecided([id]);
-      const c = decCache.get(id);
-      if (c !== undefined) return c;
-      const raw = d.values[id];
-      let v: Value;
-      if (raw === undefined) v = new Undecided([id]);
-      else if (typeof raw === 'number') v = dec(raw);
-      else if (typeof raw === 'boolean' || typeof raw === 'string') v = raw;
-      else v = new Undecided([], ['list_fact']);
-      decCache.set(id, v);
-      return v;
-    },
-    param: k.param,
-    ref: k.ref,
-    list(id) {
-      const raw = d.values[id];
-      return Array.isArray(raw) ? (raw as Record<string, unknown>[]) : new Undecided([id]);
-    },
-    // sumOf, maxOf and minOf of one list's field read the same numbers: converted once.
-    listNumbers(id, field) {
-      const at = `${id}\u0000${field}`;
-      let xs = lists?.get(at);
-      if (xs === undefined) {
-        const items = env.list(id);
-        xs = items instanceof Undecided ? items : numbersOf(items, field);
-        (lists ??= new Map()).set(at, xs);
-      }
-      return xs;
-    },
-    hasRow: k.hasRow,
+  const fact = (id: string): Value => {
+    const dv = derived.get(id);
+    if (dv !== undefined) return dv;
+    if (core.derivedById.has(id)) return new Undecided([id]);
+    const c = decCache.get(id);
+    if (c !== undefined) return c;
+    const raw = d.values[id];
+    let v: Value;
+    if (raw === undefined) v = new Undecided([id]);
+    else if (typeof raw === 'number') v = dec(raw);
+    else if (typeof raw === 'boolean' || typeof raw === 'string') v = raw;
+    else v = new Undecided([], ['list_fact']);
+    decCache.set(id, v);
+    return v;
   };
+  const list = (id: string): Record<string, unknown>[] | Undecided => {
+    const raw = d.values[id];
+    return Array.isArray(raw) ? (raw as Record<string, unknown>[]) : new Undecided([id]);
+  };
+  // sumOf, maxOf and minOf of one list's field read the same numbers: converted once.
+  const listNumbers = (id: string, field: string): readonly Dec[] | Undecided => {
+    const at = `${id}\u0000${field}`;
+    let xs = lists?.get(at);
+    if (xs === undefined) {
+      const items = list(id);
+      xs = items instanceof Undecided ? items : numbersOf(items, field);
+      (lists ??= new Map()).set(at, xs);
+    }
+    return xs;
+  };
+  const env: ExprEnv = new Env(fact, k.param, k.ref, list, listNumbers, k.hasRow);
   let lists: Map<string, readonly Dec[] | Undecided> | undefined;
   const dirty = from ? new Set(from.changed) : null;
   for (const { def, fn, reads } of core.derived) {
@@ -164,17 +161,29 @@ export function prepareValues(core: CompiledRuleSetCore, d: PreparedDossier, fro
     if (v instanceof Dec) values[def.id] = v.toNumber();
     else if (typeof v === 'boolean' || typeof v === 'string') values[def.id] = v;
   }
-  return {
-    values,
-    env,
-    derived,
-    missingOf(fact) {
-      const v = derived.get(fact);
-      if (v instanceof Undecided) return v.facts.length ? v.facts : v.reasons.map((r) => `(${r})`);
-      return values[fact] === undefined ? [fact] : [];
-    },
+  const missingOf = (fact: string): string[] => {
+    const v = derived.get(fact);
+    if (v instanceof Undecided) return v.facts.length ? v.facts : v.reasons.map((r) => `(${r})`);
+    return values[fact] === undefined ? [fact] : [];
   };
+  return new Context(values, env, derived, missingOf);
 }
+
+// The environment and the context are made by constructor calls, not literals (plain.ts says why).
+const Env = plain(function (this: ExprEnv, fact: ExprEnv['fact'], param: ExprEnv['param'], ref: ExprEnv['ref'], list: ExprEnv['list'], listNumbers: ExprEnv['listNumbers'], hasRow: ExprEnv['hasRow']) {
+  this.fact = fact;
+  this.param = param;
+  this.ref = ref;
+  this.list = list;
+  this.listNumbers = listNumbers;
+  this.hasRow = hasRow;
+});
+const Context = plain(function (this: EvalContext, values: Values, env: ExprEnv, derived: Map<string, Value>, missingOf: EvalContext['missingOf']) {
+  this.values = values;
+  this.env = env;
+  this.derived = derived;
+  this.missingOf = missingOf;
+});
 
 /**
  * What stays the same for every dossier under one compiled rule set: parameters and reference figures as decimals, the

@@ -298,6 +298,11 @@ describe.each([1, 2])('dossier validation under sfc-2017@%i: compiled accept pat
       expect(Object.keys(p.dossier), kind).toEqual(['values', 'evidence', 'dossier', 'subject']);
       expect(p.dossier.subject, kind).toEqual({ id: d.facts.cityId, name: d.facts.cityName, type: d.facts.applicationType, period: d.facts.period });
     }
+    const checked = c.checkDossier(d);
+    if (!checked.ok) throw new Error(JSON.stringify(checked.issues));
+    expect(Object.getPrototypeOf(checked)).toBe(Object.prototype);
+    expect(Object.keys(checked)).toEqual(['ok', 'dossier', 'warnings']);
+    expect(Array.isArray(checked.warnings)).toBe(true);
   });
 
   it('inputs that are not plain JSON objects are left to zod', () => {
