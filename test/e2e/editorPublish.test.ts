@@ -92,6 +92,11 @@ describe('review and publishing', () => {
     await reviewer.getByTestId('review-sent-back').waitFor();
     expect(await reviewer.getByTestId('review-request').count()).toBe(0);
     await screenshots(reviewer, 'review-changes-requested');
+    await reviewer.getByTestId('lang-switch').selectOption('en');
+    await poll(() => reviewer.getByTestId('review-sent-back').innerText()).toContain('send it for review again');
+    await screenshots(reviewer, 'review-changes-requested-en');
+    await reviewer.getByTestId('lang-switch').selectOption('zh-CN');
+    await poll(() => reviewer.getByTestId('review-status').innerText()).toBe('需修改');
     // The author sees it (the page picks up the reviewer's step by itself).
     await poll(() => author.getByTestId('review-status').innerText(), { timeout: 30_000 }).toBe('需修改');
     expect(await author.getByTestId('review-comment').innerText()).toBe('英文说明也请一并核对');
