@@ -209,9 +209,12 @@ export function leafSlots(conds: Iterable<CompiledCondition>): LeafSlots {
   return { at, size };
 }
 
-/** The leaves of a condition tree (json-rules-engine's form or its result tree). */
+/** The children of a condition tree's node (json-rules-engine's form or its result tree); undefined for a leaf. */
+const kidsOf = (n: any): any[] | undefined => n.all ?? n.any ?? (n.not ? [n.not] : undefined);
+
+/** The leaves of a condition tree. */
 function leafCount(n: any): number {
-  const kids: any[] | undefined = n.all ?? n.any ?? (n.not ? [n.not] : undefined);
+  const kids = kidsOf(n);
   if (!kids) return 1;
   let k = 0;
   for (const x of kids) k += leafCount(x);
@@ -220,17 +223,13 @@ function leafCount(n: any): number {
 
 /** Writes the leaf results of one json-rules-engine result tree from slot `i` on (1 held, 0 did not or was not run); gives the next slot. */
 function writeLeaves(j: any, bits: Uint8Array, i: number): number {
-  if (j.all) {
-    for (const x of j.all) i = writeLeaves(x, bits, i);
-    return i;
+  const kids = kidsOf(j);
+  if (!kids) {
+    bits[i] = j.result ? 1 : 0;
+    return i + 1;
   }
-  if (j.any) {
-    for (const x of j.any) i = writeLeaves(x, bits, i);
-    return i;
-  }
-  if (j.not) return writeLeaves(j.not, bits, i);
-  bits[i] = j.result ? 1 : 0;
-  return i + 1;
+  for (const x of kids) i = writeLeaves(x, bits, i);
+  return i;
 }
 
 /** One result tree's leaf results on their own (slot 0 on), as the explainers read them. */

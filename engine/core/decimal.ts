@@ -39,7 +39,7 @@ export function fmt(x: Dec | number | null | undefined): string {
 }
 
 /** The exact number of millionths in x, or null when x has more than six decimals or is too large to count so. */
-export function millionths(x: number): number | null {
+function millionths(x: number): number | null {
   const u = Math.round(x * 1_000_000);
   return u / 1_000_000 === x && Math.abs(u) < 9_007_199_254_740 ? u : null;
 }

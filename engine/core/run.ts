@@ -17,7 +17,7 @@ import type { BonusItem, BonusStage, ChecksStage, OutcomeStage, ScoreStage } fro
 import type { CompiledRuleSetCore } from './compile.js';
 import type { Tri, Values } from './conditions.js';
 import type { ConditionExplainer } from './explain.js';
-import { Dec, ZERO, dec, fmt, millionths, roundTo, type Dec as DecT } from './decimal.js';
+import { Dec, ZERO, dec, fmt, roundTo, type Dec as DecT } from './decimal.js';
 import type { PreparedDossier } from './dossier.js';
 import { Undecided, numbersOf, type ExprEnv, type Value } from './expr.js';
 import { join, missingText, t } from './text.js';
@@ -310,8 +310,7 @@ function awardsPlan(core: CompiledRuleSetCore, f: AwardsFormula): { id: string; 
 
 /** A per-item tiers formula of a compiled rule set: its tiers in ascending order and their words, worked out once. */
 interface TierPlan {
-  /** overNumber: the bound as a number where that number is exactly the bound, else null. */
-  tiers: { over: DecT; overNumber: number | null; points: DecT; inclusive: boolean | undefined }[];
+  tiers: { over: DecT; points: DecT; inclusive: boolean | undefined }[];
   cumulative: boolean;
   ext: { above: DecT; step: DecT; pps: DecT } | null;
   none: I18nText;
@@ -324,13 +323,7 @@ const tierPlans = new WeakMap<TiersFormula, TierPlan>();
 function tierPlan(core: CompiledRuleSetCore, f: TiersFormula): TierPlan {
   let p = tierPlans.get(f);
   if (p) return p;
-  const tiers = f.tiers
-    .map((x) => {
-      const over = core.num(x.over);
-      const n = over.toNumber();
-      return { over, overNumber: Number.isFinite(n) && dec(n).eq(over) ? n : null, points: core.num(x.points), inclusive: x.inclusive };
-    })
-    .sort((a, c) => a.over.cmp(c.over));
+  const tiers = f.tiers.map((x) => ({ over: core.num(x.over), points: core.num(x.points), inclusive: x.inclusive })).sort((a, c) => a.over.cmp(c.over));
   const cum: I18nText[] = [];
   p = {
     tiers,
@@ -890,17 +883,14 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
         const lines: I18nText[] = [];
         for (const item of list as Record<string, unknown>[]) {
           const raw = item[f.field] as number;
-          // A JSON number against a tier bound that is one compares as the decimals do (their order is the numbers' order).
-          const num = typeof raw === 'number';
-          let v: DecT | null = num ? null : dec(raw);
+          const v = dec(raw);
           // The tiers the value passes: how many, the last of them (in ascending order) and, cumulated, their points.
           let count = 0;
           let last = -1;
           let cum = ZERO;
           for (let ti = 0; ti < tiers.length; ti++) {
             const x = tiers[ti];
-            const over = x.overNumber;
-            if (num && over !== null ? (x.inclusive ? raw >= over : raw > over) : x.inclusive ? (v ??= dec(raw)).gte(x.over) : (v ??= dec(raw)).gt(x.over)) {
+            if (x.inclusive ? v.gte(x.over) : v.gt(x.over)) {
               count++;
               last = ti;
               if (cumulative) cum = cum.plus(x.points);
@@ -908,7 +898,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
           }
           let pts = count === 0 ? ZERO : cumulative ? cum : tiers[last].points;
           let how = count === 0 ? tp.none : cumulative ? tp.cumulated(count) : tp.highest[last];
-          if (ext && (v ??= dec(raw)).gt(ext.above)) {
+          if (ext && v.gt(ext.above)) {
             const e = v.div(ext.step).floor().times(ext.pps);
             const top = count ? tiers[last].points : ZERO;
             if (e.gt(top)) {
@@ -919,7 +909,7 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
           sumPts = sumPts.plus(pts);
           if (explain) {
             const name = f.nameField ? String(item[f.nameField]) : '';
-            const vt = num ? fmt(raw) : fmt(v);
+            const vt = typeof raw === 'number' ? fmt(raw) : fmt(v);
             const pt = fmt(pts);
             lines.push(t(`${name} ${vt}：${how.zh} → ${pt} 分`, `${name} ${vt}: ${how.en} → ${pt}`));
           }
@@ -928,38 +918,27 @@ export function runStages(core: CompiledRuleSetCore, d: PreparedDossier, ctx: Ev
         return { range: exact(sumPts), text, missing: [] };
       }
       case 'awards': {
-        // Points are summed in exact millionths where every one has at most six decimals (as the decimals would sum them).
         const ap = awardsPlan(core, f);
-        let loU = 0;
-        let exactSum = true;
-        let loDec: DecT | null = null;
+        let lo = ZERO;
         let hiExtra = ZERO;
-        let miss: string[] | null = null;
+        const miss: string[] = [];
         const parts: I18nText[] = [];
-        for (let i = 0; i < ap.length; i++) {
-          const a = ap[i];
+        for (const a of ap) {
           const v = d.values[a.id];
           if (typeof v === 'number') {
-            const u = exactSum ? millionths(v) : null;
-            if (u !== null) loU += u;
-            else {
-              loDec = (loDec ?? (exactSum ? dec(loU / 1_000_000) : ZERO)).plus(dec(v));
-              exactSum = false;
-            }
+            lo = lo.plus(dec(v));
             if (explain) {
               const n = fmt(v);
-              parts.push({ zh: `${a.name.zh} ${n}`, en: `${a.name.en} ${n}` });
+              parts.push(t(`${a.name.zh} ${n}`, `${a.name.en} ${n}`));
             }
           } else {
-            (miss ??= []).push(a.id);
+            miss.push(a.id);
             hiExtra = hiExtra.plus(a.max);
           }
         }
-        // Beyond fifteen digits the quotient may not be the decimal: sum in decimals then.
-        const lo = exactSum ? (loU === 0 ? ZERO : Math.abs(loU) < 1e14 ? dec(loU / 1_000_000) : ap.reduce((acc, a) => (typeof d.values[a.id] === 'number' ? acc.plus(dec(d.values[a.id] as number)) : acc), ZERO)) : loDec!;
-        const range: Range = { lo, hi: miss ? lo.plus(hiExtra) : lo };
-        const text = explain ? (miss ? t(`已评：${parts.map((p) => p.zh).join('、') || '无'}；缺少 ${miss.length} 项评定`, `awarded: ${parts.map((p) => p.en).join(', ') || 'none'}; ${miss.length} award(s) missing`) : join([...parts, t(`合计 ${fmt(lo)} 分`, `total ${fmt(lo)}`)], '，', ', ')) : null;
-        return { range, text, missing: miss ?? [] };
+        const range: Range = { lo, hi: lo.plus(hiExtra) };
+        const text = explain ? (miss.length ? t(`已评：${parts.map((p) => p.zh).join('、') || '无'}；缺少 ${miss.length} 项评定`, `awarded: ${parts.map((p) => p.en).join(', ') || 'none'}; ${miss.length} award(s) missing`) : join([...parts, t(`合计 ${fmt(lo)} 分`, `total ${fmt(lo)}`)], '，', ', ')) : null;
+        return { range, text, missing: miss };
       }
       case 'expression': {
         const v = core.expressions.get(b.id)!(ctx.env);
