@@ -16,7 +16,7 @@ import type {
   RuleSet,
   Stage,
 } from './types.js';
-import { buildJreEngine, compileCondition, leafSlots, type CompiledCondition, type LeafSlots } from './conditions.js';
+import { buildDecider, buildJreEngine, compileCondition, leafSlots, type CompiledCondition, type LeafSlots } from './conditions.js';
 import { Dec, dec, type Dec as DecT } from './decimal.js';
 import { compileExpr, type CompiledExpr } from './expr.js';
 import { dossierSchema } from './dossier.js';
@@ -61,7 +61,10 @@ export interface CompiledRuleSetCore {
   /** The fast accept path compiled from `schema` (zod parses whatever it does not accept). */
   accept: Accept;
   expressions: Map<string, CompiledExpr>;
+  /** json-rules-engine with one rule per condition, named by its key. */
   jre(): Engine;
+  /** json-rules-engine with every condition under one rule, as the explained path runs it (decideLeaves). */
+  decider(): Engine;
   /** Where each condition's leaf results sit in what decideLeaves gives. */
   readonly leafSlots: LeafSlots;
   /** The compiled explanation (trace builder and words) of a condition, made when an explained evaluation first reads it. */
@@ -280,6 +283,7 @@ export function compileCore(ruleSet: RuleSet, reuse: CompileReuse = {}): { ok: t
 
   const derived = order.map((def) => ({ def, fn: compiledDerived.get(def.id)!, reads: [...(deps.get(def.id) ?? [])] }));
   let engine: Engine | null = null;
+  let decider: Engine | null = null;
   let slotsOf: LeafSlots | undefined;
   const explainers = new Map<string, ConditionExplainer>();
   let hash: string | null = null;
@@ -348,6 +352,7 @@ export function compileCore(ruleSet: RuleSet, reuse: CompileReuse = {}): { ok: t
     accept: reuse.accept && reuse.schema === schema ? reuse.accept : compileAccept(schema),
     expressions,
     jre: () => (engine ??= buildJreEngine([...conditions.values()])),
+    decider: () => (decider ??= buildDecider([...conditions.values()])),
     get leafSlots() {
       return (slotsOf ??= leafSlots(conditions.values()));
     },

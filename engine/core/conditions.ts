@@ -1,5 +1,5 @@
 // Conditions in json-rules-engine format: compiled once to closures for the fast path, run by json-rules-engine for the explained path; both three-valued.
-import { Engine } from 'json-rules-engine';
+import { Engine, Fact } from 'json-rules-engine';
 import type { Condition, ConditionValue, LeafCondition } from '../schema/condition.js';
 import { isLeaf } from '../schema/condition.js';
 import type { ConditionTrace } from '../schema/evaluation.js';
@@ -240,15 +240,36 @@ export function leafResultsOf(tree: any): Uint8Array {
 }
 
 /**
- * Runs json-rules-engine once over all conditions and keeps only what an explanation reads of it: each leaf's result,
- * at the condition's slots. Its result trees (deep copies of every rule's conditions) are let go as soon as the run
- * ends, so they are not carried, and copied by the garbage collector, through the rest of the evaluation.
+ * The engine the explained path runs: one rule whose conditions are every condition's tree, in slot order, under one
+ * `all`. json-rules-engine runs every child of an `all` whose children share a priority (they all do: no fact or
+ * condition sets one), so each leaf is decided as in a rule of its own (test/engine/explain.test.ts holds the two
+ * alike); the per-rule work of a run (a result object, a deep copy of the rule's conditions, two events) is done once.
  */
-export async function decideLeaves(engine: Engine, factIds: string[], values: Values, slots: LeafSlots): Promise<Uint8Array> {
-  const out = await engine.run(jreFacts(factIds, values));
+export const ALL_CONDITIONS = 'all-conditions';
+export function buildDecider(conds: CompiledCondition[]): Engine {
+  const engine = new Engine([], { allowUndefinedFacts: false, replaceFactsInEventParams: false });
+  engine.addRule({ name: ALL_CONDITIONS, conditions: { all: conds.map((c) => c.jre) } as any, event: { type: ALL_CONDITIONS } });
+  return engine;
+}
+
+/** Every fact is a constant of its run: json-rules-engine need not hash it into its cache of computed facts. */
+const CONSTANT = { cache: false };
+
+/**
+ * Runs json-rules-engine once over all conditions (the one rule of buildDecider) and keeps only what an explanation
+ * reads of it: each leaf's result, at the condition's slots. Its result tree is let go as soon as the run ends, so it
+ * is not carried, and copied by the garbage collector, through the rest of the evaluation.
+ */
+export async function decideLeaves(decider: Engine, factIds: string[], values: Values, slots: LeafSlots): Promise<Uint8Array> {
+  const facts: Record<string, Fact> = {};
+  for (const id of factIds) {
+    const v = values[id];
+    facts[id] = new Fact(id, v === undefined ? null : v, CONSTANT);
+  }
+  const out = await decider.run(facts);
   const bits = new Uint8Array(slots.size);
-  for (const r of out.results) writeLeaves((r as any).conditions, bits, slots.at.get((r as any).name)!);
-  for (const r of out.failureResults) writeLeaves((r as any).conditions, bits, slots.at.get((r as any).name)!);
+  const r = (out.results[0] ?? out.failureResults[0]) as any;
+  if (writeLeaves(r.conditions, bits, 0) !== slots.size) throw new Error('json-rules-engine gave a result tree unlike the conditions it was given');
   return bits;
 }
 
