@@ -192,8 +192,9 @@ function jreFacts(factIds: string[], values: Values): Record<string, unknown> {
 }
 
 /**
- * Where each condition's leaves sit in a run's leaf results: a slot per leaf of every condition, depth first, in the
- * tree json-rules-engine runs (a lone leaf wrapped in `all`). Fixed per compiled rule set.
+ * Where each condition's leaves sit in a run's leaf results: a slot per leaf, depth first, in the tree json-rules-engine
+ * runs (a lone leaf wrapped in `all`). Conditions with the same tree (the same requirement read by several items, as
+ * their jreKey says) share their slots: it is decided once. Fixed per compiled rule set.
  */
 export interface LeafSlots {
   at: Map<string, number>;
@@ -201,12 +202,31 @@ export interface LeafSlots {
 }
 export function leafSlots(conds: Iterable<CompiledCondition>): LeafSlots {
   const at = new Map<string, number>();
+  const byTree = new Map<string, number>();
   let size = 0;
   for (const c of conds) {
+    const same = byTree.get(c.jreKey);
+    if (same !== undefined) {
+      at.set(c.key, same);
+      continue;
+    }
     at.set(c.key, size);
+    byTree.set(c.jreKey, size);
     size += leafCount(c.jre);
   }
   return { at, size };
+}
+
+/** The conditions json-rules-engine is given, once per distinct tree, in slot order. */
+function distinctTrees(conds: Iterable<CompiledCondition>): Record<string, unknown>[] {
+  const seen = new Set<string>();
+  const trees: Record<string, unknown>[] = [];
+  for (const c of conds) {
+    if (seen.has(c.jreKey)) continue;
+    seen.add(c.jreKey);
+    trees.push(c.jre);
+  }
+  return trees;
 }
 
 /** The children of a condition tree's node (json-rules-engine's form or its result tree); undefined for a leaf. */
@@ -240,15 +260,16 @@ export function leafResultsOf(tree: any): Uint8Array {
 }
 
 /**
- * The engine the explained path runs: one rule whose conditions are every condition's tree, in slot order, under one
- * `all`. json-rules-engine runs every child of an `all` whose children share a priority (they all do: no fact or
- * condition sets one), so each leaf is decided as in a rule of its own (test/engine/explain.test.ts holds the two
- * alike); the per-rule work of a run (a result object, a deep copy of the rule's conditions, two events) is done once.
+ * The engine the explained path runs: one rule whose conditions are every distinct condition tree, in slot order, under
+ * one `all`. json-rules-engine runs every child of an `all` whose children share a priority (they all do: no fact or
+ * condition sets one), so each leaf is decided as in a rule of its own (test/engine/explain.test.ts and the bench hold
+ * the two alike); the per-rule work of a run (a result object, a deep copy of the rule's conditions, two events) is
+ * done once, and a requirement several items read is decided once.
  */
 export const ALL_CONDITIONS = 'all-conditions';
 export function buildDecider(conds: CompiledCondition[]): Engine {
   const engine = new Engine([], { allowUndefinedFacts: false, replaceFactsInEventParams: false });
-  engine.addRule({ name: ALL_CONDITIONS, conditions: { all: conds.map((c) => c.jre) } as any, event: { type: ALL_CONDITIONS } });
+  engine.addRule({ name: ALL_CONDITIONS, conditions: { all: distinctTrees(conds) } as any, event: { type: ALL_CONDITIONS } });
   return engine;
 }
 

@@ -11,9 +11,9 @@
 //   3. Times each path in rounds, interleaved (the best round of each counts, so a burst of load elsewhere on the
 //      machine spoils one round, not the comparison), in CPU time of this process and in wall time; the ratios are
 //      of CPU time. json-rules-engine direct: one Engine, one rule per condition, `run` per dossier, conditions only, on
-//      precomputed fact maps. The explained path runs json-rules-engine on the same conditions under one rule, with
-//      constant facts (conditions.ts: decideLeaves); its row shows that run alone, so the explanation's own share is
-//      the difference.
+//      precomputed fact maps. The explained path runs json-rules-engine on the same conditions under one rule (a tree
+//      several items share given once), with constant facts (conditions.ts: decideLeaves); its row shows that run
+//      alone, so the explanation's own share is the difference.
 // Not a test: run it by hand or in CI when performance matters; it takes one to three minutes.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -168,7 +168,7 @@ async function main() {
     { key: 'explained', name: 'explained path (evaluatePrepared: json-rules-engine + words)', run: () => round(dossiers.map((d) => compiled.checkDossier(d)).map((p) => (p.ok ? p.dossier : null)!), (p) => compiled.evaluatePrepared(p), 1000, true) },
     { key: 'explainedAll', name: 'explained path + validation (evaluate)', run: () => round(dossiers, (d) => compiled.evaluate(d), 1000, true) },
     { key: 'jre', name: 'json-rules-engine direct (one Engine, run per dossier)', run: () => round(factMaps, (f) => engine.run(f), 1000, true) },
-    { key: 'decide', name: 'json-rules-engine as the explained path runs it (one rule)', run: () => round(valueMaps, (v) => decideLeaves(decider, core.factIds, v, core.leafSlots), 1000, true) },
+    { key: 'decide', name: 'json-rules-engine as the explained path runs it (one rule, each tree once)', run: () => round(valueMaps, (v) => decideLeaves(decider, core.factIds, v, core.leafSlots), 1000, true) },
   ];
   const best = new Map<string, { n: number; ms: number; cpuMs: number }>();
   const timed = rows.filter((r) => !ONLY || ONLY.includes(r.key));
