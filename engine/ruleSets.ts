@@ -155,7 +155,7 @@ function wrap(core: CompiledRuleSetCore): CompiledRuleSet {
     },
     async evaluatePrepared(d, opts = {}) {
       const ctxv = contextFor(core, d);
-      const leaves = await decideLeaves(core.decider(), core.factIds, ctxv.values, core.leafSlots);
+      const leaves = await decideLeaves(core.decider(), ctxv.values, core.leafSlots);
       const out = runStages(core, d, ctxv, true, leaves);
       const evaluation: Evaluation = {
         provenance: {

@@ -16,7 +16,7 @@ import type {
   RuleSet,
   Stage,
 } from './types.js';
-import { buildDecider, buildJreEngine, compileCondition, leafSlots, type CompiledCondition, type LeafSlots } from './conditions.js';
+import { buildDecider, buildJreEngine, compileCondition, leafSlots, type CompiledCondition, type Decider, type LeafSlots } from './conditions.js';
 import { Dec, dec, type Dec as DecT } from './decimal.js';
 import { compileExpr, type CompiledExpr } from './expr.js';
 import { dossierSchema } from './dossier.js';
@@ -64,7 +64,7 @@ export interface CompiledRuleSetCore {
   /** json-rules-engine with one rule per condition, named by its key. */
   jre(): Engine;
   /** json-rules-engine with every condition under one rule, as the explained path runs it (decideLeaves). */
-  decider(): Engine;
+  decider(): Decider;
   /** Where each condition's leaf results sit in what decideLeaves gives. */
   readonly leafSlots: LeafSlots;
   /** The compiled explanation (trace builder and words) of a condition, made when an explained evaluation first reads it. */
@@ -283,7 +283,7 @@ export function compileCore(ruleSet: RuleSet, reuse: CompileReuse = {}): { ok: t
 
   const derived = order.map((def) => ({ def, fn: compiledDerived.get(def.id)!, reads: [...(deps.get(def.id) ?? [])] }));
   let engine: Engine | null = null;
-  let decider: Engine | null = null;
+  let decider: Decider | null = null;
   let slotsOf: LeafSlots | undefined;
   const explainers = new Map<string, ConditionExplainer>();
   let hash: string | null = null;

@@ -217,14 +217,17 @@ export function leafSlots(conds: Iterable<CompiledCondition>): LeafSlots {
   return { at, size };
 }
 
-/** The conditions json-rules-engine is given, once per distinct tree, in slot order. */
-function distinctTrees(conds: Iterable<CompiledCondition>): Record<string, unknown>[] {
+/**
+ * The conditions json-rules-engine is given, once per distinct tree, in slot order (a lone leaf is given as itself: the
+ * `all` a rule of its own needs around it would be one more node to copy and run, with the same leaf result).
+ */
+function distinctTrees(conds: Iterable<CompiledCondition>): CompiledCondition[] {
   const seen = new Set<string>();
-  const trees: Record<string, unknown>[] = [];
+  const trees: CompiledCondition[] = [];
   for (const c of conds) {
     if (seen.has(c.jreKey)) continue;
     seen.add(c.jreKey);
-    trees.push(c.jre);
+    trees.push(c);
   }
   return trees;
 }
@@ -267,10 +270,16 @@ export function leafResultsOf(tree: any): Uint8Array {
  * done once, and a requirement several items read is decided once.
  */
 export const ALL_CONDITIONS = 'all-conditions';
-export function buildDecider(conds: CompiledCondition[]): Engine {
+export interface Decider {
+  engine: Engine;
+  /** The facts and derived values the conditions read: all json-rules-engine is given. */
+  facts: string[];
+}
+export function buildDecider(conds: CompiledCondition[]): Decider {
   const engine = new Engine([], { allowUndefinedFacts: false, replaceFactsInEventParams: false });
-  engine.addRule({ name: ALL_CONDITIONS, conditions: { all: distinctTrees(conds) } as any, event: { type: ALL_CONDITIONS } });
-  return engine;
+  const trees = distinctTrees(conds);
+  engine.addRule({ name: ALL_CONDITIONS, conditions: { all: trees.map((c) => (isLeaf(c.source) ? (c.jre.all as Record<string, unknown>[])[0] : c.jre)) } as any, event: { type: ALL_CONDITIONS } });
+  return { engine, facts: [...new Set(trees.flatMap((c) => c.facts))] };
 }
 
 /** Every fact is a constant of its run: json-rules-engine need not hash it into its cache of computed facts. */
@@ -281,13 +290,13 @@ const CONSTANT = { cache: false };
  * reads of it: each leaf's result, at the condition's slots. Its result tree is let go as soon as the run ends, so it
  * is not carried, and copied by the garbage collector, through the rest of the evaluation.
  */
-export async function decideLeaves(decider: Engine, factIds: string[], values: Values, slots: LeafSlots): Promise<Uint8Array> {
+export async function decideLeaves(decider: Decider, values: Values, slots: LeafSlots): Promise<Uint8Array> {
   const facts: Record<string, Fact> = {};
-  for (const id of factIds) {
+  for (const id of decider.facts) {
     const v = values[id];
     facts[id] = new Fact(id, v === undefined ? null : v, CONSTANT);
   }
-  const out = await decider.run(facts);
+  const out = await decider.engine.run(facts);
   const bits = new Uint8Array(slots.size);
   const r = (out.results[0] ?? out.failureResults[0]) as any;
   if (writeLeaves(r.conditions, bits, 0) !== slots.size) throw new Error('json-rules-engine gave a result tree unlike the conditions it was given');

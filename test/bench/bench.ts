@@ -110,7 +110,7 @@ async function main() {
     const jre = new Map<string, boolean>();
     for (const r of [...out.results, ...out.failureResults]) jre.set(r.name as string, r.result);
     // The one-rule run decides every leaf as the rule-per-condition run does.
-    const bits = await decideLeaves(decider, core.factIds, values, core.leafSlots);
+    const bits = await decideLeaves(decider, values, core.leafSlots);
     for (const r of [...out.results, ...out.failureResults]) {
       const own = leafResultsOf(r.conditions);
       const at = core.leafSlots.at.get(r.name as string)!;
@@ -143,7 +143,7 @@ async function main() {
     await compiled.evaluatePrepared(prepared[i]);
     await compiled.evaluate(dossiers[i]);
     await engine.run(factMaps[i]);
-    await decideLeaves(decider, core.factIds, valueMaps[i], core.leafSlots);
+    await decideLeaves(decider, valueMaps[i], core.leafSlots);
   }
   // Fresh prepared dossiers for the explained path, so its derived values are not the ones cached by the fast path's rows.
   const rows: { key: string; name: string; run: () => Promise<{ n: number; ms: number; cpuMs: number }> }[] = [
@@ -168,7 +168,7 @@ async function main() {
     { key: 'explained', name: 'explained path (evaluatePrepared: json-rules-engine + words)', run: () => round(dossiers.map((d) => compiled.checkDossier(d)).map((p) => (p.ok ? p.dossier : null)!), (p) => compiled.evaluatePrepared(p), 1000, true) },
     { key: 'explainedAll', name: 'explained path + validation (evaluate)', run: () => round(dossiers, (d) => compiled.evaluate(d), 1000, true) },
     { key: 'jre', name: 'json-rules-engine direct (one Engine, run per dossier)', run: () => round(factMaps, (f) => engine.run(f), 1000, true) },
-    { key: 'decide', name: 'json-rules-engine as the explained path runs it (one rule, each tree once)', run: () => round(valueMaps, (v) => decideLeaves(decider, core.factIds, v, core.leafSlots), 1000, true) },
+    { key: 'decide', name: 'json-rules-engine as the explained path runs it (one rule, each tree once)', run: () => round(valueMaps, (v) => decideLeaves(decider, v, core.leafSlots), 1000, true) },
   ];
   const best = new Map<string, { n: number; ms: number; cpuMs: number }>();
   const timed = rows.filter((r) => !ONLY || ONLY.includes(r.key));

@@ -57,7 +57,7 @@ describe.each([1, 2])('compiled explanations under sfc-2017 v%i', (version) => {
       const ctx = prepareValues(core, p.dossier);
       const jre = await runJre(core.jre(), core.factIds, ctx.values);
       // What the explained path reads: every condition's leaf results at its slots in one run's results.
-      const bits = await decideLeaves(core.decider(), core.factIds, ctx.values, core.leafSlots);
+      const bits = await decideLeaves(core.decider(), ctx.values, core.leafSlots);
       expect(bits.length).toBe(core.leafSlots.size);
       for (const [key, cond] of core.conditions) {
         const tree = jre.get(key)!.conditions;
