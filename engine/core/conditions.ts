@@ -193,8 +193,8 @@ function jreFacts(factIds: string[], values: Values): Record<string, unknown> {
 
 /**
  * Where each condition's leaves sit in a run's leaf results: a slot per leaf, depth first, in the tree json-rules-engine
- * runs (a lone leaf wrapped in `all`). Conditions with the same tree (the same requirement read by several items, as
- * their jreKey says) share their slots: it is decided once. Fixed per compiled rule set.
+ * runs (buildDecider). Conditions with the same tree (the same requirement read by several items, as their jreKey says)
+ * share their slots: it is decided once. Fixed per compiled rule set.
  */
 export interface LeafSlots {
   at: Map<string, number>;

@@ -82,4 +82,20 @@ describe.each([1, 2])('compiled explanations under sfc-2017 v%i', (version) => {
     expect(compared).toBeGreaterThan(100 * core.conditions.size);
     expect([...outcomes].sort()).toEqual(['false', 'null', 'true']);
   });
+
+  it('decides a condition tree that several items share once, and gives json-rules-engine only the facts conditions read', () => {
+    const core = compiledVersion(version).core;
+    const byTree = new Map<string, string[]>();
+    for (const [key, cond] of core.conditions) byTree.set(cond.jreKey, [...(byTree.get(cond.jreKey) ?? []), key]);
+    const shared = [...byTree.values()].filter((keys) => keys.length > 1);
+    // The same gate read as a basic condition and as an indicator's requirement (I1.1 revenue scale among them).
+    expect(shared.some((keys) => keys.includes('gate:industry-scale') && keys.includes('req:industry-scale'))).toBe(true);
+    for (const keys of shared) expect(new Set(keys.map((k) => core.leafSlots.at.get(k))).size, keys.join(' ')).toBe(1);
+    const distinct = [...byTree.values()].map((keys) => leafResultsOf(core.conditions.get(keys[0])!.jre).length);
+    expect(core.leafSlots.size).toBe(distinct.reduce((a, b) => a + b, 0));
+    expect(core.leafSlots.size).toBeLessThan([...core.conditions.values()].reduce((a, c) => a + leafResultsOf(c.jre).length, 0));
+    const read = new Set([...core.conditions.values()].flatMap((c) => c.facts));
+    expect(new Set(core.decider().facts)).toEqual(read);
+    expect(read.size).toBeLessThan(core.factIds.length);
+  });
 });
