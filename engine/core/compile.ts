@@ -354,7 +354,7 @@ export function compileCore(ruleSet: RuleSet, reuse: CompileReuse = {}): { ok: t
     jre: () => (engine ??= buildJreEngine([...conditions.values()])),
     decider: () => (decider ??= buildDecider([...conditions.values()])),
     get leafSlots() {
-      return (slotsOf ??= leafSlots(conditions.values()));
+      return (slotsOf ??= leafSlots([...conditions.values()]));
     },
     explainer(key) {
       let x = explainers.get(key);

@@ -175,20 +175,15 @@ export function buildJreEngine(conds: CompiledCondition[]): Engine {
 
 /** Runs json-rules-engine once over all conditions; missing facts are given as null and refolded to "undecided". */
 export async function runJre(engine: Engine, factIds: string[], values: Values): Promise<Map<string, { conditions: any; result: boolean }>> {
-  const out = await engine.run(jreFacts(factIds, values));
+  // A copy of the fact map keeps its shape (every fact and derived value has its place where the platform allows: dossier.ts), then missing ones become null.
+  const facts: Record<string, unknown> = { ...values };
+  for (const id of factIds) if (facts[id] === undefined) facts[id] = null;
+  const out = await engine.run(facts);
   // A rule result has the rule's name, its result and its condition tree with each leaf's result.
   const byKey = new Map<string, { conditions: any; result: boolean }>();
   for (const r of out.results) byKey.set((r as any).name, r as any);
   for (const r of out.failureResults) byKey.set((r as any).name, r as any);
   return byKey;
-}
-
-/** The fact map json-rules-engine receives: missing facts as null. */
-function jreFacts(factIds: string[], values: Values): Record<string, unknown> {
-  // A copy of the fact map keeps its shape (every fact and derived value has its place where the platform allows: dossier.ts), then missing ones become null.
-  const facts: Record<string, unknown> = { ...values };
-  for (const id of factIds) if (facts[id] === undefined) facts[id] = null;
-  return facts;
 }
 
 /**
@@ -200,21 +195,14 @@ export interface LeafSlots {
   at: Map<string, number>;
   size: number;
 }
-export function leafSlots(conds: Iterable<CompiledCondition>): LeafSlots {
-  const at = new Map<string, number>();
+export function leafSlots(conds: CompiledCondition[]): LeafSlots {
   const byTree = new Map<string, number>();
   let size = 0;
-  for (const c of conds) {
-    const same = byTree.get(c.jreKey);
-    if (same !== undefined) {
-      at.set(c.key, same);
-      continue;
-    }
-    at.set(c.key, size);
+  for (const c of distinctTrees(conds)) {
     byTree.set(c.jreKey, size);
     size += leafCount(c.jre);
   }
-  return { at, size };
+  return { at: new Map(conds.map((c) => [c.key, byTree.get(c.jreKey)!])), size };
 }
 
 /**
@@ -269,7 +257,7 @@ export function leafResultsOf(tree: any): Uint8Array {
  * the two alike); the per-rule work of a run (a result object, a deep copy of the rule's conditions, two events) is
  * done once, and a requirement several items read is decided once.
  */
-export const ALL_CONDITIONS = 'all-conditions';
+const ALL_CONDITIONS = 'all-conditions';
 export interface Decider {
   engine: Engine;
   /** The facts and derived values the conditions read: all json-rules-engine is given. */
