@@ -5,10 +5,12 @@
 //
 // Usage: npm run bench:api [-- --duration 30 --connections 10 --store lowdb|postgres --evaluate-in-pool --rate <n> --cpu-prof <dir> --only evaluate,preview,distinct,decide,decide-distinct,get]
 // The server runs in a child process (test/bench/apiServer.ts) on 127.0.0.1 with a fresh temp store, so the load
-// generator does not share its event loop; each run is bounded by --duration and stops by itself.
+// generator does not share its event loop; each run is bounded by --duration and stops by itself. Beside req/s and
+// latency each scenario prints CPU per request (the server's, PostgreSQL's processes', the load generator's) and what
+// the server's event loop saw: its delay, and its garbage collections.
 // Target on a 2-core machine: evaluate ≥ 1,000 req/s with p99 ≤ 20 ms and no errors.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -33,7 +35,7 @@ const RATE = program.opts().rate ? { overallRate: Number(program.opts().rate) } 
 const profile = program.opts().cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(String(program.opts().cpuProf))] : [];
 const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'test/bench/apiServer.ts')], {
   cwd: ROOT,
-  stdio: ['ignore', 'pipe', 'inherit'],
+  stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   env: { ...process.env, BENCH_STORE: program.opts().store, BENCH_EVALUATE_IN_POOL: program.opts().evaluateInPool ? '1' : '0' },
 });
 const info = await new Promise<{ port: number; token: string; dossierId: string; draftId: string; store: string; evaluateInPool: boolean }>((resolve, reject) => {
@@ -71,6 +73,29 @@ const serverCpuMs = (): number | null => {
     return null;
   }
 };
+// PostgreSQL's own processes (the bench's throwaway cluster is the only one on a bench machine), and the load generator's.
+const postgresCpuMs = (): number | null => {
+  if (info.store !== 'postgres') return null;
+  let ms = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const f = stat.split(') ')[1].split(' ');
+      ms += ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return ms;
+};
+type ServerStats = { loopDelayP99Ms: number; loopDelayMaxMs: number; gcCount: number; gcMs: number; gcMaxMs: number; majorGcCount: number; majorGcMaxMs: number };
+/** The server's event-loop delay and garbage collections since the last ask (test/bench/apiServer.ts answers over IPC). */
+const serverStats = () =>
+  new Promise<ServerStats>((resolve) => {
+    child.once('message', (m) => resolve(m as ServerStats));
+    child.send('stats');
+  });
 const rows: { name: string; rps: number; p50: number; p99: number; errors: number }[] = [];
 try {
   for (const s of scenarios) {
@@ -78,15 +103,26 @@ try {
     const vary = 'vary' in s ? s.vary : undefined;
     const varied = vary ? { requests: [{ method: s.method, path: s.path, setupRequest: (req: autocannon.Request) => ({ ...req, body: vary() }) }] } : {};
     await autocannon({ url: url + s.path, method: s.method, headers, body: s.body, connections: CONNECTIONS, duration: 2, ...varied });
+    await serverStats();
     const cpu0 = serverCpuMs();
+    const pg0 = postgresCpuMs();
+    const own0 = process.cpuUsage();
     const r = await autocannon({ url: url + s.path, method: s.method, headers, body: s.body, connections: CONNECTIONS, duration: DURATION, ...RATE, ...varied });
     const cpu1 = serverCpuMs();
-    const cpuPerRequest = cpu0 !== null && cpu1 !== null && r.requests.total > 0 ? `, server CPU ${(((cpu1 - cpu0) * 1000) / r.requests.total).toFixed(0)} µs/request` : '';
+    const pg1 = postgresCpuMs();
+    const own = process.cpuUsage(own0);
+    const perRequest = (ms: number) => (r.requests.total > 0 ? ((ms * 1000) / r.requests.total).toFixed(0) : '?');
+    const cpuPerRequest =
+      (cpu0 !== null && cpu1 !== null ? `, server CPU ${perRequest(cpu1 - cpu0)} µs/request` : '') +
+      (pg0 !== null && pg1 !== null ? `, PostgreSQL ${perRequest(pg1 - pg0)}` : '') +
+      `, load generator ${perRequest((own.user + own.system) / 1000)}`;
+    const st = await serverStats();
+    const loop = `; server: event-loop delay p99 ${st.loopDelayP99Ms.toFixed(1)} ms, max ${st.loopDelayMaxMs.toFixed(1)} ms; ${st.gcCount} collections, ${st.gcMs.toFixed(0)} ms in all, longest ${st.gcMaxMs.toFixed(1)} ms (${st.majorGcCount} full, longest ${st.majorGcMaxMs.toFixed(1)} ms)`;
     const errors = r.errors + r.timeouts + r.non2xx;
     rows.push({ name: s.name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors });
     console.log(
       `${s.title.padEnd(50)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms  ` +
-        `${r.requests.total} requests, ${errors} errors (${r.errors} socket, ${r.timeouts} timeouts, ${r.non2xx} non-2xx)${cpuPerRequest}`,
+        `${r.requests.total} requests, ${errors} errors (${r.errors} socket, ${r.timeouts} timeouts, ${r.non2xx} non-2xx)${cpuPerRequest}${loop}`,
     );
   }
 } finally {

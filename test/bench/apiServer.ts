@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { constants as perf, monitorEventLoopDelay, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import * as engine from '../../engine/index.js';
 import { createApp } from '../../server/app.js';
 import { openLowdbRepository } from '../../server/store/lowdbRepository.js';
@@ -46,6 +47,31 @@ const server = app.listen(0, '127.0.0.1', async () => {
     body: JSON.stringify({ from: 'sfc-2017@1' }),
   }).then((r) => r.json() as Promise<{ id: string }>);
   console.log(JSON.stringify({ port, token: tokens.analyst, dossierId: seeded.samples[0], draftId: draft.id, store: storeKind, evaluateInPool }));
+});
+
+// What the load does to the event loop, per scenario: the bench asks over IPC (after its warm-up, then at the end),
+// and each answer starts the next count. Event-loop delay is how late a 1 ms timer fires; a garbage collection that
+// stops the loop shows in both.
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+let gcs: { kind: number; ms: number }[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcs.push({ kind: (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0, ms: e.duration });
+}).observe({ entryTypes: ['gc'] });
+process.on('message', (m) => {
+  if (m !== 'stats') return;
+  const major = gcs.filter((g) => g.kind === perf.NODE_PERFORMANCE_GC_MAJOR); // mark-compact
+  process.send!({
+    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    loopDelayMaxMs: loopDelay.max / 1e6,
+    gcCount: gcs.length,
+    gcMs: gcs.reduce((a, g) => a + g.ms, 0),
+    gcMaxMs: Math.max(0, ...gcs.map((g) => g.ms)),
+    majorGcCount: major.length,
+    majorGcMaxMs: Math.max(0, ...major.map((g) => g.ms)),
+  });
+  loopDelay.reset();
+  gcs = [];
 });
 
 async function stop(): Promise<void> {
